@@ -1,0 +1,50 @@
+from lxml import etree
+
+from odoo.exceptions import ValidationError
+from odoo.tests import Form, TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestInstall(TransactionCase):
+    """The addon's models, settings and menus are loaded in a real database."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.alias_domain = cls.env["mail.alias.domain"].create({"name": "acme.example"})
+        cls.company.write({"alias_domain_id": cls.alias_domain.id, "email": "info@acme.example"})
+
+    def test_settings_view_shows_company_domains(self):
+        arch = self.env["res.config.settings"].get_views([(False, "form")])["views"]["form"]["arch"]
+        block = etree.fromstring(arch).xpath("//block[@name='mail_lead_capture_setting_container']")
+        self.assertTrue(block, "the Email Capture block is missing from the CRM settings")
+        self.assertTrue(block[0].xpath(".//field[@name='lead_capture_extra_domains']"))
+
+    def test_settings_write_company_domains(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.lead_capture_extra_domains = "Acme-Group.EXAMPLE;  xn--bcher-kva.example"
+        settings.save().execute()
+        self.assertEqual(
+            self.company.lead_capture_extra_domains, "acme-group.example, bücher.example"
+        )
+
+    def test_company_domains_exclude_public_mail_providers(self):
+        self.company.lead_capture_extra_domains = "acme-group.example, gmail.com"
+        self.assertEqual(
+            self.company._lead_capture_company_domains(),
+            frozenset({"acme.example", "acme-group.example"}),
+        )
+        self.company.email = "acme.shop@gmail.com"
+        self.assertEqual(
+            self.company._lead_capture_company_domains(),
+            frozenset({"acme.example", "acme-group.example"}),
+        )
+
+    def test_invalid_company_domain_is_refused_with_its_name(self):
+        with self.assertRaisesRegex(ValidationError, "not-a-domain"):
+            self.company.lead_capture_extra_domains = "acme-group.example, not-a-domain"
+
+    def test_configuration_menu_is_under_crm(self):
+        menu = self.env.ref("mail_lead_capture.mail_lead_capture_config_menu")
+        self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_config"))
