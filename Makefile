@@ -1,0 +1,31 @@
+# The two commands of the README, and a few helpers. dev/harness.py does the work.
+PYTHON ?= python3
+PORT ?= 8069
+
+.PHONY: test demo push test-odoo bench lint help
+
+help:
+	@echo "make test               run every test and linter (fresh database, real Odoo)"
+	@echo "make demo [PORT=8069]   Odoo with the addon and demo data on a throwaway database"
+	@echo "make push EML=file.eml  deliver a raw email to the running demo's mail gateway"
+	@echo "make test-odoo T=...    run chosen Odoo tests, e.g. T=mail_lead_capture/tests/test_install.py"
+	@echo "make bench              run the benchmarks (ratios against stock Odoo, same run)"
+
+test:
+	$(PYTHON) dev/harness.py test
+
+demo:
+	$(PYTHON) dev/harness.py demo --port $(PORT)
+
+push:
+	@test -n "$(EML)" || { echo "error: give the email to deliver: make push EML=path/to/message.eml"; exit 1; }
+	$(PYTHON) dev/harness.py push "$(EML)"
+
+test-odoo:
+	$(PYTHON) dev/harness.py pytest $(T)
+
+lint:
+	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check . && $(PYTHON) -m pylint --rcfile=.pylintrc mail_lead_capture
+
+bench:
+	$(PYTHON) dev/harness.py bench

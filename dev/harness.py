@@ -1,0 +1,846 @@
+#!/usr/bin/env python3
+"""The project's driver: ``make test``, ``make demo`` and ``make push`` call this script.
+
+test   installs the dev dependencies, gets a PostgreSQL, installs and upgrades the addon in a fresh
+       database (failing on any warning from the addon), runs the tests that need no database, the
+       Odoo tests (pytest-odoo, with an HTTP server for the browser tours) and the linters.
+demo   brings up Odoo on http://127.0.0.1:8069 with the addon and demo data in a throwaway database,
+       with a local SMTP sink that prints every mail Odoo sends. Ctrl-C stops and removes everything.
+push   delivers a raw .eml file to the running demo's mail gateway, as an MTA does through Odoo's
+       mailgate (XML-RPC ``mail.thread.message_process``).
+
+PostgreSQL: when any of PGHOST, PGPORT, PGUSER or PGPASSWORD is set, that server is used (it must be
+reachable); otherwise a private throwaway cluster is started from the machine's PostgreSQL binaries
+and removed afterwards.
+
+Only the standard library is imported at the top, so that a machine without Odoo still gets clear
+sentences instead of tracebacks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unicodedata
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ADDON = "mail_lead_capture"
+RUN_DIR = ROOT / ".run"
+DEMO_STATE = RUN_DIR / "demo.json"
+PY = sys.executable
+PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
+ODOO_HINT = (
+    "Install Odoo 19.0 Community so that `python3 -c 'import odoo.release'` works (see README.md, "
+    "'Prerequisites'), or run with ODOO_PYTHON pointing at the Python that has it."
+)
+
+
+class HarnessError(Exception):
+    """A problem the user can fix: printed as one sentence, exit status 1."""
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def section(title: str) -> None:
+    say(f"\n==> {title}")
+
+
+# ----------------------------------------------------------------------------------------------
+# Odoo
+# ----------------------------------------------------------------------------------------------
+
+
+def odoo_python() -> str:
+    return os.environ.get("ODOO_PYTHON") or PY
+
+
+def odoo_version() -> str | None:
+    """Return Odoo's version if the Python we use can import Odoo 19.0, else None."""
+    probe = "import odoo.release as r; print(r.version if r.version_info[:2] == (19, 0) else '')"
+    try:
+        out = subprocess.run(
+            [odoo_python(), "-c", probe], capture_output=True, text=True, timeout=60, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.strip() or None
+
+
+def addons_path() -> str:
+    extra = [p for p in re.split(r"[,:]", os.environ.get("ODOO_ADDONS_PATH", "")) if p]
+    return ",".join([str(ROOT), *extra])
+
+
+def odoo_command(pg: Postgres, db: str, *args: str) -> list[str]:
+    return [
+        odoo_python(),
+        "-m",
+        "odoo",
+        "server",
+        f"--addons-path={addons_path()}",
+        f"--database={db}",
+        f"--db-filter=^{re.escape(db)}$",
+        *pg.odoo_args(),
+        *args,
+    ]
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (?P<level>[A-Z]+) ")
+
+
+def addon_problems(log_text: str) -> list[str]:
+    """Return the WARNING/ERROR/CRITICAL log records that come from, or name, the addon."""
+    problems, record = [], []
+    for line in [*log_text.splitlines(), ""]:
+        match = LOG_LINE.match(line)
+        if match or not line:
+            if record and ADDON in "\n".join(record):
+                problems.append("\n".join(record))
+            record = []
+        if match and match["level"] in ("WARNING", "ERROR", "CRITICAL"):
+            record = [line]
+        elif record and line:
+            record.append(line)
+    return problems
+
+
+def run_odoo_logged(pg: Postgres, db: str, log_path: Path, what: str, *args: str) -> None:
+    """Run Odoo with --stop-after-init, log to a file, and fail on any warning from the addon."""
+    cmd = odoo_command(pg, db, "--stop-after-init", f"--logfile={log_path}", *args)
+    with Spinner(what):
+        result = subprocess.run(cmd, capture_output=True, text=True, env=pg.env(), check=False)
+    log_text = log_path.read_text(errors="replace") if log_path.exists() else ""
+    if result.returncode != 0:
+        tail = "\n".join((log_text or result.stderr).splitlines()[-25:])
+        raise HarnessError(f"{what} failed (exit {result.returncode}); log {log_path}:\n{tail}")
+    problems = addon_problems(log_text)
+    if problems:
+        raise HarnessError(
+            f"{what}: the addon logged {len(problems)} warning(s) or error(s) (log {log_path}):\n"
+            + "\n".join(problems[:10])
+        )
+
+
+class Spinner:
+    """Show that long work is alive: a line with elapsed seconds, rewritten in place on a TTY."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.started = 0.0
+
+    def _run(self) -> None:
+        tty = sys.stdout.isatty()
+        while not self.stop.wait(1 if tty else 30):
+            elapsed = int(time.monotonic() - self.started)
+            if tty:
+                print(f"\r    {self.what}... {elapsed}s", end="", flush=True)
+            else:
+                say(f"    {self.what}: still working ({elapsed}s)")
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        say(f"    {self.what}...")
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        if sys.stdout.isatty():
+            print("\r", end="")
+        say(f"    {self.what}: {time.monotonic() - self.started:.0f}s")
+
+
+# ----------------------------------------------------------------------------------------------
+# PostgreSQL
+# ----------------------------------------------------------------------------------------------
+
+
+class Postgres:
+    """A PostgreSQL server: host, port and role, with the client environment to reach it."""
+
+    def __init__(self, host: str, port: str, user: str, password: str | None, description: str):
+        self.host, self.port, self.user, self.password = host, port, user, password
+        self.description = description
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ, PGHOST=self.host, PGPORT=self.port, PGUSER=self.user)
+        if self.password:
+            env["PGPASSWORD"] = self.password
+        return env
+
+    def odoo_args(self) -> list[str]:
+        args = [f"--db_host={self.host}", f"--db_port={self.port}", f"--db_user={self.user}"]
+        if self.password:
+            args.append(f"--db_password={self.password}")
+        return args
+
+    def psql(self, sql: str, db: str = "postgres") -> str:
+        result = subprocess.run(
+            [pg_binary("psql"), "-X", "-w", "-q", "-t", "-A", "-d", db, "-c", sql],
+            capture_output=True,
+            text=True,
+            env=self.env(),
+            timeout=60,
+            check=False,
+        )
+        if result.returncode != 0:
+            raise HarnessError(
+                f"PostgreSQL ({self.description}) refused `{sql}`: {first_line(result.stderr)}"
+            )
+        return result.stdout.strip()
+
+    def create_database(self, db: str) -> None:
+        self.drop_database(db)
+        self.psql(f"CREATE DATABASE \"{db}\" ENCODING 'UTF8' TEMPLATE template0")
+
+    def drop_database(self, db: str) -> None:
+        self.psql(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
+def first_line(text: str) -> str:
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return lines[0] if lines else "no message"
+
+
+def pg_bindir() -> Path | None:
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+    )
+    if candidates:
+        return candidates[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def pg_binary(name: str) -> str:
+    bindir = pg_bindir()
+    if bindir and (bindir / name).exists():
+        return str(bindir / name)
+    found = shutil.which(name)
+    if not found:
+        raise HarnessError(
+            f"The PostgreSQL program `{name}` is not installed; install PostgreSQL "
+            "(Debian: `apt-get install postgresql`) or set PGHOST/PGPORT/PGUSER to a server."
+        )
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def postgres():
+    """Yield the PostgreSQL to use: the one named by PG* variables, or a private throwaway one."""
+    if any(os.environ.get(var) for var in PG_VARS):
+        yield external_postgres()
+        return
+    with private_cluster() as pg:
+        yield pg
+
+
+def external_postgres() -> Postgres:
+    host = os.environ.get("PGHOST", "localhost")
+    port = os.environ.get("PGPORT", "5432")
+    user = os.environ.get("PGUSER") or os.environ.get("USER", "")
+    desc = f"{user}@{host}:{port} from the PG* variables"
+    if user == "postgres":
+        raise HarnessError(
+            "Odoo refuses to connect as the `postgres` superuser: set PGUSER to another role "
+            "that may create databases."
+        )
+    pg = Postgres(host, port, user, os.environ.get("PGPASSWORD"), desc)
+    try:
+        pg.psql("SELECT 1")
+    except (HarnessError, subprocess.TimeoutExpired) as exc:
+        raise HarnessError(
+            f"PostgreSQL {desc} is not reachable ({exc}); fix PGHOST/PGPORT/PGUSER/PGPASSWORD, or "
+            "unset them all to use a private throwaway cluster."
+        ) from None
+    return pg
+
+
+@contextlib.contextmanager
+def private_cluster():
+    bindir = pg_bindir()
+    if not bindir:
+        raise HarnessError(
+            "No PostgreSQL server programs (initdb) were found: install PostgreSQL "
+            "(Debian: `apt-get install postgresql`) or set PGHOST/PGPORT/PGUSER to a server."
+        )
+    base = Path(tempfile.mkdtemp(prefix="mlc-pg-"))
+    data, sockets = base / "data", base / "sockets"
+    sockets.mkdir()
+    as_user: list[str] = []
+    if os.geteuid() == 0:  # PostgreSQL will not run as root: use its own system account.
+        if not shutil.which("runuser"):
+            raise HarnessError("Running as root needs `runuser` to start PostgreSQL as `postgres`.")
+        as_user = ["runuser", "-u", "postgres", "--"]
+        shutil.chown(base, "postgres")
+        shutil.chown(sockets, "postgres")
+    port = free_port()
+    pg = Postgres(str(sockets), str(port), "odoo", None, f"private cluster on port {port}")
+    say(f"    PostgreSQL: private throwaway cluster in {base} (port {port})")
+    try:
+        run_quiet(
+            [
+                *as_user,
+                str(bindir / "initdb"),
+                "-D",
+                str(data),
+                "-U",
+                "odoo",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+            ],
+            "initdb",
+        )
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        run_quiet(
+            [
+                *as_user,
+                str(bindir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-t",
+                "60",
+                "-l",
+                str(base / "server.log"),
+                "-o",
+                options,
+                "start",
+            ],
+            "starting PostgreSQL",
+        )
+        yield pg
+    finally:
+        if (data / "postmaster.pid").exists():
+            subprocess.run(
+                [
+                    *as_user,
+                    str(bindir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-m",
+                    "immediate",
+                    "-w",
+                    "stop",
+                ],
+                capture_output=True,
+                check=False,
+            )
+        shutil.rmtree(base, ignore_errors=True)
+
+
+def run_quiet(cmd: list[str], what: str) -> None:
+    result = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise HarnessError(f"{what} failed: {first_line(result.stderr or result.stdout)}")
+
+
+# ----------------------------------------------------------------------------------------------
+# make test
+# ----------------------------------------------------------------------------------------------
+
+
+class Steps:
+    """Run named steps, keep going after a failure, and print a summary at the end."""
+
+    def __init__(self):
+        self.results: list[tuple[str, bool, float]] = []
+
+    def run(self, name: str, cmd: list[str], env: dict | None = None) -> bool:
+        section(name)
+        say("    $ " + " ".join(cmd))
+        started = time.monotonic()
+        ok = subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode == 0
+        self.results.append((name, ok, time.monotonic() - started))
+        return ok
+
+    def record(self, name: str, ok: bool, started: float) -> None:
+        self.results.append((name, ok, time.monotonic() - started))
+
+    @property
+    def ok(self) -> bool:
+        return all(ok for _name, ok, _s in self.results)
+
+    def summary(self, partial: bool = False) -> None:
+        section("Summary")
+        for name, ok, seconds in self.results:
+            say(f"    {'PASS' if ok else 'FAIL'}  {name}  ({seconds:.0f}s)")
+        if partial:
+            say("\n    PARTIAL RUN: Odoo is not importable, so the Odoo tests did NOT run.")
+            say(f"    {ODOO_HINT}")
+
+
+def install_dev_dependencies() -> None:
+    section("Python dev dependencies (requirements-dev.txt)")
+    result = subprocess.run(
+        [
+            PY,
+            "-m",
+            "pip",
+            "install",
+            "--disable-pip-version-check",
+            "-q",
+            "-r",
+            str(ROOT / "requirements-dev.txt"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        errors = [line for line in result.stderr.splitlines() if "ERROR" in line]
+        raise HarnessError(
+            "Installing the dev dependencies failed: "
+            + (errors[0] if errors else first_line(result.stderr))
+        )
+    say("    up to date")
+
+
+def nodb_test_command(extra: list[str]) -> list[str]:
+    return [
+        PY,
+        "-m",
+        "pytest",
+        "-p",
+        "no:odoo",
+        "-p",
+        "no:cacheprovider",
+        "--import-mode=importlib",
+        "-q",
+        *(extra or ["tests"]),
+    ]
+
+
+def lint(steps: Steps) -> None:
+    steps.run("Lint: ruff", [PY, "-m", "ruff", "check", "."])
+    steps.run("Lint: ruff format", [PY, "-m", "ruff", "format", "--check", "."])
+    steps.run(
+        "Lint: pylint-odoo (OCA mandatory checks)",
+        [PY, "-m", "pylint", "--rcfile=.pylintrc", ADDON],
+    )
+
+
+def odoo_test_command(pg: Postgres, db: str, extra: list[str]) -> list[str]:
+    cmd = [
+        odoo_python(),
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        f"--odoo-database={db}",
+        f"--odoo-addons-path={addons_path()}",
+        "--odoo-http",
+        "--odoo-log-level=warn",
+        "--odoo-extra=http_interface=127.0.0.1",
+    ]
+    for arg in pg.odoo_args():
+        cmd.append("--odoo-extra=" + arg.removeprefix("--"))
+    return [*cmd, "-q", *(extra or [f"{ADDON}/tests"])]
+
+
+def cmd_test(args) -> int:
+    ci = os.environ.get("CI", "").lower() == "true"
+    steps = Steps()
+    install_dev_dependencies()
+    version = odoo_version()
+    if not version:
+        if ci:
+            raise HarnessError(
+                "Odoo 19.0 is not importable by python3 on this machine, so CI cannot run the Odoo "
+                "tests in a real database."
+            )
+        section("Odoo is not importable: running the tests that need no database only")
+        say(f"    {ODOO_HINT}")
+        steps.run("Tests without a database (tests/)", nodb_test_command([]))
+        lint(steps)
+        steps.summary(partial=True)
+        return 0 if steps.ok else 1
+
+    say(f"    Odoo {version} ({odoo_python()})")
+    steps.run("Tests without a database (tests/)", nodb_test_command([]))
+    lint(steps)
+    RUN_DIR.mkdir(exist_ok=True)
+    section("PostgreSQL")
+    with postgres() as pg:
+        db = f"mlc_test_{os.getpid()}"
+        pg.create_database(db)
+        try:
+            section(f"Install and upgrade {ADDON} in the fresh database {db}")
+            started = time.monotonic()
+            try:
+                run_odoo_logged(
+                    pg, db, RUN_DIR / "install.log", f"Installing {ADDON}", "--init", ADDON
+                )
+                run_odoo_logged(
+                    pg, db, RUN_DIR / "upgrade.log", f"Upgrading {ADDON}", "--update", ADDON
+                )
+                steps.record("Install and upgrade, no warning from the addon", True, started)
+            except HarnessError as exc:
+                say(f"    {exc}")
+                steps.record("Install and upgrade, no warning from the addon", False, started)
+            else:
+                steps.run(
+                    "Odoo tests in a real database (pytest-odoo, with HTTP for tours)",
+                    odoo_test_command(pg, db, []),
+                    env=pg.env(),
+                )
+                if args.native:
+                    steps.run(
+                        "Odoo tests by Odoo's own runner (--test-tags)",
+                        odoo_command(
+                            pg,
+                            db,
+                            "--stop-after-init",
+                            "--http-port",
+                            str(free_port()),
+                            f"--test-tags=/{ADDON}",
+                            "--log-level=test",
+                        ),
+                        env=pg.env(),
+                    )
+        finally:
+            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
+                pg.drop_database(db)
+    steps.summary()
+    return 0 if steps.ok else 1
+
+
+def cmd_pytest(args) -> int:
+    """Run chosen Odoo tests: a fresh database with the addon installed, then pytest-odoo."""
+    if not odoo_version():
+        raise HarnessError("Odoo 19.0 is not importable. " + ODOO_HINT)
+    RUN_DIR.mkdir(exist_ok=True)
+    with postgres() as pg:
+        db = f"mlc_test_{os.getpid()}"
+        pg.create_database(db)
+        try:
+            run_odoo_logged(pg, db, RUN_DIR / "install.log", f"Installing {ADDON}", "--init", ADDON)
+            return subprocess.run(
+                odoo_test_command(pg, db, args.pytest_args), cwd=ROOT, env=pg.env(), check=False
+            ).returncode
+        finally:
+            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
+                pg.drop_database(db)
+
+
+# ----------------------------------------------------------------------------------------------
+# make demo / make push
+# ----------------------------------------------------------------------------------------------
+
+DEMO_LOGINS = [
+    ("admin", "admin", "administrator"),
+    ("ines", "ines", "salesperson"),
+    ("marco", "marco", "salesperson"),
+]
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def read_demo_state() -> dict | None:
+    try:
+        state = json.loads(DEMO_STATE.read_text())
+    except (OSError, ValueError):
+        return None
+    return state if pid_alive(state.get("pid", 0)) else None
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+class SmtpSink:
+    """A local SMTP server (aiosmtpd) that prints, and keeps as .eml, every mail Odoo sends."""
+
+    def __init__(self, outbox: Path):
+        self.outbox = outbox
+        self.count = 0
+        self.controller = None
+        self.port = free_port()
+
+    async def handle_DATA(self, server, session, envelope):
+        import email  # noqa: PLC0415
+        import email.policy  # noqa: PLC0415
+
+        self.count += 1
+        raw = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
+        path = self.outbox / f"{self.count:04d}.eml"
+        path.write_bytes(raw)
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+        body = message.get_body(preferencelist=("plain", "html"))
+        text = body.get_content() if body else ""
+        text = re.sub(r"<[^>]+>", " ", text)
+        text = " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
+        say(f"\n[mail #{self.count} sent by Odoo] From: {message['From']}")
+        say(f"    To: {', '.join(envelope.rcpt_tos)}\n    Subject: {message['Subject']}")
+        say(f"    {text[:300]}{'...' if len(text) > 300 else ''}\n    (saved as {path})")
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        try:
+            from aiosmtpd.controller import Controller  # noqa: PLC0415
+        except ImportError:
+            raise HarnessError(
+                "The SMTP sink needs aiosmtpd: run `python3 -m pip install -r requirements-dev.txt`."
+            ) from None
+        self.outbox.mkdir(parents=True, exist_ok=True)
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+
+
+def wait_http(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise HarnessError(
+                f"Odoo stopped while starting (exit {process.returncode}); "
+                f"see {RUN_DIR / 'odoo.log'}."
+            )
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        time.sleep(1)
+    raise HarnessError(
+        f"Odoo did not answer on {url} within {timeout:.0f}s; see {RUN_DIR / 'odoo.log'}."
+    )
+
+
+def cmd_demo(args) -> int:
+    running = read_demo_state()
+    if running:
+        raise HarnessError(
+            f"A demo is already running (pid {running['pid']}, {running['url']}): use it, or stop it "
+            "with Ctrl-C in its terminal before starting another."
+        )
+    if not odoo_version():
+        raise HarnessError("Odoo 19.0 is not importable, so the demo cannot start. " + ODOO_HINT)
+    if not port_free(args.port):
+        raise HarnessError(
+            f"Port {args.port} is already in use by another program: stop it, or choose another "
+            f"port with `make demo PORT=8070`."
+        )
+    RUN_DIR.mkdir(exist_ok=True)
+    db = "mlc_demo"
+    url = f"http://127.0.0.1:{args.port}"
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    section("PostgreSQL")
+    with postgres() as pg:
+        pg.create_database(db)
+        sink = SmtpSink(RUN_DIR / "outbox")
+        odoo = None
+        try:
+            sink.start()
+            smtp_args = ["--smtp=127.0.0.1", f"--smtp-port={sink.port}"]
+            section(f"Database {db}: {ADDON} with demo data")
+            run_odoo_logged(
+                pg,
+                db,
+                RUN_DIR / "demo-install.log",
+                "Installing (about a minute)",
+                "--init",
+                ADDON,
+                "--with-demo",
+                *smtp_args,
+            )
+            section("Odoo")
+            log = open(RUN_DIR / "odoo.log", "w")
+            odoo = subprocess.Popen(
+                odoo_command(
+                    pg, db, "--http-interface=127.0.0.1", f"--http-port={args.port}", *smtp_args
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=pg.env(),
+                start_new_session=True,
+            )
+            with Spinner("Starting Odoo"):
+                wait_http(f"{url}/web/login", odoo)
+            DEMO_STATE.write_text(json.dumps({"pid": os.getpid(), "url": url, "db": db}))
+            demo_banner(pg, db, url, sink)
+            while not stop.is_set() and odoo.poll() is None:
+                stop.wait(1)
+            if odoo.poll() is not None:
+                raise HarnessError(
+                    f"Odoo stopped (exit {odoo.returncode}); see {RUN_DIR / 'odoo.log'}."
+                )
+        except KeyboardInterrupt:
+            say("\nStopping the demo...")
+        finally:
+            if odoo and odoo.poll() is None:
+                os.killpg(odoo.pid, signal.SIGTERM)
+                try:
+                    odoo.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(odoo.pid, signal.SIGKILL)
+            sink.stop()
+            DEMO_STATE.unlink(missing_ok=True)
+            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
+                pg.drop_database(db)
+    say("Demo stopped: Odoo, the SMTP sink and the throwaway database are gone.")
+    return 0
+
+
+def capture_address(pg: Postgres, db: str) -> str | None:
+    has_column = pg.psql(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = 'res_company' "
+        "AND column_name = 'lead_capture_alias_id'",
+        db,
+    )
+    if not has_column:
+        return None
+    return (
+        pg.psql(
+            "SELECT a.alias_name || '@' || d.name FROM res_company c JOIN mail_alias a "
+            "ON a.id = c.lead_capture_alias_id JOIN mail_alias_domain d ON d.id = a.alias_domain_id "
+            "ORDER BY c.id LIMIT 1",
+            db,
+        )
+        or None
+    )
+
+
+def demo_banner(pg: Postgres, db: str, url: str, sink: SmtpSink) -> None:
+    address = capture_address(pg, db)
+    say("")
+    say("=" * 78)
+    say(f"  Odoo with {ADDON} is running: {url}  (database {db})")
+    for login, password, role in DEMO_LOGINS:
+        say(f"    login {login:<6} password {password:<6} ({role})")
+    say(f"  Capture address: {address or 'not configured yet'}")
+    say(
+        f"  Mail Odoo sends is printed here and kept in {sink.outbox} (SMTP sink on port {sink.port})."
+    )
+    say("  Try capture without a mail server:  make push EML=samples/demo/forward-gmail.eml")
+    say(f"  Odoo's log: {RUN_DIR / 'odoo.log'}.  Ctrl-C stops everything.")
+    say("=" * 78)
+
+
+def cmd_push(args) -> int:
+    import xmlrpc.client  # noqa: PLC0415
+
+    state = read_demo_state()
+    if not state:
+        raise HarnessError(
+            "No demo is running: start one with `make demo` in another terminal first."
+        )
+    path = Path(args.eml)
+    if not path.is_file():
+        raise HarnessError(
+            f"{path} is not a file: give the path of a raw email, e.g. EML=message.eml."
+        )
+    raw = path.read_bytes()
+    url, db = state["url"], state["db"]
+    try:
+        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
+        uid = common.authenticate(db, "admin", "admin", {})
+        models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+        # The very call Odoo's mailgate script (mail/static/scripts/odoo-mailgate.py) makes.
+        result = models.execute_kw(
+            db,
+            uid,
+            "admin",
+            "mail.thread",
+            "message_process",
+            [False, xmlrpc.client.Binary(raw)],
+            {},
+        )
+    except xmlrpc.client.Fault as fault:
+        text = fault.faultString
+        if "No possible route" in text:
+            raise HarnessError(
+                "Odoo found no alias among this mail's recipients: address it (To, Cc or "
+                "Delivered-To) to the capture address `make demo` printed."
+            ) from None
+        raise HarnessError(f"Odoo refused the mail: {first_line(text.splitlines()[-1])}") from None
+    except OSError as exc:
+        raise HarnessError(f"Could not reach the demo at {url}: {exc}.") from None
+    if result is False:
+        say("Odoo ignored the mail: one with the same Message-Id was already received.")
+    else:
+        say(
+            f"Delivered {path.name} to Odoo's mail gateway (record {result}); open {url} to see it."
+        )
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    test = sub.add_parser("test", help="run the whole test suite and the linters")
+    test.add_argument(
+        "--native",
+        action="store_true",
+        help="also run the Odoo tests with Odoo's own --test-tags runner",
+    )
+    pytest_cmd = sub.add_parser("pytest", help="run chosen Odoo tests (pytest arguments follow)")
+    pytest_cmd.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    demo = sub.add_parser("demo", help="run Odoo with the addon and demo data")
+    demo.add_argument("--port", type=int, default=8069)
+    push = sub.add_parser("push", help="deliver a raw .eml to the running demo")
+    push.add_argument("eml")
+    args = parser.parse_args(argv)
+    handler = {"test": cmd_test, "pytest": cmd_pytest, "demo": cmd_demo, "push": cmd_push}
+    try:
+        return handler[args.command](args)
+    except HarnessError as exc:
+        print(f"\nerror: {exc}", file=sys.stderr, flush=True)
+        return 1
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
