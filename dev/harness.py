@@ -451,6 +451,35 @@ def lint(steps: Steps) -> None:
     )
 
 
+def packaging(steps: Steps) -> None:
+    """Build the addon's wheel with whool, as `pip install ./mail_lead_capture` does."""
+    section("Packaging: pip builds odoo-addon-mail_lead_capture with whool")
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="mlc-wheel-") as out:
+        result = subprocess.run(
+            [
+                PY,
+                "-m",
+                "pip",
+                "wheel",
+                "--disable-pip-version-check",
+                "-q",
+                "--no-deps",
+                "--no-build-isolation",
+                "-w",
+                out,
+                str(ROOT / ADDON),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        wheels = [p.name for p in Path(out).glob("odoo_addon_mail_lead_capture-19.0.*.whl")]
+    ok = result.returncode == 0 and len(wheels) == 1
+    say(f"    {wheels[0] if ok else 'failed: ' + first_line(result.stderr)}")
+    steps.record("Packaging (whool wheel)", ok, started)
+
+
 def odoo_test_command(pg: Postgres, db: str, extra: list[str]) -> list[str]:
     cmd = [
         odoo_python(),
@@ -484,12 +513,14 @@ def cmd_test(args) -> int:
         say(f"    {ODOO_HINT}")
         steps.run("Tests without a database (tests/)", nodb_test_command([]))
         lint(steps)
+        packaging(steps)
         steps.summary(partial=True)
         return 0 if steps.ok else 1
 
     say(f"    Odoo {version} ({odoo_python()})")
     steps.run("Tests without a database (tests/)", nodb_test_command([]))
     lint(steps)
+    packaging(steps)
     RUN_DIR.mkdir(exist_ok=True)
     section("PostgreSQL")
     with postgres() as pg:
