@@ -1,0 +1,70 @@
+from datetime import datetime, timedelta
+
+from mail_lead_capture.tools.matching import Candidate, choose_lead
+
+NOW = datetime(2026, 11, 25, 12, 0)
+
+
+def test_no_candidate_means_no_lead():
+    assert choose_lead([]).kind == "none"
+    assert choose_lead([Candidate(1, NOW)]).kind == "none"  # neither in the thread nor by contact
+
+
+def test_single_contact_match():
+    decision = choose_lead([Candidate(7, NOW, matched=("sue@yahoo.com",))])
+    assert (decision.kind, decision.lead_id, decision.address, decision.others) == (
+        "contact",
+        7,
+        "sue@yahoo.com",
+        (),
+    )
+
+
+def test_most_recently_active_open_lead_wins_and_others_are_named():
+    decision = choose_lead(
+        [
+            Candidate(1, NOW - timedelta(days=3), matched=("sue@yahoo.com",)),
+            Candidate(2, NOW, is_open=False, matched=("sue@yahoo.com",)),  # won, newer
+            Candidate(3, NOW - timedelta(hours=1), matched=("ann@yahoo.com",)),
+        ]
+    )
+    assert (decision.kind, decision.lead_id, decision.address) == ("contact", 3, "ann@yahoo.com")
+    assert decision.others == (1, 2)
+
+
+def test_ask_policy_leaves_several_matches_to_a_person():
+    decision = choose_lead(
+        [
+            Candidate(1, NOW, matched=("sue@yahoo.com",)),
+            Candidate(2, NOW, matched=("sue@yahoo.com",)),
+        ],
+        policy="ask",
+    )
+    assert decision.kind == "ambiguous" and decision.lead_id is None
+    assert set(decision.others) == {1, 2}
+    single = choose_lead([Candidate(1, NOW, matched=("sue@yahoo.com",))], policy="ask")
+    assert (single.kind, single.lead_id) == ("contact", 1)
+
+
+def test_a_reply_follows_its_thread_even_from_an_unknown_address():
+    decision = choose_lead(
+        [
+            Candidate(5, NOW - timedelta(days=9), in_thread=True),
+            Candidate(6, NOW, matched=("sue@yahoo.com",)),
+        ]
+    )
+    assert (decision.kind, decision.lead_id) == ("thread", 5)
+
+
+def test_a_thread_spread_over_two_leads_says_nothing():
+    decision = choose_lead(
+        [
+            Candidate(5, NOW, in_thread=True),
+            Candidate(6, NOW, in_thread=True),
+            Candidate(7, NOW - timedelta(days=1), matched=("sue@yahoo.com",)),
+        ]
+    )
+    assert (decision.kind, decision.lead_id) == ("contact", 7)
+    assert choose_lead(
+        [Candidate(5, NOW, in_thread=True), Candidate(6, NOW, in_thread=True)]
+    ).kind == ("none")
