@@ -19,7 +19,7 @@ demo:
 
 push:
 	@test -n "$(EML)" || { echo "error: give the email to deliver: make push EML=path/to/message.eml"; exit 1; }
-	$(PYTHON) dev/harness.py push "$(EML)"
+	$(PYTHON) dev/harness.py push "$(EML)" $(if $(TO),--to "$(TO)")
 
 test-odoo:
 	$(PYTHON) dev/harness.py pytest $(T)

@@ -624,47 +624,36 @@ def port_free(port: int) -> bool:
     return True
 
 
-class SmtpSink:
-    """A local SMTP server (aiosmtpd) that prints, and keeps as .eml, every mail Odoo sends."""
+def start_smtp_sink(outbox: Path):
+    """Start the addon's test SMTP sink (aiosmtpd), printing and keeping every mail Odoo sends."""
+    import importlib.util  # noqa: PLC0415
 
-    def __init__(self, outbox: Path):
-        self.outbox = outbox
-        self.count = 0
-        self.controller = None
-        self.port = free_port()
+    try:
+        import aiosmtpd  # noqa: F401, PLC0415
+    except ImportError:
+        raise HarnessError(
+            "The SMTP sink needs aiosmtpd: run `python3 -m pip install -r requirements-dev.txt`."
+        ) from None
+    spec = importlib.util.spec_from_file_location(
+        "mlc_smtp_sink", ROOT / ADDON / "tests" / "smtp_sink.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    outbox.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 1_000_000))
 
-    async def handle_DATA(self, server, session, envelope):
-        import email  # noqa: PLC0415
-        import email.policy  # noqa: PLC0415
-
-        self.count += 1
-        raw = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
-        path = self.outbox / f"{self.count:04d}.eml"
-        path.write_bytes(raw)
-        message = email.message_from_bytes(raw, policy=email.policy.default)
-        body = message.get_body(preferencelist=("plain", "html"))
-        text = body.get_content() if body else ""
-        text = re.sub(r"<[^>]+>", " ", text)
-        text = " ".join("".join(c for c in text if unicodedata.category(c) != "Cf").split())
-        say(f"\n[mail #{self.count} sent by Odoo] From: {message['From']}")
-        say(f"    To: {', '.join(envelope.rcpt_tos)}\n    Subject: {message['Subject']}")
+    def show(mail) -> None:
+        number = next(counter)
+        path = outbox / f"{number:04d}.eml"
+        path.write_bytes(mail.raw)
+        message = mail.message
+        text = "".join(c for c in mail.text if unicodedata.category(c) != "Cf")
+        text = " ".join(text.split())
+        say(f"\n[mail #{number} sent by Odoo] From: {message['From']}")
+        say(f"    To: {', '.join(mail.rcpt_tos)}\n    Subject: {message['Subject']}")
         say(f"    {text[:300]}{'...' if len(text) > 300 else ''}\n    (saved as {path})")
-        return "250 Message accepted for delivery"
 
-    def start(self) -> None:
-        try:
-            from aiosmtpd.controller import Controller  # noqa: PLC0415
-        except ImportError:
-            raise HarnessError(
-                "The SMTP sink needs aiosmtpd: run `python3 -m pip install -r requirements-dev.txt`."
-            ) from None
-        self.outbox.mkdir(parents=True, exist_ok=True)
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller:
-            self.controller.stop()
+    return module.SmtpSink(on_mail=show).start()
 
 
 def wait_http(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
@@ -706,10 +695,10 @@ def cmd_demo(args) -> int:
     section("PostgreSQL")
     with postgres() as pg:
         pg.create_database(db)
-        sink = SmtpSink(RUN_DIR / "outbox")
+        sink = None
         odoo = None
         try:
-            sink.start()
+            sink = start_smtp_sink(RUN_DIR / "outbox")
             smtp_args = ["--smtp=127.0.0.1", f"--smtp-port={sink.port}"]
             section(f"Database {db}: {ADDON} with demo data")
             run_odoo_logged(
@@ -752,7 +741,8 @@ def cmd_demo(args) -> int:
                     odoo.wait(timeout=20)
                 except subprocess.TimeoutExpired:
                     os.killpg(odoo.pid, signal.SIGKILL)
-            sink.stop()
+            if sink:
+                sink.stop()
             DEMO_STATE.unlink(missing_ok=True)
             with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
                 pg.drop_database(db)
@@ -779,7 +769,7 @@ def capture_address(pg: Postgres, db: str) -> str | None:
     )
 
 
-def demo_banner(pg: Postgres, db: str, url: str, sink: SmtpSink) -> None:
+def demo_banner(pg: Postgres, db: str, url: str, sink) -> None:
     address = capture_address(pg, db)
     say("")
     say("=" * 78)
@@ -788,11 +778,19 @@ def demo_banner(pg: Postgres, db: str, url: str, sink: SmtpSink) -> None:
         say(f"    login {login:<6} password {password:<6} ({role})")
     say(f"  Capture address: {address or 'not configured yet'}")
     say(
-        f"  Mail Odoo sends is printed here and kept in {sink.outbox} (SMTP sink on port {sink.port})."
+        f"  Mail Odoo sends is printed here and kept in {RUN_DIR / 'outbox'} "
+        f"(SMTP sink on port {sink.port})."
     )
     say("  Try capture without a mail server:  make push EML=samples/demo/forward-gmail.eml")
     say(f"  Odoo's log: {RUN_DIR / 'odoo.log'}.  Ctrl-C stops everything.")
     say("=" * 78)
+
+
+def demo_capture_address(models, db: str, uid: int) -> str | None:
+    companies = models.execute_kw(
+        db, uid, "admin", "res.company", "search_read", [[]], {"fields": ["lead_capture_email"]}
+    )
+    return next((c["lead_capture_email"] for c in companies if c.get("lead_capture_email")), None)
 
 
 def cmd_push(args) -> int:
@@ -814,6 +812,10 @@ def cmd_push(args) -> int:
         common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common")
         uid = common.authenticate(db, "admin", "admin", {})
         models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
+        recipient = args.to or demo_capture_address(models, db, uid)
+        if recipient:
+            # What a mail server delivering to that address adds, so that BCC copies are routed.
+            raw = f"Delivered-To: {recipient}\r\n".encode() + raw
         # The very call Odoo's mailgate script (mail/static/scripts/odoo-mailgate.py) makes.
         result = models.execute_kw(
             db,
@@ -861,6 +863,7 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--port", type=int, default=8069)
     push = sub.add_parser("push", help="deliver a raw .eml to the running demo")
     push.add_argument("eml")
+    push.add_argument("--to", help="envelope recipient (default: the company's capture address)")
     args = parser.parse_args(argv)
     handler = {"test": cmd_test, "pytest": cmd_pytest, "demo": cmd_demo, "push": cmd_push}
     try:

@@ -9,9 +9,23 @@
     "depends": ["crm", "mail"],
     "external_dependencies": {"python": ["imapclient", "lxml"]},
     "data": [
+        "security/mail_lead_capture_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_lead_capture_data.xml",
+        "data/mail_templates.xml",
+        "wizard/mail_capture_unmatched_link_views.xml",
+        "views/crm_lead_views.xml",
+        "views/mail_capture_address_views.xml",
+        "views/mail_capture_log_views.xml",
+        "views/mail_capture_unmatched_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "mail_lead_capture/static/src/**/*",
+        ],
+    },
     "demo": [
         "demo/mail_lead_capture_demo.xml",
     ],

@@ -1,4 +1,7 @@
-from mail_lead_capture.tools.direction import INCOMING, OUTGOING, counterparts, mail_direction
+from mail_lead_capture.tools.direction import INCOMING
+from mail_lead_capture.tools.direction import OUTGOING
+from mail_lead_capture.tools.direction import counterparts
+from mail_lead_capture.tools.direction import mail_direction
 
 OWN = {"bob@acme.example", "karen@gmail.com"}
 

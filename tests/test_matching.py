@@ -1,6 +1,8 @@
-from datetime import datetime, timedelta
+from datetime import datetime
+from datetime import timedelta
 
-from mail_lead_capture.tools.matching import Candidate, choose_lead
+from mail_lead_capture.tools.matching import Candidate
+from mail_lead_capture.tools.matching import choose_lead
 
 NOW = datetime(2026, 11, 25, 12, 0)
 

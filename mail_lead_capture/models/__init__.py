@@ -1,1 +1,12 @@
-from . import res_company, res_config_settings
+from . import crm_lead
+from . import ir_ui_menu
+from . import mail_capture_address
+from . import mail_capture_engine
+from . import mail_capture_log
+from . import mail_capture_unmatched
+from . import mail_message
+from . import mail_thread
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import res_users

@@ -1,7 +1,15 @@
-from odoo import api, fields, models
+import secrets
+
+from odoo import api
+from odoo import fields
+from odoo import models
 from odoo.exceptions import ValidationError
 
 from ..tools import addresses
+
+# Unambiguous lower-case letters and digits: the local part survives being read aloud or retyped.
+_ALIAS_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+_ALIAS_RANDOM_LENGTH = 16
 
 
 class ResCompany(models.Model):
@@ -17,6 +25,51 @@ class ResCompany(models.Model):
         "brand's domain). Mail exchanged only with these domains is never captured. The alias domain "
         "and the domain of the company's email are always excluded; public mail providers such as "
         "gmail.com never are.",
+    )
+    lead_capture_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Capture Alias",
+        copy=False,
+        ondelete="set null",
+        help="The secret alias users forward or BCC mail to.",
+    )
+    lead_capture_email = fields.Char(
+        string="Capture Address",
+        related="lead_capture_alias_id.alias_full_name",
+        help="Forward or BCC any email to this address: it is filed on the lead whose contacts "
+        "appear in it, or on a new lead. Only the company's users may use it.",
+    )
+    lead_capture_inbound = fields.Boolean(
+        string="A Lead for Every Incoming Email",
+        help="Gives a second address for shared mailboxes such as info@ or sales@ that your mail "
+        "server forwards automatically: every mail to it is incoming, from any sender, and goes on "
+        "the sender's lead or a new lead named after the sender.",
+    )
+    lead_capture_inbound_alias_id = fields.Many2one(
+        "mail.alias",
+        string="Incoming Mail Alias",
+        copy=False,
+        ondelete="set null",
+    )
+    lead_capture_no_match = fields.Selection(
+        [("create", "Create a lead"), ("review", "Keep for review")],
+        string="When No Lead Matches",
+        default="create",
+        required=True,
+        help="Create a lead: mail whose contacts are on no lead starts a new lead. Keep for review: it "
+        "waits in its owner's Unmatched Mail, to be linked to a lead, turned into one, or discarded.",
+    )
+    lead_capture_multi_match = fields.Selection(
+        [("most_recent", "Most recently active lead"), ("ask", "Ask me")],
+        string="When Several Leads Match",
+        default="most_recent",
+        required=True,
+        help="Most recently active lead: the mail goes on the open lead with the latest activity, the "
+        "others are named in its capture decision. Ask me: it waits in Unmatched Mail for a choice.",
+    )
+    lead_capture_inbound_email = fields.Char(
+        string="Incoming Mail Address",
+        related="lead_capture_inbound_alias_id.alias_full_name",
     )
 
     # ------------------------------------------------------------
@@ -41,12 +94,37 @@ class ResCompany(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._lead_capture_ensure_aliases()
+        return companies
+
     def write(self, vals):
         if vals.get("lead_capture_extra_domains"):
             domains, rejected = addresses.parse_domain_list(vals["lead_capture_extra_domains"])
             if not rejected:
                 vals = dict(vals, lead_capture_extra_domains=", ".join(domains))
-        return super().write(vals)
+        result = super().write(vals)
+        if "alias_domain_id" in vals or "lead_capture_inbound" in vals:
+            self._lead_capture_ensure_aliases()
+        return result
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_lead_capture_regenerate_alias(self):
+        """Give the company a new secret capture address; the old one stops working at once."""
+        self.env["mail.alias"].check_access("write")
+        for company in self:
+            if not company.lead_capture_alias_id:
+                company._lead_capture_ensure_aliases()
+                continue
+            company.lead_capture_alias_id.sudo().alias_name = self._lead_capture_new_alias_name(
+                "leads"
+            )
+        return True
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -61,3 +139,83 @@ class ResCompany(models.Model):
             company_emails=[self.email],
             extra_domains=extra,
         )
+
+    @api.model
+    def _lead_capture_new_alias_name(self, prefix):
+        token = "".join(secrets.choice(_ALIAS_ALPHABET) for _i in range(_ALIAS_RANDOM_LENGTH))
+        return f"{prefix}-{token}"
+
+    def _lead_capture_alias_values(self, prefix, model_xmlid="crm.model_crm_lead"):
+        self.ensure_one()
+        return {
+            "alias_name": self._lead_capture_new_alias_name(prefix),
+            "alias_domain_id": self.alias_domain_id.id,
+            "alias_model_id": self.env.ref(model_xmlid).id,
+            "alias_parent_model_id": self.env.ref("base.model_res_company").id,
+            "alias_parent_thread_id": self.id,
+            "alias_contact": "everyone",
+        }
+
+    def _lead_capture_ensure_aliases(self):
+        """Create the aliases each company needs and keep them on the company's alias domain.
+
+        Called at install and upgrade (data file), when a company is created, and when its alias
+        domain or the incoming-mail option changes. The sender policy (company users only) is
+        applied by the capture engine, not by ``alias_contact``, so that refusals can be explained.
+        """
+        Alias = self.env["mail.alias"].sudo()
+        for company in self.sudo():
+            if not company.lead_capture_alias_id:
+                company.lead_capture_alias_id = Alias.create(
+                    company._lead_capture_alias_values("leads")
+                )
+            if company.lead_capture_inbound and not company.lead_capture_inbound_alias_id:
+                company.lead_capture_inbound_alias_id = Alias.create(
+                    company._lead_capture_alias_values("inbox")
+                )
+            aliases = company.lead_capture_alias_id | company.lead_capture_inbound_alias_id
+            aliases.filtered(
+                lambda alias, company=company: alias.alias_domain_id != company.alias_domain_id
+            ).alias_domain_id = company.alias_domain_id
+
+    @api.model
+    def _lead_capture_company_of_alias(self, alias):
+        """Return ``(company, mode)`` when ``alias`` is a capture alias, else ``(empty, None)``.
+
+        ``mode`` is "capture" for the users' capture address and "inbound" for the address that
+        turns every incoming email into a lead.
+        """
+        if not alias:
+            return self.browse(), None
+        company = self.sudo().search(
+            [
+                "|",
+                ("lead_capture_alias_id", "=", alias.id),
+                ("lead_capture_inbound_alias_id", "=", alias.id),
+            ],
+            limit=1,
+        )
+        if not company:
+            return company, None
+        if company.lead_capture_alias_id == alias:
+            return company, "capture"
+        return company, "inbound" if company.lead_capture_inbound else None
+
+    def _lead_capture_user_by_address(self):
+        """Return ``{normalised address: user}`` for every internal user of the company."""
+        self.ensure_one()
+        users = (
+            self.env["res.users"]
+            .sudo()
+            .search([("share", "=", False), ("company_ids", "in", self.ids)])
+        )
+        result = {}
+        for user in users:
+            for address in user._lead_capture_addresses():
+                result.setdefault(address, user)
+        return result
+
+    def _lead_capture_lead_domain(self):
+        """The leads email capture may file this company's mail on."""
+        self.ensure_one()
+        return [("company_id", "in", [self.id, False])]

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import fields
+from odoo import models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -8,3 +9,27 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_extra_domains",
         readonly=False,
     )
+    lead_capture_email = fields.Char(related="company_id.lead_capture_email")
+    lead_capture_inbound = fields.Boolean(
+        related="company_id.lead_capture_inbound",
+        readonly=False,
+    )
+    lead_capture_inbound_email = fields.Char(related="company_id.lead_capture_inbound_email")
+    lead_capture_no_match = fields.Selection(
+        related="company_id.lead_capture_no_match",
+        readonly=False,
+    )
+    lead_capture_multi_match = fields.Selection(
+        related="company_id.lead_capture_multi_match",
+        readonly=False,
+    )
+    lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
+
+    def _compute_lead_capture_has_alias_domain(self):
+        for settings in self:
+            settings.lead_capture_has_alias_domain = bool(settings.company_id.alias_domain_id)
+
+    def action_lead_capture_regenerate_alias(self):
+        self.ensure_one()
+        self.company_id.action_lead_capture_regenerate_alias()
+        return {"type": "ir.actions.client", "tag": "reload"}

@@ -1,7 +1,9 @@
 from lxml import etree
 
 from odoo.exceptions import ValidationError
-from odoo.tests import Form, TransactionCase, tagged
+from odoo.tests import Form
+from odoo.tests import TransactionCase
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")

@@ -11,7 +11,8 @@ sender of an incoming one. A lead created for the mail is named after the first 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
+from collections.abc import Sequence
 from typing import Literal
 
 __all__ = ["INCOMING", "OUTGOING", "counterparts", "mail_direction"]

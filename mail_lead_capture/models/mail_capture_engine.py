@@ -1,0 +1,678 @@
+import functools
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+
+from markupsafe import Markup
+
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.tools.mail import formataddr
+from odoo.tools.mail import html_sanitize
+from odoo.tools.mail import plaintext2html
+
+from ..tools import addresses
+from ..tools import automated
+from ..tools import capture
+from ..tools import filters
+from ..tools import forwards
+from ..tools import matching
+from ..tools.direction import INCOMING
+from ..tools.direction import counterparts
+from ..tools.direction import mail_direction
+
+_logger = logging.getLogger(__name__)
+
+# An inline forward loses the original's Message-Id and usually its time zone: the same mail is
+# recognised by its fingerprint within this many hours of the date the forward shows.
+FINGERPRINT_WINDOW_HOURS = 14
+# Attachments larger than this (in MB, setting mail_lead_capture.max_attachment_mb) are refused.
+DEFAULT_MAX_ATTACHMENT_MB = 25
+# Senders who may not use the capture address get at most one explanation in this period.
+REFUSAL_REPLY_PERIOD = timedelta(hours=24)
+
+
+class MailCaptureEngine(models.AbstractModel):
+    """Files captured mail on leads: the one place that matches, creates, de-duplicates and posts.
+
+    The gateway (capture address), the unmatched-mail queue and mailbox sync all call
+    :meth:`_lead_capture_file`, so a mail is filed the same way whichever path brought it. The
+    decisions themselves are made by the ORM-free core in ``tools/``; this model reads the records
+    the core needs and writes what it decided.
+    """
+
+    _name = "mail.capture.engine"
+    _description = "Email Capture Engine"
+
+    # ------------------------------------------------------------
+    # GATEWAY ENTRY POINT
+    # ------------------------------------------------------------
+
+    @api.model
+    def _capture_gateway_mail(self, message, message_dict, company, mode):
+        """File a mail received on ``company``'s capture alias (``mode`` "capture" or "inbound").
+
+        Returns the id of the lead the mail went on, or False when it was refused or queued.
+        """
+        raw = self.env.context.get("lead_capture_raw")
+        sender_name, sender = self._lead_capture_sender(message_dict)
+        owners = company._lead_capture_user_by_address()
+        owner = owners.get(sender, self.env["res.users"])
+        if mode == "capture" and not owner:
+            lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
+            if not lead:
+                self._lead_capture_refuse_sender(
+                    message, message_dict, company, sender, sender_name
+                )
+                return False
+        mail, body, attachments, robot = self._lead_capture_prepare(
+            message, message_dict, with_forward=mode == "capture"
+        )
+        return self._lead_capture_file(
+            mail,
+            body,
+            attachments,
+            company=company,
+            owner=owner,
+            source=mode,
+            automated_kind=robot,
+            raw=raw,
+            forwarder=(sender_name, sender) if owner else None,
+            message=message,
+        )
+
+    @api.model
+    def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
+        """File a kept raw mail on ``lead`` or a new lead, as the gateway would have filed it.
+
+        Raises a UserError saying why when the filters refuse it.
+        """
+        message_dict = self.env["mail.thread"].message_parse(message)
+        mail, body, attachments, robot = self._lead_capture_prepare(message, message_dict)
+        return self._lead_capture_file(
+            mail,
+            body,
+            attachments,
+            company=company,
+            owner=owner,
+            source="unmatched",
+            automated_kind=robot,
+            raw=self.env.context.get("lead_capture_raw"),
+            lead=lead,
+            force_create=force_create,
+            on_refusal="raise",
+            message=message,
+        )
+
+    @api.model
+    def _lead_capture_prepare(self, message, message_dict, with_forward=True):
+        """Return ``(CapturedMail, body, attachments, robot kind)`` for a parsed gateway mail."""
+        forward = forwards.recover_forward(message) if with_forward else None
+        mail = capture.captured_mail(message, forward, text=self._lead_capture_text(message_dict))
+        if forward is not None:
+            body, attachments = self._lead_capture_forward_content(forward, message_dict)
+        else:
+            body, attachments = (
+                message_dict.get("body") or "",
+                message_dict.get("attachments") or [],
+            )
+        return mail, body, attachments, self._lead_capture_automated(message, forward)
+
+    @api.model
+    def _lead_capture_content_problem(self, message, attachments):
+        """Return ``(rule, reason)`` when the mail's content cannot be filed, else None."""
+        unreadable = capture.unreadable_kind(message) if message is not None else None
+        if unreadable:
+            return "unreadable", self.env._(
+                "its content is encrypted or broken, so it cannot be read; forward it decrypted"
+            )
+        limit_mb = int(
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("mail_lead_capture.max_attachment_mb", DEFAULT_MAX_ATTACHMENT_MB)
+            or DEFAULT_MAX_ATTACHMENT_MB
+        )
+        too_big = [
+            name
+            for name, data in self._lead_capture_files(attachments)
+            if len(data) > limit_mb * 1024 * 1024
+        ]
+        if too_big:
+            return "attachment_too_large", self.env._(
+                "%(names)s is larger than the %(limit)s MB an attachment may be",
+                names=", ".join(too_big),
+                limit=limit_mb,
+            )
+        return None
+
+    # ------------------------------------------------------------
+    # FILING
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lead_capture_file(
+        self,
+        mail,
+        body,
+        attachments,
+        *,
+        company,
+        owner,
+        source,
+        automated_kind=None,
+        raw=None,
+        forwarder=None,
+        lead=None,
+        force_create=False,
+        on_refusal="queue",
+        message=None,
+    ):
+        """File ``mail`` (a ``tools.capture.CapturedMail``) with its HTML ``body`` and attachments.
+
+        ``owner`` is the user whose mail it is (the forwarder, the mailbox's owner), or empty for
+        the incoming-mail address. ``lead``, when given, is where a person chose to file it: matching
+        is skipped, the filters and de-duplication still apply; ``force_create`` makes a new lead
+        whatever matches. ``on_refusal`` "queue" keeps refused mail in its owner's unmatched mail,
+        "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
+        one, to check its content can be read. Returns the lead's id, or False.
+        """
+        rules = company._lead_capture_filter_rules(owner or None)
+        screening = filters.screen(mail.participants, rules, automated=automated_kind)
+        direction = (
+            INCOMING
+            if source == "inbound"
+            else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
+        )
+        refuse = functools.partial(
+            self._lead_capture_refuse,
+            mail,
+            body,
+            attachments,
+            company,
+            owner,
+            source,
+            raw,
+            forwarder,
+            on_refusal,
+        )
+        if screening.screened:
+            return refuse(company._lead_capture_screening_sentence(screening), screening.screened)
+        problem = self._lead_capture_content_problem(message, attachments)
+        if problem:
+            return refuse(problem[1], problem[0])
+        people = counterparts(
+            direction,
+            mail.author.address if mail.author else None,
+            mail.recipients,
+            set(screening.kept),
+        )
+        if lead is not None:
+            decision = matching.Decision("chosen", lead.id)
+        elif force_create:
+            decision = matching.Decision("none")
+        else:
+            decision = self._lead_capture_decide(mail, screening.kept, company)
+        if decision.kind == "ambiguous":
+            leads = self.env["crm.lead"].browse(decision.others)
+            reason = self.env._(
+                "several leads have these contacts (%(leads)s) and the company asks to choose",
+                leads=", ".join(leads.mapped("display_name")),
+            )
+            return refuse(reason, "ambiguous", tell=False)
+        if (
+            decision.kind == "none"
+            and not force_create
+            and company.lead_capture_no_match == "review"
+            and owner
+        ):
+            reason = self.env._(
+                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
+            )
+            return refuse(reason, "no_match", tell=False)
+        partners = self._lead_capture_partners(mail, screening.kept, owner, company)
+        created = decision.kind == "none"
+        if created:
+            lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
+        else:
+            lead = self.env["crm.lead"].browse(decision.lead_id)
+        duplicate = self._lead_capture_duplicate(lead, mail)
+        if duplicate:
+            trace = self.env._(
+                "Already on lead %(lead)s: the same mail is not stored twice.",
+                lead=lead.display_name,
+            )
+            self._lead_capture_log(
+                mail, company, owner, source, "duplicate", trace, lead, duplicate
+            )
+            return lead.id
+        new_contacts = partners.filtered(
+            lambda partner: (
+                partner.email_normalized in screening.kept
+                and partner not in lead.partner_id | lead.contact_ids
+            )
+        )
+        if new_contacts:
+            lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+        trace = self._lead_capture_trace(decision, lead, people, created, company)
+        message = self._lead_capture_post(
+            lead, mail, body, attachments, direction, trace, partners, owner, company
+        )
+        if direction == INCOMING and owner:
+            self._lead_capture_notify_inbox(lead, message, owner)
+        outcome = "created" if created else "captured"
+        self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+        return lead.id
+
+    @api.model
+    def _lead_capture_decide(self, mail, kept, company):
+        """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
+        Lead = self.env["crm.lead"]
+        thread_leads = self._lead_capture_thread_lead(mail, company, all_leads=True)
+        contact_leads = Lead.browse()
+        if kept:
+            variants = set().union(*(addresses.address_variants(a) for a in kept))
+            partners = (
+                self.env["res.partner"]
+                .with_context(active_test=False)
+                .search([("email_normalized", "in", list(variants))])
+            )
+            domain = [("email_normalized", "in", list(variants))]
+            if partners:
+                domain = [
+                    "|",
+                    "|",
+                    ("partner_id", "in", partners.ids),
+                    ("contact_ids", "in", partners.ids),
+                    *domain,
+                ]
+            contact_leads = Lead.search(
+                [*company._lead_capture_lead_domain(), *domain], order="id desc", limit=200
+            )
+        addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
+        kept_set = set(kept)
+        candidates = [
+            matching.Candidate(
+                lead_id=lead.id,
+                last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
+                is_open=lead.won_status != "won",
+                matched=tuple(a for a in kept if a in addresses_by_lead[lead] & kept_set),
+                in_thread=len(thread_leads) == 1 and lead in thread_leads,
+            )
+            for lead in contact_leads | thread_leads
+        ]
+        return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
+
+    @api.model
+    def _lead_capture_thread_lead(self, mail, company, all_leads=False):
+        """Return the lead(s) holding mail that ``mail`` replies to.
+
+        With ``all_leads`` every such lead; otherwise the lead only when there is exactly one.
+        """
+        Lead = self.env["crm.lead"]
+        if not mail.references:
+            return Lead
+        messages = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("message_id", "in", list(mail.references)), ("model", "=", "crm.lead")])
+        )
+        leads = (
+            Lead.browse(set(messages.mapped("res_id")))
+            .exists()
+            .filtered_domain(company._lead_capture_lead_domain())
+        )
+        return leads if all_leads or len(leads) == 1 else Lead
+
+    @api.model
+    def _lead_capture_duplicate(self, lead, mail):
+        """Return the message already holding ``mail`` on ``lead``, if any."""
+        Message = self.env["mail.message"].sudo()
+        base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        if mail.message_id:
+            found = Message.search([*base, ("message_id", "=", mail.message_id)], limit=1)
+            if found:
+                return found
+        domain = [*base, ("lead_capture_fingerprint", "=", mail.fingerprint)]
+        if mail.date:
+            window = timedelta(hours=FINGERPRINT_WINDOW_HOURS)
+            naive = mail.date.replace(tzinfo=None)
+            domain += [("date", ">=", naive - window), ("date", "<=", naive + window)]
+        return Message.search(domain, limit=1)
+
+    @api.model
+    def _lead_capture_partners(self, mail, kept, owner, company):
+        """Find or create a partner for every kept participant; users' own partners for users."""
+        names = mail.names
+        emails = [formataddr((names.get(address, ""), address)) for address in kept]
+        partners = self.env["res.partner"]._find_or_create_from_emails(emails)
+        return self.env["res.partner"].union(*partners)
+
+    @api.model
+    def _lead_capture_create_lead(self, mail, direction, people, partners, owner, company):
+        first = partners.filtered(lambda p: people and p.email_normalized == people[0])[:1]
+        mailbox = next(
+            (
+                m
+                for m in (mail.author, *mail.to, *mail.cc)
+                if m and people and m.address == people[0]
+            ),
+            None,
+        )
+        name = capture.lead_name(mailbox) or mail.subject or self.env._("Email")
+        values = {
+            "name": name,
+            "partner_id": first.id,
+            "contact_ids": [fields.Command.set((partners - first).ids)],
+            "company_id": company.id,
+            "user_id": owner.id,
+            "email_last_date": fields.Datetime.now(),
+        }
+        if not owner:
+            values["team_id"] = (
+                self.env["crm.team"]
+                .sudo()
+                ._get_default_team_id(domain=[("company_id", "in", [company.id, False])])
+                .id
+            )
+        Lead = (
+            self.env["crm.lead"]
+            .with_context(
+                mail_create_nosubscribe=True,
+                default_user_id=owner.id,
+                default_type="lead"
+                if (owner or self.env.user).has_group("crm.group_use_lead")
+                else "opportunity",
+            )
+            .with_company(company)
+        )
+        return Lead.create(values)
+
+    @api.model
+    def _lead_capture_post(
+        self, lead, mail, body, attachments, direction, trace, partners, owner, company
+    ):
+        author_address = mail.author.address if mail.author else None
+        author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
+        if not author and author_address:
+            author = (
+                company._lead_capture_user_by_address()
+                .get(author_address, self.env["res.users"])
+                .partner_id
+            )
+        email_from = (
+            formataddr((mail.author.name or "", author_address)) if author_address else False
+        )
+        values = {
+            "body": body if isinstance(body, Markup) else plaintext2html(body or ""),
+            "subject": mail.subject or False,
+            "message_type": "email",
+            "subtype_xmlid": "mail.mt_comment",
+            "author_id": author.id or False,
+            "email_from": email_from,
+            "attachments": [tuple(attachment[:3]) for attachment in attachments],
+            "notify_skip_followers": True,
+            "incoming_email_to": ", ".join(
+                formataddr((m.name, m.address)) for m in mail.to if m.address
+            )
+            or False,
+            "incoming_email_cc": ", ".join(
+                formataddr((m.name, m.address)) for m in mail.cc if m.address
+            )
+            or False,
+            "lead_capture_trace": trace,
+            "lead_capture_direction": direction,
+            "lead_capture_fingerprint": mail.fingerprint,
+        }
+        if mail.message_id:
+            values["message_id"] = mail.message_id
+        if mail.date:
+            values["date"] = fields.Datetime.to_string(mail.date.replace(tzinfo=None))
+        message = (
+            lead.with_user(self.env.ref("base.user_root"))
+            .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)
+            .message_post(**values)
+        )
+        if not lead.email_last_date or (
+            mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date
+        ):
+            lead.email_last_date = (
+                mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
+            )
+        return message
+
+    @api.model
+    def _lead_capture_notify_inbox(self, lead, message, owner):
+        """Put an incoming captured mail in its owner's Odoo inbox, whatever their email setting."""
+        lead._notify_thread_by_inbox(
+            message,
+            [{"id": owner.partner_id.id, "uid": owner.id, "notif": "inbox"}],
+        )
+
+    # ------------------------------------------------------------
+    # REFUSALS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lead_capture_refuse(
+        self,
+        mail,
+        body,
+        attachments,
+        company,
+        owner,
+        source,
+        raw,
+        forwarder,
+        on_refusal,
+        reason,
+        rule,
+        tell=True,
+    ):
+        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why."""
+        if on_refusal == "raise":
+            raise UserError(self.env._("This mail cannot be filed: %(reason)s.", reason=reason))
+        queued = self.env["mail.capture.unmatched"]
+        if owner:
+            queued = queued._lead_capture_enqueue(
+                mail,
+                raw,
+                owner,
+                company,
+                reason,
+                rule,
+                body=body,
+                attachments=attachments,
+                source=source if source in ("capture", "inbound", "sync") else "capture",
+            )
+        if queued:
+            trace = self.env._(
+                "Kept for review in %(user)s's unmatched mail: %(reason)s.",
+                user=owner.name,
+                reason=reason,
+            )
+            outcome = "queued"
+        else:
+            trace = self.env._("Not filed: %(reason)s.", reason=reason)
+            outcome = "refused"
+        self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
+        if forwarder and tell:
+            self._lead_capture_tell_forwarder(mail, company, forwarder, trace)
+        return False
+
+    @api.model
+    def _lead_capture_tell_forwarder(self, mail, company, forwarder, trace):
+        name, address = forwarder
+        body = self.env["ir.qweb"]._render(
+            "mail_lead_capture.mail_capture_failed_email",
+            {"company": company, "subject": mail.subject, "trace": trace, "name": name},
+        )
+        self._lead_capture_send(
+            company, formataddr((name, address)), mail.subject, body, mail.message_id
+        )
+
+    @api.model
+    def _lead_capture_refuse_sender(self, message, message_dict, company, sender, sender_name):
+        """Explain to a sender who is not a user why nothing was stored, and tell the admins."""
+        mail = capture.captured_mail(message, None)
+        trace = self.env._(
+            "Refused: %(sender)s is not a user of %(company)s, and only users may send mail to the "
+            "capture address.",
+            sender=sender or message_dict.get("email_from") or "?",
+            company=company.name,
+        )
+        robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
+        Log = self.env["mail.capture.log"].sudo()
+        recent = Log.search_count(
+            [
+                ("sender", "=", sender),
+                ("outcome", "=", "refused"),
+                ("rule", "=", "not_a_user"),
+                ("create_date", ">=", fields.Datetime.now() - REFUSAL_REPLY_PERIOD),
+            ]
+        )
+        log = self._lead_capture_log(
+            mail, company, self.env["res.users"], "capture", "refused", trace, rule="not_a_user"
+        )
+        if robot or recent or not sender:
+            return
+        body = self.env["ir.qweb"]._render(
+            "mail_lead_capture.mail_capture_refused_sender_email",
+            {"company": company, "subject": mail.subject, "name": sender_name},
+        )
+        self._lead_capture_send(
+            company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_send(self, company, email_to, subject, body, message_id):
+        """Send an explanation now, marked so that replies to it are never processed again."""
+        from odoo.tools.mail import generate_tracking_message_id  # noqa: PLC0415
+
+        references = " ".join(
+            filter(None, [message_id, generate_tracking_message_id("loop-detection-bounce-email")])
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "author_id": False,
+                "email_from": company.email_formatted or company.catchall_formatted,
+                "email_to": email_to,
+                "subject": self.env._("Re: %(subject)s", subject=subject or ""),
+                "body_html": body,
+                "references": references,
+                "headers": {"Auto-Submitted": "auto-replied", "X-Auto-Response-Suppress": "All"},
+                "auto_delete": True,
+            }
+        ).send()
+
+    # ------------------------------------------------------------
+    # HELPERS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lead_capture_sender(self, message_dict):
+        pairs = addresses.split_addresses(message_dict.get("email_from") or "")
+        return pairs[0] if pairs else ("", None)
+
+    @api.model
+    def _lead_capture_text(self, message_dict):
+        from odoo.tools.mail import html2plaintext  # noqa: PLC0415
+
+        body = message_dict.get("body") or ""
+        return html2plaintext(body) if body else ""
+
+    @api.model
+    def _lead_capture_automated(self, message, forward):
+        """The kind of robot mail this is, if any: of the original mail for a forward."""
+        if forward is None:
+            return automated.automated_kind(message)
+        original = EmailMessage()
+        sender = forward.original.sender
+        if sender:
+            original["From"] = formataddr((sender.name or "", sender.address or ""))
+        original["Subject"] = forward.original.subject or ""
+        return automated.automated_kind(original)
+
+    @api.model
+    def _lead_capture_forward_content(self, forward, message_dict):
+        """Body and attachments of a forward's original, plus files attached to the forward itself."""
+        original = forward.original
+        if original.html:
+            body = Markup(html_sanitize(original.html))
+        else:
+            body = Markup(plaintext2html(original.text or ""))
+        attachments = [(a.filename, a.data, {}) for a in original.attachments]
+        if forward.kind == "inline":
+            attachments += list(message_dict.get("attachments") or [])
+        return body, attachments
+
+    @api.model
+    def _lead_capture_files(self, attachments):
+        """Turn gateway attachments ``(name, content[, info])`` into ``(name, bytes)`` pairs."""
+        files = []
+        for attachment in attachments:
+            name, content = attachment[0], attachment[1]
+            if isinstance(content, EmailMessage):
+                content = content.as_bytes()
+            elif isinstance(content, str):
+                content = content.encode()
+            files.append((name or "attachment", content or b""))
+        return files
+
+    @api.model
+    def _lead_capture_trace(self, decision, lead, people, created, company):
+        if created:
+            return self.env._(
+                "New lead %(lead)s: no lead had these contacts (%(addresses)s).",
+                lead=lead.display_name,
+                addresses=", ".join(people) or "-",
+            )
+        if decision.kind == "thread":
+            return self.env._(
+                "Filed on lead %(lead)s: it replies to a mail already filed there.",
+                lead=lead.display_name,
+            )
+        if decision.kind == "chosen":
+            return self.env._(
+                "Filed on lead %(lead)s by %(user)s.",
+                lead=lead.display_name,
+                user=self.env.user.name,
+            )
+        sentence = self.env._(
+            "Filed on lead %(lead)s: %(address)s is one of its contacts.",
+            lead=lead.display_name,
+            address=decision.address,
+        )
+        if decision.others:
+            others = self.env["crm.lead"].browse(decision.others)
+            sentence += " " + self.env._(
+                "Also matching, less recently active: %(leads)s.",
+                leads=", ".join(others.mapped("display_name")),
+            )
+        return sentence
+
+    @api.model
+    def _lead_capture_log(
+        self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
+    ):
+        return (
+            self.env["mail.capture.log"]
+            .sudo()
+            .create(
+                {
+                    "company_id": company.id,
+                    "user_id": owner.id if owner else False,
+                    "source": source,
+                    "outcome": outcome,
+                    "rule": rule or False,
+                    "trace": trace,
+                    "sender": mail.author.address if mail.author else False,
+                    "subject": mail.subject,
+                    "message_ref": mail.message_id,
+                    "lead_id": lead.id if lead else False,
+                    "mail_message_id": message.id if message else False,
+                }
+            )
+        )

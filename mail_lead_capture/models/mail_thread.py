@@ -1,0 +1,137 @@
+import logging
+from xmlrpc.client import Binary
+
+from odoo import api
+from odoo import models
+
+from ..tools import addresses
+from ..tools import envelope
+
+_logger = logging.getLogger(__name__)
+
+CAPTURE_MESSAGE_FIELDS = {
+    "lead_capture_trace",
+    "lead_capture_direction",
+    "lead_capture_fingerprint",
+}
+
+
+class MailThread(models.AbstractModel):
+    """Route mail addressed to a capture alias to the capture engine.
+
+    Odoo's gateway parses the mail, drops repeats of a known Message-Id and runs its loop checks;
+    then, instead of ``message_new``/``message_update``, every route whose alias is a company's
+    capture alias goes to ``mail.capture.engine``. Routing also reads the envelope headers Odoo
+    ignores (X-Original-To, Envelope-To, Received-for...), so BCC copies reach the alias however
+    the mail server records their envelope recipient.
+    """
+
+    _inherit = "mail.thread"
+
+    # ------------------------------------------------------------
+    # GATEWAY
+    # ------------------------------------------------------------
+
+    @api.model
+    def message_process(
+        self,
+        model,
+        message,
+        custom_values=None,
+        save_original=False,
+        strip_attachments=False,
+        thread_id=None,
+    ):
+        # Keep the bytes as received: mail that cannot be filed is kept whole for its owner.
+        raw = bytes(message.data) if isinstance(message, Binary) else message
+        if isinstance(raw, str):
+            raw = raw.encode()
+        return super(MailThread, self.with_context(lead_capture_raw=raw)).message_process(
+            model,
+            message,
+            custom_values=custom_values,
+            save_original=save_original,
+            strip_attachments=strip_attachments,
+            thread_id=thread_id,
+        )
+
+    @api.model
+    def message_route(self, message, message_dict, model=None, thread_id=None, custom_values=None):
+        try:
+            routes = super().message_route(
+                message, message_dict, model=model, thread_id=thread_id, custom_values=custom_values
+            )
+        except ValueError:
+            capture_routes = self._lead_capture_envelope_routes(message, message_dict)
+            if not capture_routes:
+                raise
+            return capture_routes
+        if not routes or message_dict.get("is_bounce"):
+            return routes
+        capture_routes = self._lead_capture_envelope_routes(message, message_dict)
+        if not capture_routes:
+            return routes
+        # The capture engine files the mail itself (following replies to their lead), so a
+        # reply or fallback route without alias would post it a second time.
+        known = {route[4] for route in capture_routes}
+        kept = [route for route in routes if route[4] and route[4] not in known]
+        return kept + capture_routes
+
+    @api.model
+    def _lead_capture_envelope_routes(self, message, message_dict):
+        """Return one route per capture alias among the envelope and visible recipients."""
+        recipients = envelope.envelope_recipients(message)
+        recipients += [
+            address
+            for _name, address in addresses.split_addresses(message_dict.get("recipients") or "")
+        ]
+        if not recipients:
+            return []
+        variants = set().union(*(addresses.address_variants(address) for address in recipients))
+        aliases = self.env["mail.alias"].sudo().search([("alias_full_name", "in", list(variants))])
+        Company = self.env["res.company"]
+        return [
+            ("crm.lead", 0, {}, self.env.uid, alias)
+            for alias in aliases
+            if Company._lead_capture_company_of_alias(alias)[1]
+        ]
+
+    @api.model
+    def _detect_loop_sender(self, message, message_dict, routes):
+        # A salesperson may BCC dozens of mails an hour; senders who are not users are answered
+        # (at most once a day each) by the capture engine itself.
+        other_routes = [route for route in routes or () if not self._lead_capture_is_route(route)]
+        if not other_routes:
+            return False
+        return super()._detect_loop_sender(message, message_dict, other_routes)
+
+    @api.model
+    def _message_route_process(self, message, message_dict, routes):
+        capture_routes = [route for route in routes if self._lead_capture_is_route(route)]
+        if not capture_routes:
+            return super()._message_route_process(message, message_dict, routes)
+        thread_id = False
+        Engine = self.env["mail.capture.engine"].sudo()
+        for route in capture_routes:
+            alias = route[4]
+            company, mode = self.env["res.company"]._lead_capture_company_of_alias(alias)
+            thread_id = (
+                Engine._capture_gateway_mail(message, dict(message_dict), company, mode)
+                or thread_id
+            )
+            if alias.alias_status != "valid":
+                alias.sudo().alias_status = "valid"
+        other_routes = [route for route in routes if route not in capture_routes]
+        if other_routes:
+            thread_id = super()._message_route_process(message, message_dict, other_routes)
+        return thread_id
+
+    @api.model
+    def _lead_capture_is_route(self, route):
+        alias = route[4] if len(route) > 4 else None
+        return bool(alias) and bool(
+            self.env["res.company"]._lead_capture_company_of_alias(alias)[1]
+        )
+
+    def _get_message_create_valid_field_names(self):
+        return super()._get_message_create_valid_field_names() | CAPTURE_MESSAGE_FIELDS

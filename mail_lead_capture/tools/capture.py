@@ -1,0 +1,194 @@
+"""The mail to file: who wrote it, to whom, when, and how to recognise it again.
+
+A mail reaching the capture address is either the mail itself (sent with the capture address in BCC,
+To or Cc) or a forward of it. :func:`captured_mail` turns both into one :class:`CapturedMail` made of
+the *original* mail's people, date, subject and text, so that the rest of the addon never cares how
+the mail arrived.
+
+:func:`fingerprint` recognises the same mail when its Message-Id is lost, as in an inline forward:
+the sender, the subject without its Re:/Fwd: prefixes and the opening words of the text, reduced to
+lower-case letters and digits so that re-wrapping, quoting (``>``) and HTML-to-text differences
+between mail clients do not matter.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from email.message import EmailMessage
+from email.message import Message
+from email.utils import parsedate_to_datetime
+
+from .addresses import split_addresses
+from .forwards import Forward
+from .forwards import Mailbox
+from .forwards import strip_subject_prefixes
+
+__all__ = ["CapturedMail", "captured_mail", "fingerprint", "lead_name", "unreadable_kind"]
+
+_FINGERPRINT_CHARS = 200
+_WORD_CHARS = re.compile(r"[^\W_]+")
+_MAX_REFERENCES = 32
+
+
+@dataclass(frozen=True)
+class CapturedMail:
+    """The original mail, whichever way it reached us."""
+
+    author: Mailbox | None
+    to: tuple[Mailbox, ...]
+    cc: tuple[Mailbox, ...]
+    date: datetime | None  # aware, UTC
+    subject: str
+    text: str
+    message_id: str | None
+    references: tuple[str, ...]  # In-Reply-To and References, newest last
+    forwarded: bool
+
+    @property
+    def recipients(self) -> list[str]:
+        """Normalised To then Cc addresses, without repeats."""
+        return list(dict.fromkeys(m.address for m in (*self.to, *self.cc) if m.address))
+
+    @property
+    def participants(self) -> list[str]:
+        """The author then the recipients, normalised, without repeats."""
+        author = [self.author.address] if self.author and self.author.address else []
+        return list(dict.fromkeys([*author, *self.recipients]))
+
+    @property
+    def names(self) -> dict[str, str]:
+        """The display name written for each participant address (first one wins)."""
+        names: dict[str, str] = {}
+        for mailbox in (self.author, *self.to, *self.cc):
+            if mailbox and mailbox.address and mailbox.name:
+                names.setdefault(mailbox.address, mailbox.name)
+        return names
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.author.address if self.author else None, self.subject, self.text)
+
+
+def _mailboxes(*values: str | None) -> tuple[Mailbox, ...]:
+    return tuple(Mailbox(name, address) for name, address in split_addresses(*values))
+
+
+def _header(message: Message, name: str) -> str:
+    try:
+        return " ".join(str(value) for value in message.get_all(name) or ())
+    except (TypeError, ValueError, LookupError):  # undecodable header: ignore, never fail
+        return ""
+
+
+def _message_date(message: Message) -> datetime | None:
+    try:
+        date = parsedate_to_datetime(_header(message, "Date"))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if date.tzinfo is None:  # RFC 5322 "-0000": no zone information, read as UTC
+        date = date.replace(tzinfo=UTC)
+    return date.astimezone(UTC)
+
+
+def _references(message: Message) -> tuple[str, ...]:
+    ids = re.findall(
+        r"<[^<>\s]{1,250}>", f"{_header(message, 'References')} {_header(message, 'In-Reply-To')}"
+    )
+    return tuple(dict.fromkeys(ids))[-_MAX_REFERENCES:]
+
+
+def _plain_text(message: Message) -> str:
+    if not isinstance(message, EmailMessage):
+        return ""
+    try:
+        part = message.get_body(preferencelist=("plain",))
+        return part.get_content() if part is not None else ""
+    except (KeyError, LookupError, ValueError, AttributeError):
+        return ""
+
+
+def captured_mail(
+    message: Message, forward: Forward | None, text: str | None = None
+) -> CapturedMail:
+    """Describe the mail to file: ``forward``'s original when there is one, else ``message``.
+
+    ``text`` is the plain text of ``message`` when the caller already has it (Odoo's parser does);
+    it is only used when ``message`` is not a forward.
+    """
+    if forward is not None:
+        original = forward.original
+        return CapturedMail(
+            author=original.sender,
+            to=tuple(original.to),
+            cc=tuple(original.cc),
+            date=original.date,
+            subject=original.subject,
+            text=original.text or "",
+            message_id=original.message_id,
+            references=tuple(getattr(original, "references", ()) or ()),
+            forwarded=True,
+        )
+    author = _mailboxes(_header(message, "From"))
+    message_id = re.search(r"<[^<>\s]{1,250}>", _header(message, "Message-Id"))
+    return CapturedMail(
+        author=author[0] if author else None,
+        to=_mailboxes(_header(message, "To")),
+        cc=_mailboxes(_header(message, "Cc")),
+        date=_message_date(message),
+        subject=" ".join(_header(message, "Subject").split()),
+        text=text if text is not None else _plain_text(message),
+        message_id=message_id.group(0) if message_id else None,
+        references=_references(message),
+        forwarded=False,
+    )
+
+
+def fingerprint(author: str | None, subject: str, text: str) -> str:
+    """Return a short stable digest of who wrote the mail, its subject and its opening words."""
+    subject_key = "".join(_WORD_CHARS.findall(strip_subject_prefixes(subject or "").lower()))
+    opening = []
+    size = 0
+    for line in (text or "").splitlines():
+        line = line.lstrip("> \t")
+        for word in _WORD_CHARS.findall(line.lower()):
+            opening.append(word)
+            size += len(word)
+        if size >= _FINGERPRINT_CHARS:
+            break
+    body_key = "".join(opening)[:_FINGERPRINT_CHARS]
+    digest = hashlib.sha256(f"{author or ''}\n{subject_key}\n{body_key}".encode())
+    return digest.hexdigest()[:32]
+
+
+def lead_name(mailbox: Mailbox | None) -> str:
+    """Name a new lead after a person: their display name, else their address."""
+    if mailbox is None:
+        return ""
+    return mailbox.name or mailbox.address or ""
+
+
+_ENCRYPTED_TYPES = {
+    "multipart/encrypted": "encrypted",  # PGP/MIME (RFC 3156)
+    "application/pgp-encrypted": "encrypted",
+    "application/pkcs7-mime": "encrypted",  # S/MIME enveloped data
+    "application/x-pkcs7-mime": "encrypted",
+}
+_MAX_PARTS = 500
+
+
+def unreadable_kind(message: Message) -> str | None:
+    """Say why a mail's content cannot be read ("encrypted"), or None when it can."""
+    try:
+        for index, part in enumerate(message.walk()):
+            if index >= _MAX_PARTS:
+                break
+            kind = _ENCRYPTED_TYPES.get(part.get_content_type())
+            if kind:
+                return kind
+    except (TypeError, ValueError, LookupError, AttributeError):
+        return "broken"
+    return None
