@@ -1,3 +1,4 @@
+import dataclasses
 import functools
 import logging
 from datetime import timedelta
@@ -67,21 +68,51 @@ class MailCaptureEngine(models.AbstractModel):
                     message, message_dict, company, sender, sender_name
                 )
                 return False
-        mail, body, attachments, robot = self._lead_capture_prepare(
-            message, message_dict, with_forward=mode == "capture"
+        mail = capture.captured_mail(message, None)
+        try:
+            with self.env.cr.savepoint():
+                mail, body, attachments, robot = self._lead_capture_prepare(
+                    message, message_dict, with_forward=mode == "capture"
+                )
+                return self._lead_capture_file(
+                    mail,
+                    body,
+                    attachments,
+                    company=company,
+                    owner=owner,
+                    source=mode,
+                    automated_kind=robot,
+                    raw=raw,
+                    forwarder=(sender_name, sender) if owner else None,
+                    message=message,
+                )
+        except Exception as error:  # a mail that breaks the engine must not be lost
+            _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
+            return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
+
+    @api.model
+    def _lead_capture_keep_failed(self, mail, raw, owner, company, source, error):
+        """Queue a mail whose processing failed, with the error, for its owner or an administrator."""
+        owner = owner or company._lead_capture_fallback_owner()
+        reason = self.env._(
+            "processing failed (%(error)s)", error=str(error) or type(error).__name__
         )
-        return self._lead_capture_file(
+        self.env["mail.capture.unmatched"]._lead_capture_enqueue(
             mail,
-            body,
-            attachments,
-            company=company,
-            owner=owner,
-            source=mode,
-            automated_kind=robot,
-            raw=raw,
-            forwarder=(sender_name, sender) if owner else None,
-            message=message,
+            raw,
+            owner,
+            company,
+            reason,
+            "error",
+            source=source if source in ("capture", "inbound", "sync") else "capture",
         )
+        trace = self.env._(
+            "Kept for review in %(user)s's unmatched mail: %(reason)s.",
+            user=owner.name,
+            reason=reason,
+        )
+        self._lead_capture_log(mail, company, owner, source, "queued", trace, rule="error")
+        return False
 
     @api.model
     def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
@@ -178,13 +209,6 @@ class MailCaptureEngine(models.AbstractModel):
         "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
         one, to check its content can be read. Returns the lead's id, or False.
         """
-        rules = company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(mail.participants, rules, automated=automated_kind)
-        direction = (
-            INCOMING
-            if source == "inbound"
-            else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
-        )
         refuse = functools.partial(
             self._lead_capture_refuse,
             mail,
@@ -196,6 +220,35 @@ class MailCaptureEngine(models.AbstractModel):
             raw,
             forwarder,
             on_refusal,
+        )
+        if mail.author and not mail.author.address:
+            address = self._lead_capture_address_of_name(mail.author.name, company)
+            if not address:
+                reason = self.env._(
+                    "the forward names its sender %(name)s without an address, and no single "
+                    "contact has that name",
+                    name=mail.author.name or "?",
+                )
+                return refuse(reason, "name_only", tell=False)
+            mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
+            refuse = functools.partial(
+                self._lead_capture_refuse,
+                mail,
+                body,
+                attachments,
+                company,
+                owner,
+                source,
+                raw,
+                forwarder,
+                on_refusal,
+            )
+        rules = company._lead_capture_filter_rules(owner or None)
+        screening = filters.screen(mail.participants, rules, automated=automated_kind)
+        direction = (
+            INCOMING
+            if source == "inbound"
+            else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
         )
         if screening.screened:
             return refuse(company._lead_capture_screening_sentence(screening), screening.screened)
@@ -264,6 +317,26 @@ class MailCaptureEngine(models.AbstractModel):
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
         return lead.id
+
+    @api.model
+    def _lead_capture_address_of_name(self, name, company):
+        """The address of the one contact called ``name`` (as forwards by Outlook show), if any."""
+        if not name:
+            return None
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("name", "=ilike", name.strip()),
+                    ("email_normalized", "!=", False),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                limit=10,
+            )
+        )
+        emails = set(partners.mapped("email_normalized"))
+        return emails.pop() if len(emails) == 1 else None
 
     @api.model
     def _lead_capture_decide(self, mail, kept, company):

@@ -219,3 +219,15 @@ class ResCompany(models.Model):
         """The leads email capture may file this company's mail on."""
         self.ensure_one()
         return [("company_id", "in", [self.id, False])]
+
+    def _lead_capture_fallback_owner(self):
+        """Who reviews mail that has no owner (the incoming-mail address): an administrator."""
+        self.ensure_one()
+        admins = (
+            self.env.ref("base.group_system")
+            .sudo()
+            .user_ids.filtered(
+                lambda user: self in user.company_ids and not user.share and user.active
+            )
+        )
+        return admins[:1] or self.env.ref("base.user_admin")
