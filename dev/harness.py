@@ -491,7 +491,7 @@ def odoo_test_command(pg: Postgres, db: str, extra: list[str]) -> list[str]:
         f"--odoo-addons-path={addons_path()}",
         "--odoo-http",
         "--odoo-log-level=warn",
-        "--odoo-extra=http_interface=127.0.0.1",
+        "--odoo-extra=http-interface=127.0.0.1",
     ]
     for arg in pg.odoo_args():
         cmd.append("--odoo-extra=" + arg.removeprefix("--"))
