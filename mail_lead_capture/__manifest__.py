@@ -9,6 +9,9 @@
     "depends": ["crm", "mail"],
     "external_dependencies": {"python": ["imapclient", "lxml"]},
     "data": [
+        "security/mail_capture_block_security.xml",
+        "security/ir.model.access.csv",
+        "views/mail_capture_block_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
     ],

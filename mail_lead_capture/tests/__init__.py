@@ -1,1 +1,1 @@
-from . import test_install
+from . import test_filters, test_filters_block, test_install
