@@ -1,6 +1,8 @@
 from odoo import fields
 from odoo import models
 
+from ..tools import addresses
+
 
 class ResUsers(models.Model):
     _inherit = "res.users"
@@ -34,7 +36,19 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------
 
     def _lead_capture_addresses(self):
-        """The normalised addresses this user owns: the base set plus confirmed alternates."""
-        addresses = super()._lead_capture_addresses()
+        """Return the normalised addresses these users own, as one frozenset.
+
+        Mail exchanged only with these addresses is mail between colleagues and is never captured,
+        whatever their domain (a user writing from gmail.com is still a colleague); mail from them
+        to the capture address is accepted. They are the user's email, their login when it is an
+        address, and their confirmed alternate addresses. Features that give users more addresses
+        (synced mailboxes) extend this method and add theirs to ``super()``'s result.
+        """
+        found = set()
+        for user in self:
+            for value in (user.email, user.login):
+                if value and "@" in value and (address := addresses.normalize_address(value)):
+                    found.add(address)
         confirmed = self.sudo().lead_capture_address_ids.filtered(lambda a: a.state == "verified")
-        return addresses | frozenset(confirmed.mapped("email"))
+        found.update(confirmed.mapped("email"))
+        return frozenset(found)
