@@ -27,6 +27,9 @@
         "web.assets_backend": [
             "mail_lead_capture/static/src/**/*",
         ],
+        "web.assets_tests": [
+            "mail_lead_capture/static/tests/tours/**/*",
+        ],
     },
     "demo": [
         "demo/mail_lead_capture_demo.xml",

@@ -286,5 +286,5 @@ class MailCaptureUnmatched(models.Model):
         attachments = items.attachment_ids
         count = len(items)
         items.unlink()
-        attachments.unlink()
+        attachments.exists().unlink()
         _logger.info("Purged %d discarded unmatched mails", count)

@@ -2,4 +2,5 @@ from . import test_capture
 from . import test_filters
 from . import test_filters_block
 from . import test_install
+from . import test_tours
 from . import test_unmatched

@@ -14,6 +14,7 @@ from email.utils import format_datetime
 from pathlib import Path
 from string import Template
 
+from odoo.tests import HttpCase
 from odoo.tests import TransactionCase
 from odoo.tests import new_test_user
 
@@ -23,7 +24,7 @@ SAMPLES = Path(__file__).parent / "samples"
 _ids = itertools.count(1)
 
 
-class LeadCaptureCase(TransactionCase):
+class LeadCaptureMixin:
     """Company Acme (alias domain acme.example) with salespeople Bob and Karen.
 
     Bob's address is bob@acme.example; Karen uses karen@gmail.com (Close's example: a user whose
@@ -143,6 +144,14 @@ class LeadCaptureCase(TransactionCase):
 
     def last_log(self):
         return self.env["mail.capture.log"].search([], limit=1)
+
+
+class LeadCaptureCase(LeadCaptureMixin, TransactionCase):
+    """The capture set-up in a transaction rolled back after each test."""
+
+
+class LeadCaptureHttpCase(LeadCaptureMixin, HttpCase):
+    """The capture set-up with Odoo's HTTP server, for browser tours in headless Chromium."""
 
 
 class LeadCaptureFilterCase(TransactionCase):
