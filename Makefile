@@ -28,4 +28,4 @@ lint:
 	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check . && $(PYTHON) -m pylint --rcfile=.pylintrc mail_lead_capture
 
 bench:
-	$(PYTHON) dev/harness.py bench
+	$(PYTHON) dev/harness.py bench $(B)

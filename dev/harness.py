@@ -586,6 +586,57 @@ def cmd_pytest(args) -> int:
 
 
 # ----------------------------------------------------------------------------------------------
+# make bench
+# ----------------------------------------------------------------------------------------------
+
+# Benchmarks that need a database with the addon installed get one, fresh, and Odoo's options.
+DB_BENCHES = ("capture",)
+
+
+def cmd_bench(args) -> int:
+    names = args.names or sorted(p.stem for p in (ROOT / "bench").glob("[a-z]*.py"))
+    unknown = [n for n in names if not (ROOT / "bench" / f"{n}.py").is_file()]
+    if unknown:
+        raise HarnessError(f"No benchmark named {', '.join(unknown)}: see the files in bench/.")
+    status = 0
+    for name in (n for n in names if n not in DB_BENCHES):
+        section(f"Benchmark {name}")
+        status |= subprocess.run(
+            [PY, str(ROOT / "bench" / f"{name}.py")], cwd=ROOT, check=False
+        ).returncode
+    db_names = [n for n in names if n in DB_BENCHES]
+    if not db_names:
+        return status
+    if not odoo_version():
+        raise HarnessError("These benchmarks run in Odoo, which is not importable. " + ODOO_HINT)
+    RUN_DIR.mkdir(exist_ok=True)
+    with postgres() as pg:
+        db = f"mlc_bench_{os.getpid()}"
+        pg.create_database(db)
+        try:
+            run_odoo_logged(
+                pg, db, RUN_DIR / "bench-install.log", f"Installing {ADDON}", "--init", ADDON
+            )
+            for name in db_names:
+                section(f"Benchmark {name} (database {db})")
+                cmd = [
+                    odoo_python(),
+                    str(ROOT / "bench" / f"{name}.py"),
+                    "--database",
+                    db,
+                    "--",
+                    f"--addons-path={addons_path()}",
+                    *pg.odoo_args(),
+                    "--log-level=warn",
+                ]
+                status |= subprocess.run(cmd, cwd=ROOT, env=pg.env(), check=False).returncode
+        finally:
+            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
+                pg.drop_database(db)
+    return status
+
+
+# ----------------------------------------------------------------------------------------------
 # make demo / make push
 # ----------------------------------------------------------------------------------------------
 
@@ -859,13 +910,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     pytest_cmd = sub.add_parser("pytest", help="run chosen Odoo tests (pytest arguments follow)")
     pytest_cmd.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    bench = sub.add_parser("bench", help="run the benchmarks (all, or those named)")
+    bench.add_argument("names", nargs="*", help="benchmark names: the files of bench/ without .py")
     demo = sub.add_parser("demo", help="run Odoo with the addon and demo data")
     demo.add_argument("--port", type=int, default=8069)
     push = sub.add_parser("push", help="deliver a raw .eml to the running demo")
     push.add_argument("eml")
     push.add_argument("--to", help="envelope recipient (default: the company's capture address)")
     args = parser.parse_args(argv)
-    handler = {"test": cmd_test, "pytest": cmd_pytest, "demo": cmd_demo, "push": cmd_push}
+    handler = {
+        "test": cmd_test,
+        "pytest": cmd_pytest,
+        "bench": cmd_bench,
+        "demo": cmd_demo,
+        "push": cmd_push,
+    }
     try:
         return handler[args.command](args)
     except HarnessError as exc:

@@ -23,6 +23,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_multi_match",
         readonly=False,
     )
+    lead_capture_max_attachment_mb = fields.Integer(
+        string="Largest Attachment (MB)",
+        config_parameter="mail_lead_capture.max_attachment_mb",
+        default=25,
+        help="Mail with a larger attachment is not filed: it waits in its owner's Unmatched Mail and "
+        "the sender is told why.",
+    )
     lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
 
     def _compute_lead_capture_has_alias_domain(self):

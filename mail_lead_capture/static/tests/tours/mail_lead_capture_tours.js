@@ -117,8 +117,8 @@ tours.add("mail_lead_capture_unmatched", {
         { trigger: "a.dropdown-item:contains(Tour target deal)", run: "click" },
         { trigger: ".modal button[name=action_link]", run: "click" },
         {
-            content: "The mail is on the lead",
-            trigger: ".o_form_view:has(.o_breadcrumb:contains(Tour target deal)) .o-mail-Message:contains(Item to link)",
+            content: "The mail is on the lead, with the reason it was filed there",
+            trigger: ".o_form_view:has(.o_breadcrumb:contains(Tour target deal)) .o-mail-Message:contains(Item to link) .o-mail-Message-leadCaptureTrace:contains(Filed on lead Tour target deal)",
         },
         { trigger: ".o_breadcrumb a:contains(Unmatched Mail)", run: "click" },
         { trigger: ".o_data_row:contains(Item to create) td[name=subject]", run: "click" },

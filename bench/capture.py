@@ -1,0 +1,345 @@
+"""Benchmark: the capture address against stock Odoo, and matching as the CRM grows.
+
+Run: ``make bench`` (or ``python3 dev/harness.py bench capture``), which gives this script a fresh
+database with the addon installed. Everything is measured in the same run, on the same data, and
+rolled back afterwards; figures are printed as ratios, with absolute numbers for context only.
+
+1. Throughput. The same raw mails (half BCC copies of a salesperson's mail to a new customer, half
+   Gmail forwards of a new customer's mail) go through ``mail.thread.message_process`` twice: once
+   delivered to the CRM sales team's alias (stock Odoo: one new lead per mail), once delivered to the
+   company's capture address (this addon: forward recovery, filters, matching, contacts, dedup).
+2. Matching cost. The time to decide where a mail goes (``mail.capture.engine._lead_capture_decide``)
+   with 1,000 leads, then with 100,000 leads holding 200,000 contacts; the ratio should stay near 1.
+   The query plans (EXPLAIN ANALYZE) of the look-ups are printed for the large case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+import odoo
+from odoo import SUPERUSER_ID
+from odoo import api
+from odoo.modules.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--mails", type=int, default=2000)
+    parser.add_argument("--small", type=int, default=1000, help="leads in the small CRM")
+    parser.add_argument("--large", type=int, default=100_000, help="leads in the large CRM")
+    parser.add_argument("--lookups", type=int, default=300)
+    parser.add_argument("odoo_args", nargs="*", help="Odoo options such as --db_host=...")
+    return parser.parse_args()
+
+
+# ----------------------------------------------------------------------------------------------
+# Mails
+# ----------------------------------------------------------------------------------------------
+
+BCC = """From: Bob Builder <bob@acme.example>
+To: {name} <{email}>
+Subject: Our offer, reference {i}
+Date: Tue, 24 Nov 2026 09:{minute:02d}:00 +0100
+Message-ID: <bench-bcc-{i}@acme.example>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="UTF-8"
+
+Hello {name},
+
+As promised on the phone, here is our offer number {i} for the new warehouse shelving.
+It includes delivery and installation. Let me know if you have any questions.
+
+Best regards,
+Bob
+"""
+
+GMAIL_FORWARD = """From: Bob Builder <bob@acme.example>
+To: Capture <{capture}>
+Subject: Fwd: Question about your products {i}
+Date: Tue, 24 Nov 2026 10:{minute:02d}:00 +0100
+Message-ID: <bench-fwd-{i}@mail.gmail.com>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="UTF-8"
+
+FYI
+
+---------- Forwarded message ---------
+From: {name} <{email}>
+Date: Mon, Nov 23, 2026 at 4:{minute:02d} PM
+Subject: Question about your products {i}
+To: Bob Builder <bob@acme.example>
+
+
+Hello Bob,
+
+Could you tell me more about your shelving systems? We need about {i} metres.
+
+Thanks,
+{name}
+"""
+
+
+def raw_mails(count: int, capture: str) -> list[bytes]:
+    mails = []
+    for i in range(count):
+        template = BCC if i % 2 == 0 else GMAIL_FORWARD
+        text = template.format(
+            i=i,
+            minute=i % 60,
+            name=f"Customer {i}",
+            email=f"customer{i}@client{i}.example",
+            capture=capture,
+        )
+        mails.append(text.replace("\n", "\r\n").encode())
+    return mails
+
+
+def deliver_all(env, mails: list[bytes], recipient: str) -> float:
+    started = time.perf_counter()
+    MailThread = env["mail.thread"].sudo()
+    for raw in mails:
+        MailThread.message_process(False, f"Delivered-To: {recipient}\r\n".encode() + raw)
+    return time.perf_counter() - started
+
+
+# ----------------------------------------------------------------------------------------------
+# A large CRM, inserted in bulk
+# ----------------------------------------------------------------------------------------------
+
+
+def not_null_filler(cr, table: str, given: set[str]) -> dict[str, str]:
+    """SQL expressions for NOT NULL columns without a default that the bench does not set."""
+    cr.execute(
+        """SELECT column_name, data_type FROM information_schema.columns
+           WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL""",
+        [table],
+    )
+    fillers = {"boolean": "false", "integer": "0", "numeric": "0", "double precision": "0"}
+    return {
+        name: fillers.get(kind, "''")
+        for name, kind in cr.fetchall()
+        if name not in given and name != "id"
+    }
+
+
+def grow_crm(env, leads: int, company_id: int) -> None:
+    """Add ``leads`` leads, each with a customer and a second contact (2 partners per lead).
+
+    Lead number n has customer c{2n} and contact c{2n+1}, at one of 5,000 domains.
+    """
+    cr = env.cr
+    cr.execute("SELECT COUNT(*) FROM crm_lead WHERE name LIKE 'Deal %%'")
+    first = cr.fetchone()[0] + 1
+    email = "'c' || ({n}) || '@big' || (({n}) % 5000) || '.example'"
+    partner_cols = {
+        "name",
+        "email",
+        "email_normalized",
+        "active",
+        "type",
+        "create_date",
+        "write_date",
+    }
+    extra = not_null_filler(cr, "res_partner", partner_cols)
+    values = [
+        "'Contact ' || n",
+        email.format(n="n"),
+        email.format(n="n"),
+        "true",
+        "'contact'",
+        "now()",
+        "now()",
+        *extra.values(),
+    ]
+    cr.execute(
+        f"INSERT INTO res_partner ({', '.join([*partner_cols, *extra])}) "
+        f"SELECT {', '.join(values)} FROM generate_series(%s, %s) AS n",
+        [first * 2, (first + leads) * 2 - 1],
+    )
+    lead_cols = [
+        "name",
+        "type",
+        "active",
+        "company_id",
+        "won_status",
+        "create_date",
+        "write_date",
+        "partner_id",
+        "email_from",
+        "email_normalized",
+    ]
+    extra = not_null_filler(cr, "crm_lead", set(lead_cols))
+    values = [
+        "'Deal ' || n",
+        "'lead'",
+        "true",
+        "%s",
+        "'pending'",
+        "now() - (n % 1000) * interval '1 hour'",
+        "now() - (n % 1000) * interval '1 hour'",
+        "p.id",
+        "p.email",
+        "p.email_normalized",
+        *extra.values(),
+    ]
+    cr.execute(
+        f"""WITH new_leads AS (
+                INSERT INTO crm_lead ({", ".join([*lead_cols, *extra])})
+                SELECT {", ".join(values)} FROM generate_series(%s, %s) AS n
+                JOIN res_partner p ON p.email = {email.format(n="n * 2")}
+                RETURNING id, substr(name, 6)::int AS n)
+            INSERT INTO crm_lead_capture_contact_rel (lead_id, partner_id)
+            SELECT l.id, p.id FROM new_leads l JOIN res_partner p ON p.email = {email.format(n="l.n * 2 + 1")}
+        """,
+        [company_id, first, first + leads - 1],
+    )
+    cr.execute("ANALYZE crm_lead; ANALYZE res_partner; ANALYZE crm_lead_capture_contact_rel")
+    env.invalidate_all()
+
+
+def time_matching(env, company, lookups: list[list[str]]) -> float:
+    engine = env["mail.capture.engine"]
+    from odoo.addons.mail_lead_capture.tools.capture import CapturedMail
+
+    started = time.perf_counter()
+    for kept in lookups:
+        mail = CapturedMail(None, (), (), None, "", "", None, (), False)
+        engine._lead_capture_decide(mail, kept, company)
+        env.invalidate_all()
+    return (time.perf_counter() - started) / len(lookups)
+
+
+def lookup_sets(env, count: int, rng: random.Random) -> list[list[str]]:
+    env.cr.execute("SELECT email_normalized FROM res_partner WHERE email LIKE 'c%%@big%%' ")
+    known = [row[0] for row in env.cr.fetchall()]
+    sets = []
+    for i in range(count):
+        if i % 2:
+            sets.append([rng.choice(known), f"nobody{i}@unknown.example"])
+        else:
+            sets.append([f"nobody{i}@unknown.example", f"other{i}@unknown{i}.example"])
+    return sets
+
+
+def explain(env, company, address: str) -> str:
+    engine = env["mail.capture.engine"]
+    captured = []
+    original = env.cr.execute
+
+    def spy(query, params=None, log_exceptions=True):
+        text = query.code if hasattr(query, "code") else str(query)
+        if "crm_lead" in text or "res_partner" in text:
+            captured.append((query, params))
+        return original(query, params, log_exceptions)
+
+    from odoo.addons.mail_lead_capture.tools.capture import CapturedMail
+
+    env.cr.execute = spy
+    try:
+        engine._lead_capture_decide(
+            CapturedMail(None, (), (), None, "", "", None, (), False), [address], company
+        )
+    finally:
+        env.cr.execute = original
+    plans = []
+    for query, params in captured[:3]:
+        sql = query.code if hasattr(query, "code") else query
+        sql_params = query.params if hasattr(query, "params") else params
+        env.cr.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {sql}", sql_params)
+        plans.append("\n".join(f"      {row[0]}" for row in env.cr.fetchall()))
+    return "\n\n".join(plans)
+
+
+def load_smtp_sink():
+    """The addon's test SMTP sink: mail Odoo sends during the bench goes nowhere else."""
+    import importlib.util
+
+    path = ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py"
+    spec = importlib.util.spec_from_file_location("mlc_smtp_sink", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.SmtpSink().start()
+
+
+def main() -> int:
+    args = parse_args()
+    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
+    registry = Registry(args.database)
+    rng = random.Random(19)
+    sink = load_smtp_sink()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["ir.mail_server"].create(
+            {
+                "name": "bench sink",
+                "smtp_host": "127.0.0.1",
+                "smtp_port": sink.port,
+                "smtp_encryption": "none",
+            }
+        )
+        company = env.company
+        domain = env["mail.alias.domain"].search([], limit=1) or env["mail.alias.domain"].create(
+            {"name": "acme.example"}
+        )
+        company.write({"alias_domain_id": domain.id, "email": "info@acme.example"})
+        company._lead_capture_ensure_aliases()
+        env["res.users"].create(
+            {
+                "name": "Bob Builder",
+                "login": "bob",
+                "email": "bob@acme.example",
+                "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
+        team_alias = env.ref("sales_team.team_sales_department").alias_id
+        team_alias.alias_domain_id = domain
+        capture = company.lead_capture_email
+        mails = raw_mails(args.mails, capture)
+        print(f"Throughput: {args.mails} raw mails through message_process, same run")
+        cr.execute("SAVEPOINT bench")
+        stock = deliver_all(env, mails, team_alias.alias_full_name)
+        stock_leads = env["crm.lead"].search_count([])
+        cr.execute("ROLLBACK TO SAVEPOINT bench")
+        env.invalidate_all()
+        ours = deliver_all(env, mails, capture)
+        our_leads = env["crm.lead"].search_count([])
+        cr.execute("ROLLBACK TO SAVEPOINT bench")
+        env.invalidate_all()
+        print(
+            f"  stock Odoo (team alias, a lead per mail): {args.mails / stock:8.1f} mails/s"
+            f"  ({stock_leads} leads)"
+        )
+        print(
+            f"  capture address (this addon):            {args.mails / ours:8.1f} mails/s"
+            f"  ({our_leads} leads)"
+        )
+        print(f"  ratio capture / stock: {stock / ours:.2f} (>= 1.00 means at least as fast)")
+
+        print(f"\nMatching: {args.lookups} decisions, half with a known contact, same run")
+        grow_crm(env, args.small, company.id)
+        small = time_matching(env, company, lookup_sets(env, args.lookups, rng))
+        grow_crm(env, args.large - args.small, company.id)
+        leads = env["crm.lead"].search_count([])
+        contacts = env["res.partner"].search_count([("email", "like", "@big")])
+        large = time_matching(env, company, lookup_sets(env, args.lookups, rng))
+        print(f"  {args.small:>7} leads:                     {small * 1000:7.2f} ms per decision")
+        print(f"  {leads:>7} leads, {contacts} contacts: {large * 1000:7.2f} ms per decision")
+        print(f"  ratio large / small: {large / small:.2f} (flat means <= 2.00)")
+        cr.execute("SELECT email_normalized FROM res_partner WHERE email LIKE 'c%%@big%%' LIMIT 1")
+        print("\nQuery plans of the look-ups (large CRM):")
+        print(explain(env, company, cr.fetchone()[0]))
+        cr.rollback()
+    sink.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
