@@ -114,6 +114,8 @@ def test_no_tls_only_to_this_machine():
     assert not security_allowed("localhost", "tls13")
     with pytest.raises(ValueError, match="only allowed to this machine"):
         ImapSession("imap.example.com", 143, "none")
+    with pytest.raises(ValueError, match="no certificate"):
+        ImapSession("localhost", 143, "none", pinned_fingerprint="ab" * 32)
 
 
 def test_wrong_password_is_auth(dovecot, mailbox):

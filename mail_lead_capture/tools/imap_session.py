@@ -26,6 +26,7 @@ Guarantees:
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import hmac
 import imaplib
@@ -273,6 +274,12 @@ def _int_or_none(value) -> int | None:
         return None
 
 
+@functools.cache
+def _default_ssl_context() -> ssl.SSLContext:
+    """The verifying context, made once: loading the system's CA store costs milliseconds."""
+    return ssl.create_default_context()
+
+
 def _ssl_context_pinned() -> ssl.SSLContext:
     """A context that accepts any certificate: only used with a pinned fingerprint, checked after."""
     context = ssl.create_default_context()
@@ -328,6 +335,8 @@ class ImapSession:
             )
         if ssl_context is not None and pinned_fingerprint:
             raise ValueError("give either ssl_context or pinned_fingerprint, not both")
+        if security == "none" and (ssl_context is not None or pinned_fingerprint):
+            raise ValueError("a connection without TLS has no certificate to trust")
         self.host = host
         self.port = int(port)
         self.security = security
@@ -363,9 +372,11 @@ class ImapSession:
         """Open the connection (TCP, TLS, greeting; STARTTLS when asked). Idempotent."""
         if self._client is not None:
             return
-        context = self._ssl_context or (
-            _ssl_context_pinned() if self._pinned else ssl.create_default_context()
-        )
+        context = None
+        if self.security != "none":
+            context = self._ssl_context or (
+                _ssl_context_pinned() if self._pinned else _default_ssl_context()
+            )
         client = None
         try:
             client = IMAPClient(
@@ -380,7 +391,7 @@ class ImapSession:
                 self.round_trips += 1
                 client.starttls(context)
             capabilities = _capability_set(client.capabilities())
-            if self._pinned and self.security != "none":
+            if self._pinned:
                 actual = _fingerprint(client.socket())
                 if not hmac.compare_digest(actual, self._pinned):
                     raise ImapError(
