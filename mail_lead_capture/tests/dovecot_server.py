@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import ctypes
 import datetime as dt
 import grp
 import hashlib
@@ -63,6 +64,8 @@ SPECIAL_FOLDERS = {
     "Archive": "\\Archive",
 }
 START_TIMEOUT = 15.0
+DIRECTORY_PREFIX = "mlc-dovecot-"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 _counter = itertools.count(1)
 
 
@@ -159,6 +162,29 @@ def _self_signed_certificate(directory: Path) -> tuple[Path, Path, str]:
     return cert_path, key_path, cert_pem.decode("ascii")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: have Linux stop Dovecot if the test process is killed outright
+    (no atexit then), so that no server outlives its tests."""
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def _remove_abandoned_directories() -> None:
+    """Remove the directories of servers whose test process was killed before cleaning up."""
+    for directory in Path(tempfile.gettempdir()).glob(DIRECTORY_PREFIX + "*"):
+        try:
+            owner = int((directory / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            shutil.rmtree(directory, ignore_errors=True)
+        except OSError:
+            continue
+
+
 def _run_as() -> tuple[int, int, str, str]:
     """``(uid, gid, user, group)`` Dovecot runs as: ours, or nobody's when we are root."""
     if os.geteuid() == 0:
@@ -220,7 +246,9 @@ class DovecotServer:
                 "'dovecot-imapd' package (apt-get install dovecot-imapd)."
             )
         self._uid, self._gid, user, group = _run_as()
-        self.root = Path(tempfile.mkdtemp(prefix="mlc-dovecot-"))
+        _remove_abandoned_directories()
+        self.root = Path(tempfile.mkdtemp(prefix=DIRECTORY_PREFIX))
+        (self.root / "owner.pid").write_text(str(os.getpid()))
         atexit.register(self.stop)
         try:
             cert, key, self.certificate_pem = _self_signed_certificate(self.root)
@@ -258,6 +286,7 @@ class DovecotServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             start_new_session=True,
+            preexec_fn=_die_with_parent,
             **kwargs,
         )
         deadline = time.monotonic() + START_TIMEOUT
