@@ -1,0 +1,903 @@
+"""The mailbox sync protocol: which folders, from which UID, in which batches, and what to remember.
+
+Pure decisions first, then the engine that drives an :class:`~.imap_session.ImapSession`:
+
+- :func:`describe_folders` / :func:`folders_to_sync`: the folders a mailbox syncs. Trash, Junk and
+  Drafts never, found by SPECIAL-USE or by their usual names in common languages; Sent by ``\\Sent``
+  or its usual names. **Gmail**: every label is a view of "All Mail" (``\\All``), so scope "all"
+  syncs that one folder only, which holds INBOX, Sent and every label once, archived mail included,
+  and no Spam or Trash; the drafts it also holds are skipped by their ``\\Draft`` flag. Other
+  virtual views (``\\Flagged``, ``\\Important``) are skipped in scope "all".
+- :class:`Checkpoint` and :func:`plan_folder`: per folder ``(uidvalidity, last_uid,
+  highestmodseq)``. ``last_uid`` means "every message with a UID up to this one is handled (stored
+  and committed, or judged not worth storing)". A new UIDVALIDITY, or a server whose UIDNEXT went
+  backwards, plans a ``rescan`` from UID 1: the caller de-duplicates by :attr:`HeaderSummary.
+  dedupe_key` (the Message-Id). A folder with nothing new is told by one STATUS command.
+- :func:`summarize_header`: participants (From, To, Cc, Bcc, Reply-To; not Sender, which names a
+  list or a secretary rather than a party), Message-Id, In-Reply-To, References, Date and Subject,
+  from the header alone, to decide which bodies to download.
+- :func:`sync_folder` (driver) over :func:`plan_pass` and :func:`iter_batches` (primitives):
+  headers in UID batches, bodies only for the messages the caller wants, checkpoints the caller
+  saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH.
+
+**Crash safety.** Messages come in ascending UID order. Each :class:`HeaderMessage` carries the
+``checkpoint`` that is true once it is handled; each :class:`HeaderBatch` the one that is true once
+the whole batch is. The caller stores a message and its checkpoint in the same transaction, and
+saves the batch checkpoint after the batch. A kill at any moment then leaves a saved checkpoint at or
+before the first message not committed: nothing is lost, and nothing committed is fetched again.
+(If a caller commits the checkpoint separately, a message may come again after a kill between the
+two commits; the de-duplication key then keeps it single.)
+
+**Memory** is flat in mailbox size: at most one batch of headers, one chunk of bodies (bounded in
+bytes), and one bounded window of UIDs are held at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
+from email.header import decode_header
+from email.header import make_header
+from email.parser import HeaderParser
+from email.utils import parsedate_to_datetime
+
+from .addresses import address_variants
+from .addresses import normalize_address
+from .addresses import split_addresses
+from .imap_session import FetchedHeader
+from .imap_session import Folder
+from .imap_session import FolderStatus
+from .imap_session import ImapSession
+
+__all__ = [
+    "DEFAULT_BATCH_SIZE",
+    "DEFAULT_BODY_CHUNK_BYTES",
+    "NEVER_SYNCED_ROLES",
+    "SYNC_HEADER_FIELDS",
+    "Checkpoint",
+    "FolderChoice",
+    "FolderPlan",
+    "FolderSelection",
+    "HeaderBatch",
+    "HeaderMessage",
+    "HeaderSummary",
+    "PassResult",
+    "describe_folders",
+    "find_folder",
+    "folder_role",
+    "folders_to_sync",
+    "history_batches",
+    "iter_batches",
+    "plan_folder",
+    "plan_pass",
+    "summarize_header",
+    "sync_folder",
+]
+
+DEFAULT_BATCH_SIZE = 200
+DEFAULT_BODY_CHUNK_BYTES = 8 * 1024 * 1024
+_BODY_CHUNK_COUNT = 50
+_MAX_SEARCH_WINDOW_FACTOR = 64  # sparse UID ranges: probe windows of up to 64 batches by SEARCH
+
+# The header fields fetched in the header pass: participants and threading to decide, plus what the
+# robot-mail, envelope and direction rules read, so that a mail can be judged before its body is
+# downloaded.
+SYNC_HEADER_FIELDS = (
+    "From",
+    "Sender",
+    "To",
+    "Cc",
+    "Bcc",
+    "Reply-To",
+    "Message-ID",
+    "In-Reply-To",
+    "References",
+    "Date",
+    "Subject",
+    "Delivered-To",
+    "X-Original-To",
+    "Envelope-To",
+    "Return-Path",
+    "Auto-Submitted",
+    "Precedence",
+    "List-Id",
+    "List-Unsubscribe",
+    "X-Auto-Response-Suppress",
+    "X-Autoreply",
+    "X-Autorespond",
+    "Content-Type",
+)
+
+# ---------------------------------------------------------------------------------------------
+# Folders
+# ---------------------------------------------------------------------------------------------
+
+ROLE_INBOX = "inbox"
+ROLE_SENT = "sent"
+ROLE_DRAFTS = "drafts"
+ROLE_TRASH = "trash"
+ROLE_JUNK = "junk"
+ROLE_ARCHIVE = "archive"
+ROLE_ALL = "all"
+ROLE_FLAGGED = "flagged"
+ROLE_IMPORTANT = "important"
+ROLE_NOT_MAIL = "not_mail"
+ROLE_OTHER = "other"
+NEVER_SYNCED_ROLES = frozenset({ROLE_DRAFTS, ROLE_TRASH, ROLE_JUNK})
+
+_SPECIAL_USE_ROLES = {
+    "\\sent": ROLE_SENT,
+    "\\drafts": ROLE_DRAFTS,
+    "\\trash": ROLE_TRASH,
+    "\\junk": ROLE_JUNK,
+    "\\archive": ROLE_ARCHIVE,
+    "\\all": ROLE_ALL,
+    "\\flagged": ROLE_FLAGGED,
+    "\\important": ROLE_IMPORTANT,
+}
+
+# Usual names of folders without a SPECIAL-USE attribute, compared case-insensitively with the last
+# part of the name, for folders at the top level or directly under INBOX or [Gmail].
+_ROLE_NAMES = {
+    ROLE_SENT: (
+        "sent",
+        "sent items",
+        "sent messages",
+        "sent mail",
+        "sent-mail",
+        "sent e-mail",
+        "gesendet",
+        "gesendete elemente",
+        "gesendete objekte",
+        "gesendete nachrichten",
+        "envoyés",
+        "éléments envoyés",
+        "messages envoyés",
+        "enviados",
+        "elementos enviados",
+        "mensajes enviados",
+        "itens enviados",
+        "inviati",
+        "posta inviata",
+        "elementi inviati",
+        "verzonden",
+        "verzonden items",
+        "wysłane",
+        "elementy wysłane",
+        "odeslané",
+        "skickat",
+        "skickade objekt",
+        "sendt",
+        "sendte elementer",
+        "lähetetyt",
+        "отправленные",
+        "已发送",
+        "送信済み",
+    ),
+    ROLE_DRAFTS: (
+        "drafts",
+        "draft",
+        "entwürfe",
+        "brouillons",
+        "borradores",
+        "rascunhos",
+        "bozze",
+        "concepten",
+        "kopie robocze",
+        "koncepty",
+        "utkast",
+        "kladder",
+        "luonnokset",
+        "черновики",
+        "草稿",
+        "下書き",
+    ),
+    ROLE_TRASH: (
+        "trash",
+        "bin",
+        "deleted",
+        "deleted items",
+        "deleted messages",
+        "papierkorb",
+        "gelöschte elemente",
+        "gelöschte objekte",
+        "corbeille",
+        "éléments supprimés",
+        "papelera",
+        "elementos eliminados",
+        "lixeira",
+        "lixo",
+        "itens excluídos",
+        "cestino",
+        "posta eliminata",
+        "elementi eliminati",
+        "prullenbak",
+        "verwijderde items",
+        "kosz",
+        "elementy usunięte",
+        "koš",
+        "papperskorgen",
+        "borttagna objekt",
+        "papirkurv",
+        "slettede elementer",
+        "roskakori",
+        "корзина",
+        "удаленные",
+        "удалённые",
+        "已删除",
+        "ゴミ箱",
+    ),
+    ROLE_JUNK: (
+        "junk",
+        "spam",
+        "junk e-mail",
+        "junk email",
+        "junk mail",
+        "bulk mail",
+        "spamverdacht",
+        "junk-e-mail",
+        "courrier indésirable",
+        "indésirables",
+        "correo no deseado",
+        "lixo eletrônico",
+        "posta indesiderata",
+        "ongewenste e-mail",
+        "wiadomości-śmieci",
+        "skräppost",
+        "uønsket e-post",
+        "roskaposti",
+        "спам",
+        "垃圾邮件",
+        "迷惑メール",
+    ),
+    ROLE_ARCHIVE: ("archive", "archives", "archiv", "archivo", "archivio", "archief", "архив"),
+    ROLE_NOT_MAIL: (
+        "outbox",
+        "notes",
+        "calendar",
+        "contacts",
+        "tasks",
+        "journal",
+        "conversation history",
+        "sync issues",
+        "postausgang",
+        "boîte d'envoi",
+        "bandeja de salida",
+        "posta in uscita",
+        "postvak uit",
+    ),
+}
+_NAME_ROLES = {name: role for role, names in _ROLE_NAMES.items() for name in names}
+_ROLE_PARENTS = frozenset({"", "inbox", "[gmail]", "[google mail]"})
+
+
+def _split_name(folder: Folder) -> tuple[str, str]:
+    """``(parent, leaf)`` of a folder name, lower-cased."""
+    name = folder.name
+    if folder.delimiter and folder.delimiter in name:
+        parent, _sep, leaf = name.rpartition(folder.delimiter)
+    else:
+        parent, leaf = "", name
+    return parent.casefold(), leaf.strip().casefold()
+
+
+def folder_role(folder: Folder) -> str:
+    """The role of a folder: SPECIAL-USE first, then INBOX, then the usual names."""
+    if folder.special_use:
+        role = _SPECIAL_USE_ROLES.get(folder.special_use.lower())
+        if role:
+            return role
+    if folder.name.upper() == "INBOX":
+        return ROLE_INBOX
+    parent, leaf = _split_name(folder)
+    if parent in _ROLE_PARENTS:
+        return _NAME_ROLES.get(leaf, ROLE_OTHER)
+    return ROLE_OTHER
+
+
+@dataclass(frozen=True, slots=True)
+class FolderChoice:
+    """A folder as the settings show it.
+
+    ``choosable``: the user may pick it (never Trash, Junk, Drafts, nor a folder that cannot be
+    selected). ``in_all_scope``: synced when the scope is "all folders". ``reason`` says why a
+    folder is not choosable or not in the "all" scope: ``drafts``, ``trash``, ``junk``,
+    ``not_selectable``, ``covered_by_all_mail``, ``virtual_view`` or ``not_mail``.
+    """
+
+    name: str
+    role: str
+    choosable: bool
+    in_all_scope: bool
+    reason: str | None = None
+
+
+def describe_folders(folders: Iterable[Folder]) -> list[FolderChoice]:
+    """Every folder with its role and whether it is synced, INBOX first then the server's order."""
+    folders = list(folders)
+    has_all_mail = any(folder_role(folder) == ROLE_ALL and folder.selectable for folder in folders)
+    choices = []
+    for folder in folders:
+        role = folder_role(folder)
+        reason = None
+        choosable = in_all = True
+        if not folder.selectable:
+            choosable = in_all = False
+            reason = "not_selectable"
+        elif role in NEVER_SYNCED_ROLES:
+            choosable = in_all = False
+            reason = role
+        elif role in (ROLE_FLAGGED, ROLE_IMPORTANT):
+            in_all, reason = False, "virtual_view"
+        elif role == ROLE_NOT_MAIL:
+            in_all, reason = False, "not_mail"
+        elif has_all_mail and role != ROLE_ALL:
+            in_all, reason = False, "covered_by_all_mail"
+        choices.append(FolderChoice(folder.name, role, choosable, in_all, reason))
+    choices.sort(key=lambda choice: choice.role != ROLE_INBOX)
+    return choices
+
+
+@dataclass(frozen=True, slots=True)
+class FolderSelection:
+    """The folders to sync (``names``), and the chosen ones that are ``missing`` from the server or
+    ``refused`` (Trash, Junk, Drafts, not selectable)."""
+
+    names: tuple[str, ...]
+    missing: tuple[str, ...] = ()
+    refused: tuple[str, ...] = ()
+
+
+def folders_to_sync(
+    folders: Iterable[Folder], scope: str = "all", chosen: Iterable[str] = ()
+) -> FolderSelection:
+    """The folders a pass syncs: scope ``"all"``, or ``"chosen"`` with the chosen names."""
+    if scope not in ("all", "chosen"):
+        raise ValueError(f"scope must be 'all' or 'chosen', not {scope!r}")
+    choices = describe_folders(folders)
+    if scope == "all":
+        return FolderSelection(tuple(c.name for c in choices if c.in_all_scope))
+    by_name = {choice.name: choice for choice in choices}
+    wanted = list(dict.fromkeys(chosen))
+    return FolderSelection(
+        names=tuple(c.name for c in choices if c.name in wanted and c.choosable),
+        missing=tuple(name for name in wanted if name not in by_name),
+        refused=tuple(name for name in wanted if name in by_name and not by_name[name].choosable),
+    )
+
+
+def find_folder(folders: Iterable[Folder], role: str) -> str | None:
+    """The name of the folder with this role (``"archive"``, ``"trash"``, ``"sent"``...), if any.
+
+    SPECIAL-USE wins over names; among equals, the server's first. For two-way archiving.
+    """
+    folders = [folder for folder in folders if folder.selectable]
+    for folder in folders:
+        if folder.special_use and _SPECIAL_USE_ROLES.get(folder.special_use.lower()) == role:
+            return folder.name
+    return next((folder.name for folder in folders if folder_role(folder) == role), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints and plans
+# ---------------------------------------------------------------------------------------------
+
+UP_TO_DATE = "up_to_date"
+INITIAL = "initial"
+INCREMENTAL = "incremental"
+RESCAN = "rescan"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """How far a folder is synced: every UID up to ``last_uid`` under ``uidvalidity`` is handled.
+
+    ``highestmodseq`` is the folder's HIGHESTMODSEQ when the last pass reached its end (None
+    without CONDSTORE, or in the middle of a pass).
+    """
+
+    uidvalidity: int
+    last_uid: int = 0
+    highestmodseq: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FolderPlan:
+    """What one pass does in one folder.
+
+    ``action``: ``up_to_date`` (nothing to fetch), ``initial`` (no checkpoint yet), ``incremental``
+    (new UIDs) or ``rescan`` (UIDVALIDITY changed: everything again, the caller de-duplicates).
+    ``start`` is the checkpoint fetching continues from (reset for initial and rescan).
+    ``save_now`` is a checkpoint to save at once although nothing is fetched (a new HIGHESTMODSEQ),
+    or None.
+    """
+
+    folder: str
+    action: str
+    status: FolderStatus
+    start: Checkpoint
+    save_now: Checkpoint | None = None
+
+    @property
+    def first_uid(self) -> int:
+        return self.start.last_uid + 1
+
+    @property
+    def last_uid(self) -> int:
+        """The highest UID that can exist now (UIDNEXT - 1)."""
+        return self.status.uidnext - 1
+
+    @property
+    def estimated(self) -> int:
+        """At most how many messages this pass looks at (for progress)."""
+        if self.action == UP_TO_DATE:
+            return 0
+        return min(self.status.messages, max(self.last_uid - self.start.last_uid, 0))
+
+
+def plan_folder(status: FolderStatus, checkpoint: Checkpoint | None) -> FolderPlan:
+    """Decide one folder's pass from its STATUS (or SELECT) and its saved checkpoint.
+
+    When there is nothing to fetch (no new UID, or an empty folder), the action is ``up_to_date``
+    and ``save_now`` carries any checkpoint worth saving (first sight of a folder, a new
+    UIDVALIDITY or HIGHESTMODSEQ), so that the next pass costs a single STATUS again.
+    """
+    if checkpoint is None:
+        action, start = INITIAL, Checkpoint(status.uidvalidity)
+    elif checkpoint.uidvalidity != status.uidvalidity or status.uidnext <= checkpoint.last_uid:
+        # new UIDVALIDITY; or UIDNEXT went backwards (a restored or broken server), so that new
+        # mail could get UIDs at or below last_uid and be skipped for ever: rescan either way
+        action, start = RESCAN, Checkpoint(status.uidvalidity)
+    else:
+        action, start = INCREMENTAL, checkpoint
+    top = status.uidnext - 1
+    if top <= start.last_uid or status.messages == 0:
+        done = Checkpoint(
+            status.uidvalidity,
+            max(top, start.last_uid) if status.messages == 0 else start.last_uid,
+            status.highestmodseq,
+        )
+        save_now = done if done != checkpoint else None
+        return FolderPlan(status.name, UP_TO_DATE, status, done, save_now)
+    return FolderPlan(status.name, action, status, start)
+
+
+def plan_pass(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> FolderPlan:
+    """Plan one folder's pass with a single STATUS command (no SELECT)."""
+    return plan_folder(session.status(folder), checkpoint)
+
+
+# ---------------------------------------------------------------------------------------------
+# Headers
+# ---------------------------------------------------------------------------------------------
+
+_MSGID_RE = re.compile(r"<[^<>\s]+>")
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderSummary:
+    """What the header says, with addresses normalised (:func:`.addresses.normalize_address`)."""
+
+    message_id: str | None
+    in_reply_to: str | None
+    references: tuple[str, ...]
+    date: datetime | None
+    subject: str
+    sender: str | None
+    to: tuple[str, ...]
+    cc: tuple[str, ...]
+    bcc: tuple[str, ...]
+    reply_to: tuple[str, ...]
+    dedupe_key: str
+
+    @property
+    def participants(self) -> tuple[str, ...]:
+        """From, To, Cc, Bcc, then Reply-To: each address once, in that order."""
+        head = (self.sender,) if self.sender else ()
+        return tuple(dict.fromkeys((*head, *self.to, *self.cc, *self.bcc, *self.reply_to)))
+
+    @property
+    def thread_ids(self) -> tuple[str, ...]:
+        """The Message-Ids this mail answers: In-Reply-To first, then References, newest first."""
+        parents = (self.in_reply_to,) if self.in_reply_to else ()
+        return tuple(dict.fromkeys((*parents, *reversed(self.references))))
+
+
+def _message_ids(value: str | None) -> list[str]:
+    return _MSGID_RE.findall(value or "")
+
+
+def _single_id(value: str | None) -> str | None:
+    ids = _message_ids(value)
+    if ids:
+        return ids[0]
+    text = " ".join((value or "").split())
+    return text or None
+
+
+def _decoded(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        text = str(make_header(decode_header(value)))
+    except (ValueError, LookupError, UnicodeError):
+        text = value
+    return " ".join(text.split())
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        date = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if date is None:
+        return None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=UTC)
+    return date.astimezone(UTC)
+
+
+def summarize_header(header: bytes | str) -> HeaderSummary:
+    """Read participants, threading, date and subject from a raw header block."""
+    text = header.decode("utf-8", "replace") if isinstance(header, bytes) else header
+    message = HeaderParser().parsestr(text, headersonly=True)
+
+    def addresses(name: str) -> tuple[str, ...]:
+        return tuple(addr for _name, addr in split_addresses(*(message.get_all(name) or [])))
+
+    senders = addresses("From")
+    message_id = _single_id(message.get("Message-ID"))
+    summary = HeaderSummary(
+        message_id=message_id,
+        in_reply_to=_single_id(message.get("In-Reply-To")),
+        references=tuple(
+            dict.fromkeys(_message_ids(" ".join(message.get_all("References") or [])))
+        ),
+        date=_parse_date(message.get("Date")),
+        subject=_decoded(message.get("Subject")),
+        sender=senders[0] if senders else None,
+        to=addresses("To"),
+        cc=addresses("Cc"),
+        bcc=addresses("Bcc"),
+        reply_to=addresses("Reply-To"),
+        dedupe_key="",
+    )
+    return replace(summary, dedupe_key=message_id or _fallback_key(summary, message.get("Date")))
+
+
+def _fallback_key(summary: HeaderSummary, date_text: str | None) -> str:
+    """A stable key for mail without Message-Id: the same mail gives the same key in any folder."""
+    parts = [" ".join((date_text or "").split()), summary.sender or "", summary.subject]
+    parts += [",".join(summary.to), ",".join(summary.cc)]
+    return "sha256:" + hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------
+# Engine
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderMessage:
+    """One message of a batch: its header, what it says, and the checkpoint once it is handled.
+
+    ``checkpoint`` is None for history imports, which do not move checkpoints.
+    """
+
+    folder: str
+    uidvalidity: int
+    uid: int
+    header: bytes
+    summary: HeaderSummary
+    size: int | None
+    internaldate: datetime | None
+    flags: frozenset[str]
+    checkpoint: Checkpoint | None
+
+
+@dataclass(slots=True)
+class HeaderBatch:
+    """Messages with UIDs in ``first_uid..last_uid`` of one folder, ascending.
+
+    ``checkpoint`` (None in history imports) is true once every message of the batch is handled;
+    save it after the batch. ``skipped`` counts the drafts and deleted messages left out.
+    """
+
+    session: ImapSession
+    folder: str
+    uidvalidity: int
+    first_uid: int
+    last_uid: int
+    messages: tuple[HeaderMessage, ...]
+    checkpoint: Checkpoint | None
+    is_last: bool
+    skipped: int = 0
+    body_chunk_bytes: int = DEFAULT_BODY_CHUNK_BYTES
+
+    def bodies(
+        self, messages: Iterable[HeaderMessage]
+    ) -> Iterator[tuple[HeaderMessage, bytes | None]]:
+        """Download the given messages' bodies, in UID order, a bounded chunk at a time.
+
+        Yields ``(message, raw)``; ``raw`` is None when the message vanished from the server since
+        its header was read (nothing to store; the batch checkpoint covers it).
+        """
+        wanted = sorted({m.uid: m for m in messages}.values(), key=lambda m: m.uid)
+        if not wanted:
+            return
+        if self.session.selected != self.folder:
+            status = self.session.select(self.folder)
+            if status.uidvalidity != self.uidvalidity:
+                return  # the folder was recreated: the next pass rescans it
+        for chunk in _chunks_by_size(wanted, self.body_chunk_bytes):
+            found = {body.uid: body.raw for body in self.session.fetch_bodies(m.uid for m in chunk)}
+            for message in chunk:
+                yield message, found.pop(message.uid, None)
+
+
+def _chunks_by_size(messages: list[HeaderMessage], limit: int) -> Iterator[list[HeaderMessage]]:
+    chunk: list[HeaderMessage] = []
+    total = 0
+    for message in messages:
+        size = message.size or 0
+        if chunk and (total + size > limit or len(chunk) >= _BODY_CHUNK_COUNT):
+            yield chunk
+            chunk, total = [], 0
+        chunk.append(message)
+        total += size
+    if chunk:
+        yield chunk
+
+
+def _to_messages(
+    folder: str,
+    uidvalidity: int,
+    fetched: Iterable[FetchedHeader],
+    checkpoint_of: Callable[[int], Checkpoint | None],
+    skip_flags: frozenset[str],
+) -> tuple[list[HeaderMessage], int]:
+    messages, skipped = [], 0
+    for item in fetched:
+        if {flag.lower() for flag in item.flags} & skip_flags:
+            skipped += 1
+            continue
+        messages.append(
+            HeaderMessage(
+                folder=folder,
+                uidvalidity=uidvalidity,
+                uid=item.uid,
+                header=item.header,
+                summary=summarize_header(item.header),
+                size=item.size,
+                internaldate=item.internaldate,
+                flags=item.flags,
+                checkpoint=checkpoint_of(item.uid),
+            )
+        )
+    return messages, skipped
+
+
+_SKIP_FLAGS = frozenset({"\\draft", "\\deleted"})
+
+
+def iter_batches(
+    session: ImapSession,
+    plan: FolderPlan,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    header_fields: Sequence[str] | None = SYNC_HEADER_FIELDS,
+    body_chunk_bytes: int = DEFAULT_BODY_CHUNK_BYTES,
+    skip_flags: Iterable[str] = ("\\Draft", "\\Deleted"),
+) -> Iterator[HeaderBatch]:
+    """Header batches of the new mail of a planned folder, ascending by UID.
+
+    Selects the folder read-only (the plan is redone if its UIDVALIDITY changed since STATUS), then
+    fetches ``batch_size`` UIDs at a time. Where UIDs are sparse (much mail deleted), it probes
+    growing windows with UID SEARCH, so that a gap costs a few commands and little memory. Drafts
+    and messages marked deleted are left out (``skip_flags``) but covered by the checkpoints.
+    Empty stretches yield no batch, except the last one, whose checkpoint ends the pass.
+    """
+    if plan.action == UP_TO_DATE:
+        return
+    status = session.select(plan.folder)
+    if status.uidvalidity != plan.start.uidvalidity:
+        plan = plan_folder(status, plan.start if plan.action == INCREMENTAL else None)
+    uidvalidity = status.uidvalidity
+    top = status.uidnext - 1
+    final_modseq = status.highestmodseq or plan.status.highestmodseq
+    running_modseq = plan.start.highestmodseq if plan.action == INCREMENTAL else None
+    skip = frozenset(flag.lower() for flag in skip_flags)
+    lo = plan.first_uid
+    window = batch_size
+    max_window = batch_size * _MAX_SEARCH_WINDOW_FACTOR
+    while lo <= top:
+        hi = min(lo + window - 1, top)
+        if window <= batch_size:
+            fetched = session.fetch_headers(range(lo, hi + 1), header_fields)
+        else:
+            uids = session.search(uid_range=(lo, hi))
+            if len(uids) > batch_size:
+                uids = uids[:batch_size]
+                hi = uids[-1]
+            fetched = session.fetch_headers(uids, header_fields) if uids else []
+        is_last = hi >= top
+        batch_checkpoint = Checkpoint(uidvalidity, hi, final_modseq if is_last else running_modseq)
+
+        def checkpoint_of(uid: int, last=hi, end=batch_checkpoint) -> Checkpoint:
+            return end if uid == last else Checkpoint(uidvalidity, uid, running_modseq)
+
+        messages, skipped = _to_messages(plan.folder, uidvalidity, fetched, checkpoint_of, skip)
+        if fetched or is_last:
+            yield HeaderBatch(
+                session=session,
+                folder=plan.folder,
+                uidvalidity=uidvalidity,
+                first_uid=lo,
+                last_uid=hi,
+                messages=tuple(messages),
+                checkpoint=batch_checkpoint,
+                is_last=is_last,
+                skipped=skipped,
+                body_chunk_bytes=body_chunk_bytes,
+            )
+        lo = hi + 1
+        dense = len(fetched) >= max(batch_size // 4, 1)
+        window = batch_size if dense else min(window * 8, max_window)
+    if plan.first_uid > top:  # the mail went away since STATUS: end the pass all the same
+        yield HeaderBatch(
+            session=session,
+            folder=plan.folder,
+            uidvalidity=uidvalidity,
+            first_uid=plan.first_uid,
+            last_uid=plan.first_uid - 1,
+            messages=(),
+            checkpoint=Checkpoint(uidvalidity, plan.start.last_uid, final_modseq),
+            is_last=True,
+            body_chunk_bytes=body_chunk_bytes,
+        )
+
+
+def history_batches(
+    session: ImapSession,
+    folder: str,
+    addresses: Iterable[str],
+    checkpoint: Checkpoint | None,
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    header_fields: Sequence[str] | None = SYNC_HEADER_FIELDS,
+    body_chunk_bytes: int = DEFAULT_BODY_CHUNK_BYTES,
+    fields: Sequence[str] = ("FROM", "TO", "CC", "BCC"),
+) -> Iterator[HeaderBatch]:
+    """The past mail of ``addresses`` in a folder already synced up to ``checkpoint``.
+
+    For a new lead contact: IMAP SEARCH finds their mail among the UIDs the regular passes already
+    went past (newer mail comes with the next pass), without rescanning the folder. Only messages
+    where one of the addresses really is a participant are yielded (IMAP matches substrings).
+    Checkpoints are not moved (``checkpoint`` of batches and messages is None): the caller
+    de-duplicates by :attr:`HeaderSummary.dedupe_key`. Nothing is yielded when the folder was never
+    synced or its UIDVALIDITY changed (the next pass rescans it anyway).
+    """
+    targets = {a for a in (normalize_address(a) for a in addresses) if a}
+    if checkpoint is None or checkpoint.last_uid < 1 or not targets:
+        return
+    status = session.select(folder)
+    if status.uidvalidity != checkpoint.uidvalidity:
+        return
+    found: set[int] = set()
+    for spelling in sorted({v for target in targets for v in address_variants(target)}):
+        found.update(
+            session.search(address=spelling, fields=fields, uid_range=(1, checkpoint.last_uid))
+        )
+    uids = sorted(found)
+    skip = _SKIP_FLAGS
+    for start in range(0, len(uids), batch_size):
+        chunk = uids[start : start + batch_size]
+        messages, skipped = _to_messages(
+            folder, status.uidvalidity, session.fetch_headers(chunk, header_fields), _none, skip
+        )
+        kept = tuple(m for m in messages if targets & set(m.summary.participants))
+        yield HeaderBatch(
+            session=session,
+            folder=folder,
+            uidvalidity=status.uidvalidity,
+            first_uid=chunk[0],
+            last_uid=chunk[-1],
+            messages=kept,
+            checkpoint=None,
+            is_last=start + batch_size >= len(uids),
+            skipped=skipped,
+            body_chunk_bytes=body_chunk_bytes,
+        )
+
+
+def _none(_uid: int) -> None:
+    return None
+
+
+@dataclass(slots=True)
+class PassResult:
+    """What :func:`sync_folder` did in one folder."""
+
+    folder: str
+    action: str
+    examined: int = 0
+    stored: int = 0
+    skipped: int = 0
+    vanished: int = 0
+    complete: bool = True
+    checkpoint: Checkpoint | None = None
+    batches: int = field(default=0)
+
+
+def sync_folder(
+    session: ImapSession,
+    folder: str,
+    checkpoint: Checkpoint | None,
+    *,
+    wants_body: Callable[[HeaderMessage], bool],
+    store: Callable[[HeaderMessage, bytes], None],
+    save_checkpoint: Callable[[Checkpoint], None],
+    should_stop: Callable[[], bool] | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    header_fields: Sequence[str] | None = SYNC_HEADER_FIELDS,
+    body_chunk_bytes: int = DEFAULT_BODY_CHUNK_BYTES,
+) -> PassResult:
+    """One pass over one folder, keeping the crash-safety rule for the caller.
+
+    - ``wants_body(message)``: decide from the header whether to download and store the mail.
+    - ``store(message, raw)``: store it **and save** ``message.checkpoint`` **in the same
+      transaction**, then commit. Raising stops the pass; the saved checkpoint stays before it.
+    - ``save_checkpoint(checkpoint)``: save (and commit) a checkpoint; called after each batch,
+      and once when the plan says so without fetching.
+    - ``should_stop()``: asked after each stored message and each batch (a time box); the pass
+      then ends with ``complete=False`` and the next one resumes from the saved checkpoint.
+
+    A folder with nothing new costs one STATUS command.
+    """
+    plan = plan_pass(session, folder, checkpoint)
+    result = PassResult(folder, plan.action)
+    if plan.save_now is not None:
+        save_checkpoint(plan.save_now)
+        result.checkpoint = plan.save_now
+    if plan.action == UP_TO_DATE:
+        return result
+    stop = should_stop or (lambda: False)
+    for batch in iter_batches(
+        session,
+        plan,
+        batch_size=batch_size,
+        header_fields=header_fields,
+        body_chunk_bytes=body_chunk_bytes,
+    ):
+        result.batches += 1
+        result.examined += len(batch.messages)
+        result.skipped += batch.skipped
+        wanted = [message for message in batch.messages if wants_body(message)]
+        for message, raw in batch.bodies(wanted):
+            if raw is None:
+                result.vanished += 1
+                continue
+            store(message, raw)
+            result.stored += 1
+            result.checkpoint = message.checkpoint
+            if stop() and message.checkpoint != batch.checkpoint:
+                result.complete = False
+                return result
+        if batch.checkpoint != result.checkpoint:
+            save_checkpoint(batch.checkpoint)
+            result.checkpoint = batch.checkpoint
+        if not batch.is_last and stop():
+            result.complete = False
+            return result
+    return result
