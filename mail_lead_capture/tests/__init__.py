@@ -1,4 +1,5 @@
 from . import test_capture
+from . import test_delivery_paths
 from . import test_filters
 from . import test_filters_block
 from . import test_install
