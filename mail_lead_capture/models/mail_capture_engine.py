@@ -1,5 +1,4 @@
 import dataclasses
-import functools
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
@@ -209,18 +208,24 @@ class MailCaptureEngine(models.AbstractModel):
         "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
         one, to check its content can be read. Returns the lead's id, or False.
         """
-        refuse = functools.partial(
-            self._lead_capture_refuse,
-            mail,
-            body,
-            attachments,
-            company,
-            owner,
-            source,
-            raw,
-            forwarder,
-            on_refusal,
-        )
+
+        def refuse(reason, rule, tell=True):
+            # A closure: it files the ``mail`` of the moment (with its sender resolved, if so).
+            return self._lead_capture_refuse(
+                mail,
+                body,
+                attachments,
+                company,
+                owner,
+                source,
+                raw,
+                forwarder,
+                on_refusal,
+                reason,
+                rule,
+                tell=tell,
+            )
+
         if mail.author and not mail.author.address:
             address = self._lead_capture_address_of_name(mail.author.name, company)
             if not address:
@@ -231,18 +236,6 @@ class MailCaptureEngine(models.AbstractModel):
                 )
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
-            refuse = functools.partial(
-                self._lead_capture_refuse,
-                mail,
-                body,
-                attachments,
-                company,
-                owner,
-                source,
-                raw,
-                forwarder,
-                on_refusal,
-            )
         rules = company._lead_capture_filter_rules(owner or None)
         screening = filters.screen(mail.participants, rules, automated=automated_kind)
         direction = (
