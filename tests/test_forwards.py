@@ -238,6 +238,44 @@ def test_vs_prefix_forwards_in_danish_and_replies_in_finnish():
     )
 
 
+# -- attribution lines (Outlook for Mac) ------------------------------------------------------------
+
+MAC_TEXT = """Peux-tu faire le devis ?
+
+Le 24/11/2026 18:02, « Élodie Marchand » <elodie@boulangerie.example> a écrit :
+
+    Bonjour Ines,
+
+    Pourriez-vous nous envoyer un devis ?
+"""
+
+
+def test_outlook_for_mac_attribution_line_over_an_indented_original():
+    forward = recover_forward(message("TR: Devis", MAC_TEXT))
+    original = forward.original
+    assert original.sender == Mailbox("Élodie Marchand", "elodie@boulangerie.example")
+    assert original.date == datetime(2026, 11, 24, 17, 2, tzinfo=UTC)
+    assert original.date_text == "24/11/2026 18:02"
+    assert original.subject == "Devis"
+    assert original.text == "Bonjour Ines,\n\nPourriez-vous nous envoyer un devis ?"
+    assert forward.note_text == "Peux-tu faire le devis ?"
+    assert forward.client == "outlook"
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("RE: Devis", MAC_TEXT),  # the same lines under a reply subject
+        ("Devis", MAC_TEXT),  # or under no prefix
+        ("TR: Devis", MAC_TEXT.replace("    ", "")),  # the original neither quoted nor indented
+        ("TR: Devis", MAC_TEXT.replace(" a écrit", " <luc@x.example> a écrit")),  # two addresses
+        ("TR: Devis", MAC_TEXT.replace(" <elodie@boulangerie.example>", "")),  # no address
+    ],
+)
+def test_attribution_lines_that_are_not_forwards(subject, text):
+    assert recover_forward(message(subject, text)) is None
+
+
 # -- display names only ------------------------------------------------------------------------------
 
 NAME_ONLY_TEXT = OUTLOOK_TEXT.replace("Sue Miller <sue@harbourfoods.example>", "Miller, Sue")

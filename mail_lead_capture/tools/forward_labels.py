@@ -14,7 +14,8 @@ them.
 - ``SUBJECT_FORWARD_PREFIXES`` / ``SUBJECT_REPLY_PREFIXES``: "Fwd:", "TR:", "WG:", "RV:" ... and
   "Re:", "AW:", "SV:" ... with the languages that use them ("VS:" forwards in Danish and Norwegian
   but replies in Finnish).
-- ``REPLY_ATTRIBUTION_WORDS``: the verb of a reply's "On <date>, <name> wrote:" line.
+- ``REPLY_ATTRIBUTION_WORDS``: the verb of a reply's "On <date>, <name> wrote:" line, which
+  Outlook for Mac also writes above forwards; ``ATTRIBUTION_NAME_LEADS``: words before the name.
 - ``MONTHS`` and ``ZONE_OFFSETS``: month names as written in dates, and time-zone abbreviations.
 """
 
@@ -24,6 +25,7 @@ import unicodedata
 
 __all__ = [
     "AMBIGUOUS_SEPARATORS",
+    "ATTRIBUTION_NAME_LEADS",
     "CALENDAR_LABELS",
     "FIELD_BCC",
     "FIELD_CC",
@@ -500,14 +502,27 @@ SUBJECT_REPLY_PREFIXES: dict[str, frozenset[str] | None] = {
     "返信": frozenset({"ja"}),
 }
 
-# Verbs of reply attribution lines ("On ..., Sue <sue@...> wrote:", "Le ... a écrit :", ...).
-REPLY_ATTRIBUTION_WORDS = tuple(
+# Verbs of attribution lines ("On ..., Sue <sue@...> wrote:", "Le ... a écrit :") -> languages.
+# Replies write them; Outlook for Mac also writes them above a forwarded message.
+REPLY_ATTRIBUTION_WORDS: dict[str, frozenset[str]] = {
+    fold(word): frozenset(languages.split())
+    for word, languages in (
+        ("wrote", "en"), ("a écrit", "fr"), ("schrieb", "de"), ("escribió", "es"),
+        ("ha scritto", "it"), ("scrisse", "it"), ("schreef", "nl"), ("geschreven", "nl"),
+        ("escreveu", "pt pt-BR"), ("skrev", "sv da no"), ("kirjoitti", "fi"), ("napisał", "pl"),
+        ("napisała", "pl"), ("napsal", "cs"), ("napsala", "cs"), ("napísal", "sk"), ("napísala", "sk"),
+        ("írta", "hu"), ("a scris", "ro"), ("napisao", "hr"), ("napisala", "hr"), ("yazdı", "tr"),
+        ("написал", "ru"), ("написала", "ru"), ("написав", "uk"), ("のメッセージ", "ja"),
+        ("書きました", "ja"),
+    )
+}  # fmt: skip
+
+# Words written just before the name in an attribution line ("Op <date> heeft <name> <address>").
+ATTRIBUTION_NAME_LEADS = tuple(
     fold(word)
     for word in (
-        "wrote", "a écrit", "schrieb", "escribió", "ha scritto", "scrisse", "schreef",
-        "geschreven", "escreveu", "skrev", "kirjoitti", "napisał", "napisała", "napsal",
-        "napsala", "napísal", "napísala", "írta", "a scris", "napisao", "napisala", "yazdı",
-        "написал", "написала", "написав", "のメッセージ", "書きました",
+        "schrieb", "skrev", "heeft", "schreef", "időpontban", "používateľ", "používateľka",
+        "użytkownik", "пользователь", "користувач", "uživatel",
     )
 )  # fmt: skip
 

@@ -27,6 +27,7 @@ from functools import lru_cache
 from .addresses import normalize_address
 from .forward_labels import (
     AMBIGUOUS_SEPARATORS,
+    ATTRIBUTION_NAME_LEADS,
     CALENDAR_LABELS,
     FIELD_BCC,
     FIELD_CC,
@@ -70,6 +71,10 @@ _NAME_TRIM = " \t\"'«»„“”‘’<>[]()*,;:"
 _SUBJECT_PREFIX = re.compile(r"\s*([^\W\d_]{1,15}\.?)\s?(?:\[\d{1,3}\]|\(\d{1,3}\))?\s?[:：]\s*")
 _SUBJECT_TAG = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]\s*")
 _CALENDAR = "calendar"
+_ATTRIBUTION_DATE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\.?,?(?:\s{1,3}[^\W\d_]{1,5}\.?)?\s{1,3}\d{1,2}[:.]\d{2}"
+    r"(?:\s?[AaPp]\.?[Mm]\.?)?"
+)
 _normalized = lru_cache(maxsize=4096)(normalize_address)  # the same addresses recur in a message
 
 
@@ -95,6 +100,7 @@ class Block:
     separator: str | None  # the folded separator phrase, "" for a rule, None for none
     ambiguous: bool  # no separator, or one that replies use too
     client: str | None
+    indent: int = 0  # spaces before each body line (Outlook for Mac indents what it forwards)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,11 +108,13 @@ class _Subject:
     """The subject of the message a block is searched in: its prefixes, and itself without them."""
 
     tokens: tuple[str, ...]
+    text: str
     bare: str
 
     @classmethod
     def of(cls, subject: str) -> _Subject:
-        return cls(tuple(subject_prefixes(subject)), fold(strip_forward_prefixes(subject)))
+        text = strip_forward_prefixes(subject)
+        return cls(tuple(subject_prefixes(subject)), text, fold(text))
 
 
 @dataclass(slots=True)
@@ -283,19 +291,86 @@ def _label(text: str) -> tuple[str, frozenset[str], str] | None:
     return entry[0], entry[1], value
 
 
-def _reply_attribution(text: str, previous: str) -> bool:
-    """Tell whether ``text`` is a reply's "On <date>, <name> <address> wrote:" line.
+def _reply_attribution(text: str, previous: str) -> frozenset[str] | None:
+    """The languages of ``text`` if it is an "On <date>, <name> <address> wrote:" line, else None.
 
     The verb alone is not enough ("see what the customer wrote:" is a note): the line, or the one
     before it when a client wrapped "wrote:" onto its own line, must hold a date or an address.
     """
     if len(text) > 400 or not text.endswith((":", "：")):
-        return False
+        return None
     folded = fold(text)
-    if not any(word in folded for word in REPLY_ATTRIBUTION_WORDS):
-        return False
+    languages = frozenset().union(
+        *(found for word, found in REPLY_ATTRIBUTION_WORDS.items() if word in folded)
+    )
+    if not languages:
+        return None
     evidence = text if len(text) > 16 else f"{previous} {text}"
-    return "@" in evidence or any(char.isdigit() for char in evidence)
+    if "@" in evidence or any(char.isdigit() for char in evidence):
+        return languages
+    return None
+
+
+def _attribution_block(
+    lines: list[Line], index: int, languages: frozenset[str], subject: _Subject
+) -> Block | None:
+    """Outlook for Mac forwards with an attribution line over the indented original.
+
+    Only under a forward subject, with exactly one address on the line, and with the original
+    quoted or indented below it; otherwise the line is a reply's.
+    """
+    token = subject.tokens[0] if subject.tokens else None
+    if not _is_forward_token(token, languages):
+        return None
+    line = lines[index]
+    text = line.text.strip()
+    addresses = _addresses(text)
+    if len(addresses) != 1:
+        return None
+    following = index + 1
+    while following < min(len(lines), index + 3) and not lines[following].text.strip():
+        following += 1
+    if following >= len(lines) or not lines[following].text.strip():
+        return None
+    body = lines[following]
+    indent = 0
+    if body.depth <= line.depth:
+        indent = len(body.text) - len(body.text.lstrip(" \t"))
+        if indent < 2:
+            return None
+    name = _attribution_name(text)
+    date = _ATTRIBUTION_DATE.search(text)
+    fields = {
+        FIELD_FROM: f"{name} <{addresses[0]}>" if name else addresses[0],
+        FIELD_DATE: date.group(0) if date else "",
+        FIELD_SUBJECT: subject.text,
+    }
+    client = "outlook" if indent else None
+    return Block(fields, index, index + 1, line.depth, languages, index, "", True, client, indent)
+
+
+def _attribution_name(text: str) -> str:
+    """The name written just before the address of an attribution line."""
+    at = text.find("@")
+    bracket = max(text.rfind("<", 0, at), text.rfind("(", 0, at), text.rfind("[", 0, at))
+    if bracket < 0:
+        bracket = text.rfind(" ", 0, at) + 1
+    before = text[:bracket].rstrip(" ,(")
+    if before[-1:] in ('"', "»", "”", "“", "'"):
+        closing = before[-1]
+        opening = {"»": "«", "”": "„“", "“": "„“"}.get(closing, closing)
+        start = max(before.rfind(char, 0, len(before) - 1) for char in opening)
+        name = before[start + 1 : -1] if start >= 0 else ""
+    else:
+        folded = fold(before)
+        cut = before.rfind(", ") + 1
+        for word in ATTRIBUTION_NAME_LEADS:
+            position = folded.rfind(f"{word} ")
+            if position >= 0:
+                cut = max(cut, position + len(word) + 1)
+        name = before[cut:]
+    name = " ".join(name.strip(_NAME_TRIM).split())
+    return "" if len(name) > 80 or any(char.isdigit() for char in name) else name
 
 
 # -- blocks --------------------------------------------------------------------------------------
@@ -433,8 +508,8 @@ def _find_block(lines: list[Line], start: int, subject: _Subject) -> Block | str
             block = _block_after_separator(lines, index, separator, subject)
             if block is not None:
                 return block
-        elif _reply_attribution(stripped, lines[index - 1].text if index else ""):
-            return "reply"
+        elif languages := _reply_attribution(stripped, lines[index - 1].text if index else ""):
+            return _attribution_block(lines, index, languages, subject) or "reply"
         else:
             hit = _label(stripped) if stripped.find(":", 0, MAX_LABEL_CHARS) > 0 else None
             if hit is None and "：" in stripped[:MAX_LABEL_CHARS]:

@@ -404,7 +404,7 @@ def _inline_original(
         date=parse_forwarded_date(date_text, level.block.languages, envelope.offset),
         date_text=date_text,
         subject=subject,
-        text=_text(primary, level.body_start, level.body_end, level.block.depth),
+        text=_text(primary, level.body_start, level.body_end, level.block.depth, level.block.indent),
         html=html,
     )
 
@@ -437,12 +437,14 @@ def _recipients(value: str, html_level: Level | None, name: str) -> tuple[Mailbo
     return tuple(Mailbox(person, address) for person, address in recipients)
 
 
-def _text(source: _Source, start: int, end: int, block_depth: int) -> str:
+def _text(source: _Source, start: int, end: int, block_depth: int, indent: int = 0) -> str:
     segment = source.lines[start:end]
     if source.plain:
         depths = [line.depth for line in segment if line.text.strip()]
         levels = max(block_depth, min(depths) if depths else 0)
         rows = [unquote(line, min(levels, line.depth)).rstrip() for line in segment]
+        if indent:
+            rows = [row[indent:] if row[:indent].isspace() else row.lstrip() for row in rows]
     else:
         rows = [line.text for line in segment]
     return "\n".join(rows).strip()

@@ -308,6 +308,7 @@ def format_date(
         "m": str(local.month),
         "mm": f"{local.month:02d}",
         "Y": str(local.year),
+        "yy": f"{local.year % 100:02d}",
         "H": str(local.hour),
         "HH": f"{local.hour:02d}",
         "h": str(hour12),

@@ -1294,10 +1294,10 @@ def not_forwards(manifest: dict) -> None:
     s = scenario("en", "reply-unprefixed-quoting-forward-en")
     save(s.key, build(s.key, "Catering quote", text, None, s.forwarded, sender=COLLEAGUE),
          "a reply whose subject was edited: the reply line comes before the quoted forward")  # fmt: skip
-    s = scenario("de", "forward-of-a-quote-de")
-    text = f"Zur Info.\n\nAm 24.11.2026 um 18:02 schrieb {s.sender.text()}:\n{s.body_text('> ')}\n"
-    save(s.key, build(s.key, f"WG: {s.subject}", text, None, s.forwarded),
-         "a forward subject over a reply quote: no forwarded header block to read")  # fmt: skip
+    s = scenario("en", "fwd-attribution-without-address-en")
+    text = f"FYI\n\nOn Tuesday, {s.sender.name} wrote:\n{s.body_text('> ')}\n"
+    save(s.key, build(s.key, f"Fwd: {s.subject}", text, None, s.forwarded),
+         "a forward subject over a quote whose line names no address: nobody to credit")  # fmt: skip
     newsletters(save)
     header_lines(save)
     calendar(save)
@@ -1446,6 +1446,59 @@ def robots(save) -> None:
          "a list post quoting an Original Message block without a forward subject")  # fmt: skip
 
 
+OUTLOOK_MAC_2019 = {  # Outlook for Mac 2019: an attribution line over the indented original
+    "en": ('On {date}, "{name}" <{address}> wrote:', "{mm}/{dd}/{yy}, {h}:{MM} {AP}"),
+    "cs": ("Dne {date}, {name} <{address}> napsal(a):", "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "da": ('D. {date} skrev "{name}" <{address}>:', "{dd}/{mm}/{Y} {HH}.{MM}"),
+    "de": ('Am {date} schrieb "{name}" <{address}>:', "{dd}/{mm}/{Y}, {HH}:{MM}"),
+    "es": ('El {date}, "{name}" <{address}> escribió:', "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "fi": ("{name} <{address}> kirjoitti {date}:", "{dd}/{mm}/{Y} {HH}.{MM}"),
+    "fr": ("Le {date}, « {name} » <{address}> a écrit :", "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "hu": ("{date} időpontban {name} ({address}) ezt írta:", "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "it": ('Il giorno {date} "{name}" <{address}> ha scritto:', "{dd}/{mm}/{Y}, {HH}:{MM}"),
+    "nl": ("Op {date} heeft {name} <{address}> geschreven:", "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "no": ("{name} <{address}> skrev følgende den {date}:", "{dd}/{mm}/{Y}, {HH}:{MM}"),
+    "pl": ("Dnia {date} użytkownik „{name}” <{address}> napisał:", "{dd}/{mm}/{Y}, {HH}:{MM}"),
+    "pt": ('Em {date}, "{name}" <{address}> escreveu:', "{dd}/{mm}/{yy}, {HH}:{MM}"),
+    "ru": ('{date} пользователь "{name}" <{address}> написал:', "{dd}/{mm}/{Y}, {HH}:{MM}"),
+    "sk": ("{date} používateľ {name} (<{address}>) napísal:", "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "sv": ('Den {date} skrev "{name}" <{address}> följande:', "{dd}/{mm}/{Y} {HH}:{MM}"),
+    "tr": ('"{name}" <{address}>, {date} tarihinde şunu yazdı:', "{dd}/{mm}/{Y} {HH}:{MM}"),
+}
+
+
+def attribution_forwards(manifest: dict, others: dict) -> None:
+    """Forwards whose original sits under an attribution line, as Outlook for Mac 2019 writes."""
+    for language in OUTLOOK_MAC_2019:
+        s = scenario(language, f"outlook-mac-2019-{language}")
+        template, date_pattern = OUTLOOK_MAC_2019[language]
+        date = format_date(date_pattern, language, s.local)
+        line = template.format(date=date, name=s.sender.name, address=s.sender.address)
+        prefix = OUTLOOK_MAC.get(language, ("", "", "", "", "", "FW"))[5]
+        text = (
+            f"{s.note}\n\n{line}\n\n"
+            + "\n".join(f"    {row}" if row else "" for row in s.body_text().splitlines())
+            + "\n"
+        )
+        sample = Sample(f"{prefix}: {s.subject}", text, None, date, False, "outlook",
+                        {"User-Agent": "Microsoft-MacOutlook/16.54.21101001"})  # fmt: skip
+        emit(manifest, s, sample, to=[], cc=[])
+    # a forward of a quoted reply: Apple Mail's "Am ... schrieb ...:" over the quote
+    s = scenario("de", "quoted-reply-forwarded-de")
+    date = format_date("{dd}.{mm}.{Y} um {HH}:{MM}", "de", s.local)
+    text = f"Zur Info.\n\nAm {date} schrieb {s.sender.text()}:\n\n{s.body_text('> ')}\n"
+    sample = Sample(f"WG: {s.subject}", text, None, date, False, None)
+    emit(manifest, s, sample, to=[], cc=[], note_contains="Zur Info.")
+    # the same line over text that is neither quoted nor indented: a reply pasted, not a forward
+    s = scenario("de", "attribution-unquoted-de")
+    text = f"Zur Info.\n\nAm {date} schrieb {s.sender.text()}:\n{s.body_text()}\n"
+    write(NOT_FORWARDS_DIR, s.key, build(s.key, f"WG: {s.subject}", text, None, s.forwarded))
+    others[f"{s.key}.eml"] = {
+        "why": "an attribution line over text that is neither quoted nor indented"
+    }
+    (NOT_FORWARDS_DIR / "manifest.json").unlink(missing_ok=True)
+
+
 def main() -> None:
     for folder in (FORWARDS_DIR, NOT_FORWARDS_DIR):
         folder.mkdir(exist_ok=True)
@@ -1458,6 +1511,7 @@ def main() -> None:
     nested_forwards(forwards)
     others: dict = {}
     not_forwards(others)
+    attribution_forwards(forwards, others)
     for folder, manifest in ((FORWARDS_DIR, forwards), (NOT_FORWARDS_DIR, others)):
         text = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1)
         (folder / "manifest.json").write_text(text + "\n", encoding="utf-8")
