@@ -91,3 +91,12 @@ def test_empty_fragments_are_none():
 def test_word_paragraph_marks_are_dropped():
     document = parse_html('<p class="MsoNormal">Hello<o:p></o:p></p>')
     assert html_fragment(document, 0, len(document.markup)) == '<p class="MsoNormal">Hello</p>'
+
+
+def test_empty_spacers_above_the_text_are_dropped():
+    markup = (
+        '<div>&nbsp;</div>\n</div><p class="MsoNormal">&nbsp;</p>'
+        '<div><img src="cid:logo"></div><p>Hello</p>'
+    )
+    document = parse_html(markup)
+    assert html_fragment(document, 0, len(markup)) == '<div><img src="cid:logo"></div><p>Hello</p>'

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from lxml import etree
-from lxml import html as lxml_html
 
 __all__ = ["HtmlDocument", "HtmlLine", "client_markers", "html_fragment", "parse_html"]
 
@@ -40,6 +39,7 @@ _CELL_TAGS = frozenset({"td", "th"})
 _SKIPPED_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "xml"})
 _MAILTO = re.compile(r"""href\s*=\s*["']?\s*mailto:([^"'\s>?]{1,320})""", re.IGNORECASE)
 _MAX_TRIMS = 200
+_PARSER = etree.HTMLParser(remove_comments=False, recover=True)
 # A tag (name in group 2; a "<" inside it ends the attempt, so a stray "<" costs nothing more), or the
 # start of a comment, declaration or processing instruction.
 _TOKEN = re.compile(r"<(?:(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^<>]*>|!--|!|\?)")
@@ -250,12 +250,25 @@ def _has_content(fragment: str) -> bool:
 
 
 def _balance(fragment: str) -> str:
+    """Re-balance a cut-out piece of markup: what lxml's HTML parser puts in the body, as HTML."""
     fragment = fragment.replace("<o:p>", "").replace("</o:p>", "")  # Word's empty paragraph marks
     try:
-        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
-        serialized = etree.tostring(root, encoding="unicode", method="html")
+        root = etree.fromstring(fragment, _PARSER)
+        body = root.find("body") if root is not None else None
+        if body is None:
+            return fragment
+        children = list(body)
+        while (
+            children
+            and not (body.text or "").strip()
+            and not "".join(children[0].itertext()).replace("\xa0", " ").strip()
+            and children[0].find(".//img") is None
+            and children[0].tag != "img"
+            and not (children[0].tail or "").strip()
+        ):
+            children.pop(0)  # an empty paragraph left above the text (Outlook's spacers)
+        pieces = [html_lib.escape(body.text or "", quote=False)]
+        pieces += [etree.tostring(child, encoding="unicode", method="html") for child in children]
     except (etree.LxmlError, ValueError, TypeError):
         return fragment
-    if serialized.startswith("<div>") and serialized.endswith("</div>"):
-        return serialized[5:-6].strip()
-    return serialized
+    return "".join(pieces).strip()

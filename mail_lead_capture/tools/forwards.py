@@ -328,7 +328,7 @@ def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | None | bool:
     if parts.html and parts.html.strip():
         max_lines = None
         if text_source and text_source.levels:  # the HTML needs reading only past the last block
-            max_lines = 2 * text_source.levels[-1].block.end + 60
+            max_lines = text_source.levels[-1].block.end * 3 // 2 + 30
         document = parse_html(parts.html, max_lines)
         lines = [Line(line.text, line.text, line.depth) for line in document.lines]
         levels = find_levels(lines, envelope.subject)
