@@ -586,3 +586,11 @@ def test_an_internal_error_is_logged_and_handled_as_not_a_forward(monkeypatch, c
     with caplog.at_level(logging.WARNING, logger=forwards.__name__):
         assert recover_forward(message("Fwd: x", GMAIL_TEXT)) is None
     assert "handled as not forwarded" in caplog.text
+
+
+def test_byte_order_mark_and_windows_line_ends_are_not_text():
+    forward = recover_forward(
+        message("FW: Catering for 40", "\ufeff" + OUTLOOK_TEXT.replace("\n", "\r\n"))
+    )
+    assert forward.note_text == "Can you quote?"
+    assert forward.original.text == "Hello Ines,\nCould you quote for 40 people?"

@@ -10,8 +10,11 @@ Rules that keep false forwards out (a wrong sender files mail on the wrong custo
   none) or under a separator that replies use too ("-----Original Message-----", Outlook's rule),
   it must start with From, carry a date and a subject or To, *and* the subject of the message that
   contains it must say "forward" in the block's language ("FW:", "TR:", "WG:"...);
+- a sender shown by name only under such a separator counts only when the block's subject is the
+  subject of the message that contains it (without its prefixes);
 - a reply attribution line ("On ... wrote:", "Le ... a écrit :") met before any forward ends the
-  search: what follows is a quoted reply;
+  search: what follows is a quoted reply, unless the subject says "forward", the line holds one
+  address and the text below it is quoted or indented (Outlook for Mac forwards that way);
 - a block listing "When:"/"Where:" is a forwarded meeting, not a forward.
 
 Every loop is bounded (lines scanned per level, lines per block, characters per header value), so
@@ -132,7 +135,7 @@ class Level:
 def plain_lines(text: str) -> list[Line]:
     """Split a text/plain body into lines, counting ``>`` quote markers."""
     lines = []
-    for raw in text.split("\n"):
+    for raw in text.removeprefix("\ufeff").split("\n"):
         raw = raw.rstrip("\r")
         depth, index, size = 0, 0, len(raw)
         if raw.startswith(" >"):

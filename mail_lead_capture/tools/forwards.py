@@ -14,7 +14,9 @@ not a forward. It understands:
   message, innermost first (``chain[0] is original``). Each one's ``text``/``html`` is what its own
   author wrote, without the message it forwarded (which is the previous entry);
 - Outlook's From lines with a display name only: the address comes from the ``mailto:`` link on
-  that line of the HTML body, else the sender has no address. An address is never made up.
+  that line of the HTML body, else the sender has no address. An address is never made up;
+- Outlook for Mac's forwards, an "On <date>, <name> <address> wrote:" line over the indented
+  original, under a forward subject (the same line under any other subject is a reply's).
 
 Dates are read into aware UTC datetimes (forward_dates.py); a date written without a zone is read in
 the forwarder's zone, the offset of the outer Date header, since clients write it in their user's
@@ -298,8 +300,8 @@ def _recover(message: Message, depth: int) -> Forward | None:
     if tokens and tokens[0] in SUBJECT_REPLY_PREFIXES and tokens[0] not in SUBJECT_FORWARD_PREFIXES:
         return None  # a reply, whatever it quotes
     forward = _inline(envelope, tokens)
-    if forward is not None or forward is False:
-        return forward or None
+    if forward is not None:
+        return forward or None  # False: the body says it is a reply
     if parts.messages and not envelope.bulk and depth < MAX_ATTACHED_DEPTH:
         return _attached(envelope, depth)
     return None
