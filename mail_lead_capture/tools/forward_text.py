@@ -51,15 +51,18 @@ from .forward_labels import (
 )
 
 __all__ = [
+    "ATTRIBUTION",
     "Block",
     "Level",
     "Line",
     "find_levels",
+    "is_reply_token",
     "parse_recipients",
     "parse_sender",
     "plain_lines",
     "strip_forward_prefixes",
     "subject_prefixes",
+    "unquote",
 ]
 
 MAX_SCAN_LINES = 3000  # lines searched for the next forward, per level
@@ -74,6 +77,7 @@ _NAME_TRIM = " \t\"'«»„“”‘’<>[]()*,;:"
 _SUBJECT_PREFIX = re.compile(r"\s*([^\W\d_]{1,15}\.?)\s?(?:\[\d{1,3}\]|\(\d{1,3}\))?\s?[:：]\s*")
 _SUBJECT_TAG = re.compile(r"\s*[\[(][^\[\]()]{1,20}[\])]\s*")
 _CALENDAR = "calendar"
+ATTRIBUTION = "attribution"  # Block.separator of an attribution-line forward (Outlook for Mac)
 _ATTRIBUTION_DATE = re.compile(
     r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}\.?,?(?:\s{1,3}[^\W\d_]{1,5}\.?)?\s{1,3}\d{1,2}[:.]\d{2}"
     r"(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -100,7 +104,7 @@ class Block:
     depth: int
     languages: frozenset[str]
     from_line: int  # index of the line holding the From label
-    separator: str | None  # the folded separator phrase, "" for a rule, None for none
+    separator: str | None  # the folded phrase, "" for a rule, ATTRIBUTION, None for none
     ambiguous: bool  # no separator, or one that replies use too
     client: str | None
     indent: int = 0  # spaces before each body line (Outlook for Mac indents what it forwards)
@@ -349,7 +353,9 @@ def _attribution_block(
         FIELD_SUBJECT: subject.text,
     }
     client = "outlook" if indent else None
-    return Block(fields, index, index + 1, line.depth, languages, index, "", True, client, indent)
+    return Block(
+        fields, index, index + 1, line.depth, languages, index, ATTRIBUTION, True, client, indent
+    )
 
 
 def _attribution_name(text: str) -> str:
