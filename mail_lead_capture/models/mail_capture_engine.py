@@ -446,6 +446,8 @@ class MailCaptureEngine(models.AbstractModel):
             self.env["crm.lead"]
             .with_context(
                 mail_create_nosubscribe=True,
+                # the salesperson filed the mail themselves: no "you have been assigned" email
+                mail_auto_subscribe_no_notify=True,
                 default_user_id=owner.id,
                 default_type="lead"
                 if (owner or self.env.user).has_group("crm.group_use_lead")

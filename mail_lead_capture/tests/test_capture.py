@@ -1,4 +1,6 @@
 import re
+from datetime import UTC
+from datetime import datetime
 
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -263,6 +265,9 @@ class TestCaptureAddress(LeadCaptureCase):
             subject="Catering",
             body=f"Hello,\n\n{text}\n\nThanks,\nSue Miller\n",
             message_id=original_id,
+            date=datetime(
+                2026, 11, 24, 17, 2, tzinfo=UTC
+            ),  # "Tue, Nov 24, 2026 at 6:02 PM" (+01:00)
         )
         self.env["mail.capture.engine"]._lead_capture_file(
             *self._captured(original),

@@ -23,9 +23,9 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 
 from .addresses import split_addresses
+from .forward_text import strip_forward_prefixes
 from .forwards import Forward
 from .forwards import Mailbox
-from .forwards import strip_subject_prefixes
 
 __all__ = ["CapturedMail", "captured_mail", "fingerprint", "lead_name", "unreadable_kind"]
 
@@ -149,7 +149,9 @@ def captured_mail(
 
 def fingerprint(author: str | None, subject: str, text: str) -> str:
     """Return a short stable digest of who wrote the mail, its subject and its opening words."""
-    subject_key = "".join(_WORD_CHARS.findall(strip_subject_prefixes(subject or "").lower()))
+    subject_key = "".join(
+        _WORD_CHARS.findall(strip_forward_prefixes(subject or "", replies=True).lower())
+    )
     opening = []
     size = 0
     for line in (text or "").splitlines():

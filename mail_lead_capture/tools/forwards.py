@@ -1,0 +1,558 @@
+"""Forward recovery: is this mail a forward, and if so, who wrote the original, to whom, when, what.
+
+When a salesperson forwards a customer's mail to the capture address, the lead is the customer's:
+:func:`recover_forward` takes the raw mail (bytes, or an ``email.message.Message``) and returns a
+:class:`Forward` whose ``original`` is the innermost forwarded message, or ``None`` when the mail is
+not a forward. It understands:
+
+- inline forwards, from the text/plain body or, when there is none or it says less, the HTML body:
+  the separator and header block each client writes in each language (forward_labels.py), found
+  by forward_text.py, with the HTML turned into lines by forward_html.py;
+- forwards as attachment: a ``message/rfc822`` part or an ``.eml`` file, unwrapped (the first one
+  when there are several);
+- forwards of forwards, inline or attached, to any mix: ``Forward.chain`` lists every forwarded
+  message, innermost first (``chain[0] is original``). Each one's ``text``/``html`` is what its own
+  author wrote, without the message it forwarded (which is the previous entry);
+- Outlook's From lines with a display name only: the address comes from the ``mailto:`` link on
+  that line of the HTML body, else the sender has no address. An address is never made up;
+- Outlook for Mac's forwards, an "On <date>, <name> <address> wrote:" line over the indented
+  original, under a forward subject (the same line under any other subject is a reply's).
+
+Dates are read into aware UTC datetimes (forward_dates.py); a date written without a zone is read in
+the forwarder's zone, the offset of the outer Date header, since clients write it in their user's
+time. ``date_text`` always keeps what was written. Subjects lose their forward prefixes ("Fwd:",
+"TR:", "WG:", "RV:"...), not their reply prefixes: "Fwd: Re: x" was a reply named "Re: x".
+
+Not forwards (``None``): replies (a reply subject prefix, or a reply attribution line before any
+forwarded block), mail that only contains "From:" lines without a forward separator or a forward
+subject, calendar invitations (a text/calendar part, a forwarded "When:/Where:" block), delivery
+reports, and bulk mail (newsletters) unless it has both a forward subject and an explicit separator.
+
+Bad input never raises: broken MIME, unknown charsets, huge bodies and deep nesting give ``None`` or
+a partial result. Work is bounded per message (parts walked, lines searched per level, levels
+followed) and linear in its size.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import logging
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from email.errors import HeaderParseError
+from email.header import decode_header
+from email.header import make_header
+from email.message import Message
+from email.policy import compat32
+from email.utils import parsedate_to_datetime
+
+from .addresses import split_addresses
+from .forward_dates import parse_forwarded_date
+from .forward_html import HtmlDocument
+from .forward_html import client_markers
+from .forward_html import html_fragment
+from .forward_html import parse_html
+from .forward_labels import FIELD_CC
+from .forward_labels import FIELD_DATE
+from .forward_labels import FIELD_FROM
+from .forward_labels import FIELD_SUBJECT
+from .forward_labels import FIELD_TO
+from .forward_labels import SUBJECT_FORWARD_PREFIXES
+from .forward_labels import SUBJECT_REPLY_PREFIXES
+from .forward_text import Level
+from .forward_text import Line
+from .forward_text import find_levels
+from .forward_text import parse_recipients
+from .forward_text import parse_sender
+from .forward_text import plain_lines
+from .forward_text import strip_forward_prefixes
+from .forward_text import subject_prefixes
+from .forward_text import unquote
+
+__all__ = [
+    "KIND_ATTACHMENT",
+    "KIND_INLINE",
+    "Attachment",
+    "Forward",
+    "Mailbox",
+    "OriginalMessage",
+    "recover_forward",
+]
+
+_logger = logging.getLogger(__name__)
+
+KIND_INLINE = "inline"
+KIND_ATTACHMENT = "attachment"
+
+MAX_PARTS = 256  # MIME parts walked per message
+MAX_ATTACHED_DEPTH = 16  # messages attached in messages attached in ...
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    """A person in a forwarded header: ``address`` normalised, ``None`` when only a name is known."""
+
+    name: str
+    address: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file of the original message."""
+
+    filename: str
+    content_type: str
+    data: bytes = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class OriginalMessage:
+    """A forwarded message, as far as the forward shows it."""
+
+    sender: Mailbox | None
+    to: tuple[Mailbox, ...] = ()
+    cc: tuple[Mailbox, ...] = ()
+    date: datetime | None = None  # aware, UTC; None when the written date cannot be read
+    date_text: str = ""  # the date as written
+    subject: str = ""
+    text: str = ""
+    html: str | None = None
+    attachments: tuple[Attachment, ...] = ()
+    message_id: str | None = None  # known for forwards as attachment
+    references: tuple[str, ...] = ()
+    in_reply_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Forward:
+    """A recovered forward: the original, the chain of nested forwards, the forwarder's note."""
+
+    original: OriginalMessage  # the innermost forwarded message
+    chain: tuple[OriginalMessage, ...]  # every forwarded message, innermost first
+    note_text: str  # what the forwarder wrote above the forwarded message
+    note_html: str | None
+    kind: str  # KIND_INLINE or KIND_ATTACHMENT
+    client: str | None  # "gmail", "outlook", "apple", "thunderbird", "yahoo"... when recognisable
+
+
+def recover_forward(message: bytes | str | Message) -> Forward | None:
+    """Return the forward ``message`` carries, or ``None`` when it is not a forward (see above)."""
+    try:
+        parsed = _as_message(message)
+        return None if parsed is None else _recover(parsed, 0)
+    except Exception:  # a safety net: malformed mail must never stop the mail gateway
+        _logger.warning(
+            "A message could not be read for forward recovery and is handled as not forwarded.",
+            exc_info=True,
+        )
+        return None
+
+
+# -- reading the MIME structure ---------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Parts:
+    text: str | None = None
+    html: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    messages: list[tuple[str, Message]] = field(
+        default_factory=list
+    )  # attached mail, its file name
+    calendar: bool = False
+    report: bool = False
+
+
+@dataclass(slots=True)
+class _Envelope:
+    subject: str
+    offset: timedelta | None
+    parts: _Parts
+    bulk: bool
+
+
+def _as_message(message: bytes | str | Message) -> Message | None:
+    if isinstance(message, Message):
+        return message
+    if isinstance(message, bytes | bytearray | memoryview):
+        return email.message_from_bytes(bytes(message), policy=compat32)
+    if isinstance(message, str):
+        return email.message_from_string(message, policy=compat32)
+    return None
+
+
+def _header(message: Message, name: str) -> str:
+    value = message.get(name)
+    if value is None:
+        return ""
+    text = _decode_words(str(value))
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return " ".join(text.split())
+
+
+def _decode_words(text: str) -> str:
+    """Decode RFC 2047 encoded words; malformed ones are left as written."""
+    if "=?" not in text:
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except (ValueError, TypeError, LookupError, UnicodeError, AssertionError, HeaderParseError):
+        return text
+
+
+def _read(message: Message) -> _Envelope:
+    precedence = _header(message, "Precedence").lower()
+    auto = _header(message, "Auto-Submitted").lower()
+    bulk = (
+        precedence in {"bulk", "list", "junk"}
+        or bool(message.get("List-Unsubscribe"))
+        or auto not in {"", "no", "auto-forwarded"}
+    )
+    return _Envelope(_header(message, "Subject"), _offset(message), _parts(message), bulk)
+
+
+def _offset(message: Message) -> timedelta | None:
+    date = _header(message, "Date")
+    try:
+        parsed = parsedate_to_datetime(date) if date else None
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    return parsed.utcoffset() if parsed is not None and parsed.tzinfo is not None else None
+
+
+def _parts(message: Message) -> _Parts:
+    parts = _Parts()
+    stack = [message]
+    seen = 0
+    while stack and seen < MAX_PARTS:
+        part = stack.pop()
+        seen += 1
+        content_type = part.get_content_type()
+        if content_type == "multipart/report" or content_type == "message/delivery-status":
+            parts.report = True
+        if content_type in ("message/rfc822", "message/global"):
+            payload = part.get_payload()
+            if isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                parts.messages.append((_filename(part), payload[0]))
+            continue
+        if part.is_multipart():
+            payload = part.get_payload()
+            if isinstance(payload, list):
+                stack.extend(reversed([sub for sub in payload if isinstance(sub, Message)]))
+            continue
+        _add_leaf(part, content_type, parts)
+    return parts
+
+
+def _add_leaf(part: Message, content_type: str, parts: _Parts) -> None:
+    filename = _filename(part)
+    disposition = str(part.get("Content-Disposition", "")).strip().lower()
+    attached = disposition.startswith("attachment") or bool(filename)
+    if content_type == "text/calendar":
+        parts.calendar = True
+    if filename.lower().endswith(".eml") or (attached and content_type == "message/rfc822"):
+        data = _payload(part)
+        if data:
+            parts.messages.append((filename, email.message_from_bytes(data, policy=compat32)))
+        return
+    if not attached and content_type == "text/plain" and parts.text is None:
+        parts.text = _decode(part)
+    elif not attached and content_type == "text/html" and parts.html is None:
+        parts.html = _decode(part)
+    elif attached:
+        parts.attachments.append(Attachment(filename, content_type, _payload(part)))
+
+
+def _filename(part: Message) -> str:
+    try:
+        name = part.get_filename() or ""
+    except (ValueError, TypeError, LookupError, UnicodeError):
+        return ""
+    return " ".join(_decode_words(str(name)).split())
+
+
+def _payload(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except (ValueError, TypeError, LookupError, UnicodeError, AssertionError):
+        return b""
+    return data if isinstance(data, bytes) else b""
+
+
+def _decode(part: Message) -> str:
+    data = _payload(part)
+    try:
+        charset = part.get_content_charset() or "utf-8"
+        codec = codecs.lookup(charset).name
+        return data.decode(codec, errors="replace")
+    except (LookupError, TypeError, ValueError, UnicodeError):
+        return data.decode("utf-8", errors="replace")
+
+
+# -- recovery -------------------------------------------------------------------------------------
+
+
+def _recover(message: Message, depth: int) -> Forward | None:
+    envelope = _read(message)
+    parts = envelope.parts
+    if parts.report or parts.calendar:
+        return None
+    tokens = subject_prefixes(envelope.subject)
+    if tokens and tokens[0] in SUBJECT_REPLY_PREFIXES and tokens[0] not in SUBJECT_FORWARD_PREFIXES:
+        return None  # a reply, whatever it quotes
+    forward = _inline(envelope, tokens)
+    if forward is not None:
+        return forward or None  # False: the body says it is a reply
+    if parts.messages and not envelope.bulk and depth < MAX_ATTACHED_DEPTH:
+        return _attached(envelope, depth)
+    return None
+
+
+@dataclass(slots=True)
+class _Source:
+    """One body (text or HTML) searched for forwards."""
+
+    lines: list[Line]
+    levels: list[Level]
+    plain: bool
+    document: HtmlDocument | None = None
+
+
+def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | bool | None:
+    """The inline forward, ``None`` if there is none, ``False`` if the body says it is a reply."""
+    parts = envelope.parts
+    text_source = html_source = None
+    if parts.text and parts.text.strip():
+        lines = plain_lines(parts.text)
+        levels = find_levels(lines, envelope.subject)
+        if levels is None:
+            return False
+        text_source = _Source(lines, levels, plain=True)
+    if parts.html and parts.html.strip():
+        max_lines = None
+        if text_source and text_source.levels:  # the HTML needs reading only past the last block
+            max_lines = text_source.levels[-1].block.end * 3 // 2 + 30
+        document = parse_html(parts.html, max_lines)
+        lines = [Line(line.text, line.text, line.depth) for line in document.lines]
+        levels = find_levels(lines, envelope.subject)
+        if levels is None and not (text_source and text_source.levels):
+            return False
+        html_source = _Source(lines, levels or [], plain=False, document=document)
+    primary = text_source if text_source and text_source.levels else html_source
+    if primary is None or not primary.levels:
+        return None
+    first = primary.levels[0].block
+    if envelope.bulk and (
+        first.separator is None
+        or first.ambiguous
+        or not tokens
+        or tokens[0] not in SUBJECT_FORWARD_PREFIXES
+    ):
+        return None  # a newsletter quoting headers
+    secondary = html_source if primary is text_source else None
+    chain = [
+        _inline_original(primary, secondary, index, envelope)
+        for index in range(len(primary.levels))
+    ]
+    files = _files(parts)
+    if files:
+        chain[-1] = replace(chain[-1], attachments=files)
+    chain.reverse()
+    note_text = _text(primary, 0, first.start, 0)
+    return Forward(
+        original=chain[0],
+        chain=tuple(chain),
+        note_text=note_text,
+        note_html=_note_html(html_source),
+        kind=KIND_INLINE,
+        client=_client(primary, html_source),
+    )
+
+
+def _files(parts: _Parts) -> tuple[Attachment, ...]:
+    """The files of a message, attached messages included (as .eml files)."""
+    files = list(parts.attachments)
+    for filename, attached in parts.messages:
+        name = filename or f"{_header(attached, 'Subject') or 'message'}.eml"
+        files.append(Attachment(name, "message/rfc822", _message_bytes(attached)))
+    return tuple(files)
+
+
+def _inline_original(
+    primary: _Source, secondary: _Source | None, index: int, envelope: _Envelope
+) -> OriginalMessage:
+    level = primary.levels[index]
+    fields = level.block.fields
+    html_source = primary if not primary.plain else secondary
+    html_level = (
+        html_source.levels[index]
+        if html_source is not None and index < len(html_source.levels)
+        else None
+    )
+    sender = _sender(fields.get(FIELD_FROM, ""), html_source, html_level)
+    date_text = fields.get(FIELD_DATE, "")
+    subject = strip_forward_prefixes(fields.get(FIELD_SUBJECT, ""))
+    if not subject and index == 0 and FIELD_SUBJECT not in fields:
+        subject = strip_forward_prefixes(envelope.subject)
+    html = None
+    if html_level is not None and html_source.document is not None:
+        start = html_level.body_start
+        while start < html_level.body_end and not html_source.lines[start].text.strip():
+            start += 1  # blank lines between the header block and the body
+        html = _fragment(html_source, start, html_level.body_end)
+    return OriginalMessage(
+        sender=sender,
+        to=_recipients(fields.get(FIELD_TO, ""), html_level, FIELD_TO),
+        cc=_recipients(fields.get(FIELD_CC, ""), html_level, FIELD_CC),
+        date=parse_forwarded_date(date_text, level.block.languages, envelope.offset),
+        date_text=date_text,
+        subject=subject,
+        text=_text(
+            primary, level.body_start, level.body_end, level.block.depth, level.block.indent
+        ),
+        html=html,
+    )
+
+
+def _sender(value: str, html_source: _Source | None, html_level: Level | None) -> Mailbox | None:
+    parsed = parse_sender(value)
+    if parsed is None:
+        return None
+    name, address = parsed
+    if address is None and html_level is not None:
+        html_parsed = parse_sender(html_level.block.fields.get(FIELD_FROM, ""))
+        if html_parsed is not None and html_parsed[1]:
+            address = html_parsed[1]
+        elif html_source is not None and html_source.document is not None:
+            line = html_source.document.lines[html_level.block.from_line]
+            linked = {
+                mailbox[1] for mailbox in split_addresses(*(link for link, _text in line.mailtos))
+            }
+            if len(linked) == 1:  # one mailto: link on the From line: the sender's address
+                address = linked.pop()
+    return Mailbox(name, address)
+
+
+def _recipients(value: str, html_level: Level | None, name: str) -> tuple[Mailbox, ...]:
+    recipients = parse_recipients(value)
+    if html_level is not None and not any(address for _name, address in recipients):
+        html_recipients = parse_recipients(html_level.block.fields.get(name, ""))
+        if any(address for _name, address in html_recipients):
+            recipients = html_recipients
+    return tuple(Mailbox(person, address) for person, address in recipients)
+
+
+def _text(source: _Source, start: int, end: int, block_depth: int, indent: int = 0) -> str:
+    segment = source.lines[start:end]
+    if source.plain:
+        depths = [line.depth for line in segment if line.text.strip()]
+        levels = max(block_depth, min(depths) if depths else 0)
+        rows = [unquote(line, min(levels, line.depth)).rstrip() for line in segment]
+        if indent:
+            rows = [row[indent:] if row[:indent].isspace() else row.lstrip() for row in rows]
+    else:
+        rows = [line.text for line in segment]
+    return "\n".join(rows).strip()
+
+
+def _fragment(source: _Source, start: int, end: int) -> str | None:
+    document = source.document
+    lines = document.lines
+    begin = lines[start].start if start < len(lines) else document.body_end
+    finish = lines[end].start if end < len(lines) else document.body_end
+    return html_fragment(document, begin, finish)
+
+
+def _note_html(source: _Source | None) -> str | None:
+    if source is None or not source.levels or source.document is None:
+        return None
+    return (
+        _fragment(source, 0, source.levels[0].block.start) if source.levels[0].block.start else None
+    )
+
+
+def _client(primary: _Source, html_source: _Source | None) -> str | None:
+    if html_source is not None and html_source.levels and html_source.document is not None:
+        block = html_source.levels[0].block
+        lines = html_source.document.lines
+        start = lines[block.start].start
+        end = lines[min(block.end, len(lines) - 1)].end
+        marked = client_markers(html_source.document, start, end)
+        if marked:
+            return marked
+    return primary.levels[0].block.client
+
+
+def _attached(envelope: _Envelope, depth: int) -> Forward | None:
+    inner = envelope.parts.messages[0][1]
+    original = _original_from_message(inner)
+    if original is None:
+        return None
+    nested = _recover(inner, depth + 1)
+    if nested is not None:
+        original = replace(original, text=nested.note_text, html=nested.note_html)
+        chain = (*nested.chain, original)
+    else:
+        chain = (original,)
+    note_text = (envelope.parts.text or "").strip()
+    if not note_text and envelope.parts.html:
+        note_text = "\n".join(line.text for line in parse_html(envelope.parts.html).lines).strip()
+    return Forward(
+        original=chain[0],
+        chain=chain,
+        note_text=note_text,
+        note_html=envelope.parts.html.strip() if envelope.parts.html else None,
+        kind=KIND_ATTACHMENT,
+        client=None,
+    )
+
+
+def _original_from_message(message: Message) -> OriginalMessage | None:
+    raw_from = _header(message, "From")
+    subject = _header(message, "Subject")
+    if not raw_from and not subject:
+        return None  # not a mail
+    pairs = split_addresses(raw_from)
+    if pairs:
+        sender = Mailbox(*pairs[0])
+    else:
+        parsed = parse_sender(raw_from) if raw_from else None
+        sender = Mailbox(*parsed) if parsed else None
+    date_text = _header(message, "Date")
+    parts = _parts(message)
+    return OriginalMessage(
+        sender=sender,
+        to=tuple(Mailbox(*pair) for pair in split_addresses(_header(message, "To"))),
+        cc=tuple(Mailbox(*pair) for pair in split_addresses(_header(message, "Cc"))),
+        date=_header_date(date_text),
+        date_text=date_text,
+        subject=strip_forward_prefixes(subject),
+        text=(parts.text or "").strip(),
+        html=parts.html,
+        attachments=_files(parts),
+        message_id=_header(message, "Message-ID") or None,
+        references=tuple(_header(message, "References").split()),
+        in_reply_to=_header(message, "In-Reply-To") or None,
+    )
+
+
+def _header_date(text: str) -> datetime | None:
+    try:
+        parsed = parsedate_to_datetime(text) if text else None
+    except (ValueError, TypeError, IndexError, OverflowError):
+        return None
+    if parsed is None or parsed.tzinfo is None:
+        return None
+    return parsed.astimezone(UTC)
+
+
+def _message_bytes(message: Message) -> bytes:
+    try:
+        return message.as_bytes()
+    except (ValueError, TypeError, LookupError, UnicodeError, AttributeError):
+        return b""

@@ -1,0 +1,50 @@
+"""The tables of forward_labels.py: complete for every language we promise, and consistent."""
+
+from mail_lead_capture.tools import forward_labels as labels
+from mail_lead_capture.tools.forward_labels import FIELD_DATE
+from mail_lead_capture.tools.forward_labels import FIELD_FROM
+from mail_lead_capture.tools.forward_labels import FIELD_SUBJECT
+from mail_lead_capture.tools.forward_labels import FIELD_TO
+from mail_lead_capture.tools.forward_labels import HEADER_LABELS
+from mail_lead_capture.tools.forward_labels import LABELS_BY_LANGUAGE
+from mail_lead_capture.tools.forward_labels import MONTHS
+from mail_lead_capture.tools.forward_labels import fold
+
+PROMISED = {"en", "fr", "de", "es", "it", "nl", "pt", "pt-BR", "sv", "da", "no", "fi", "pl", "cs",
+            "sk", "hu", "ro", "hr", "tr", "ru", "uk", "ja"}  # fmt: skip
+
+
+def test_every_promised_language_has_the_essential_labels():
+    assert set(LABELS_BY_LANGUAGE) >= PROMISED
+    for fields in LABELS_BY_LANGUAGE.values():
+        for field in (FIELD_FROM, FIELD_TO, FIELD_DATE, FIELD_SUBJECT):
+            assert fields[field]
+
+
+def test_a_label_names_one_field_and_knows_its_languages():
+    assert HEADER_LABELS[fold("De")] == (FIELD_FROM, frozenset({"fr", "es", "pt", "pt-BR", "ro"}))
+    assert HEADER_LABELS[fold("Envoyé")][0] == FIELD_DATE
+    assert HEADER_LABELS[fold("差出人")][0] == FIELD_FROM
+    for language, fields in LABELS_BY_LANGUAGE.items():
+        for field, written in fields.items():
+            for label in written:
+                assert HEADER_LABELS[fold(label)] == (field, HEADER_LABELS[fold(label)][1])
+                assert language in HEADER_LABELS[fold(label)][1]
+
+
+def test_phrases_are_stored_folded():
+    for table in (labels.FORWARD_SEPARATORS, labels.AMBIGUOUS_SEPARATORS, labels.SUBJECT_FORWARD_PREFIXES,
+                  labels.SUBJECT_REPLY_PREFIXES):  # fmt: skip
+        for phrase in table:
+            assert phrase == fold(phrase)
+    assert not set(labels.FORWARD_SEPARATORS) & labels.AMBIGUOUS_SEPARATORS
+
+
+def test_months_cover_every_language_with_month_names():
+    assert set(MONTHS) >= PROMISED - {"ja"}  # Japanese dates are numeric
+    for table in MONTHS.values():
+        assert sorted(set(table.values())) == list(range(1, 13))
+
+
+def test_fold_undoes_turkish_capitals():
+    assert fold("İLETİLEN İLETİ") == "iletilen ileti"
