@@ -24,7 +24,6 @@ class MailCaptureLog(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     user_id = fields.Many2one(
         "res.users",
-        string="User",
         readonly=True,
         index=True,
         help="Whose mail it is: the user who forwarded or BCC'd it, or the mailbox's owner.",
@@ -57,7 +56,7 @@ class MailCaptureLog(models.Model):
     subject = fields.Char(readonly=True)
     message_ref = fields.Char(string="Message-Id", readonly=True)
     lead_id = fields.Many2one(
-        "crm.lead", string="Lead", readonly=True, index="btree_not_null", ondelete="set null"
+        "crm.lead", readonly=True, index="btree_not_null", ondelete="set null"
     )
     mail_message_id = fields.Many2one(
         "mail.message", string="Message", readonly=True, ondelete="set null"

@@ -99,7 +99,7 @@ class MailCaptureUnmatched(models.Model):
         index=True,
         tracking=True,
     )
-    lead_id = fields.Many2one("crm.lead", string="Lead", readonly=True, ondelete="set null")
+    lead_id = fields.Many2one("crm.lead", readonly=True, ondelete="set null")
     discard_date = fields.Datetime(readonly=True)
 
     # ------------------------------------------------------------

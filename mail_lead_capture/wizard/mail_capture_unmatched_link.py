@@ -13,7 +13,6 @@ class MailCaptureUnmatchedLink(models.TransientModel):
     company_id = fields.Many2one("res.company", compute="_compute_company_id")
     lead_id = fields.Many2one(
         "crm.lead",
-        string="Lead",
         required=True,
         domain="[('company_id', 'in', [company_id, False])]",
         help="Search leads by name, contact or email.",
