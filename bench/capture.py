@@ -21,9 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-import odoo
-from odoo import SUPERUSER_ID
+import odoo.init
+import odoo.tools
 from odoo import api
+from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -260,12 +261,10 @@ def explain(env, company, address: str) -> str:
 
 def load_smtp_sink():
     """The addon's test SMTP sink: mail Odoo sends during the bench goes nowhere else."""
-    import importlib.util
+    sys.path.insert(0, str(ROOT / "dev"))
+    from harness import load_module
 
-    path = ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py"
-    spec = importlib.util.spec_from_file_location("mlc_smtp_sink", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_module("mlc_smtp_sink", ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py")
     return module.SmtpSink().start()
 
 

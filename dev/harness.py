@@ -628,6 +628,7 @@ def cmd_bench(args) -> int:
                     f"--addons-path={addons_path()}",
                     *pg.odoo_args(),
                     "--log-level=warn",
+                    "--http-interface=127.0.0.1",
                 ]
                 status |= subprocess.run(cmd, cwd=ROOT, env=pg.env(), check=False).returncode
         finally:
@@ -675,21 +676,28 @@ def port_free(port: int) -> bool:
     return True
 
 
-def start_smtp_sink(outbox: Path):
-    """Start the addon's test SMTP sink (aiosmtpd), printing and keeping every mail Odoo sends."""
+def load_module(name: str, path: Path):
+    """Import a plain module by file path (the addon's Odoo-free test helpers, for instance)."""
     import importlib.util  # noqa: PLC0415
 
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def start_smtp_sink(outbox: Path):
+    """Start the addon's test SMTP sink (aiosmtpd), printing and keeping every mail Odoo sends."""
     try:
         import aiosmtpd  # noqa: F401, PLC0415
     except ImportError:
         raise HarnessError(
             "The SMTP sink needs aiosmtpd: run `python3 -m pip install -r requirements-dev.txt`."
         ) from None
-    spec = importlib.util.spec_from_file_location(
-        "mlc_smtp_sink", ROOT / ADDON / "tests" / "smtp_sink.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_module("mlc_smtp_sink", ROOT / ADDON / "tests" / "smtp_sink.py")
     outbox.mkdir(parents=True, exist_ok=True)
     counter = iter(range(1, 1_000_000))
 
