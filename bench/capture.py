@@ -16,6 +16,7 @@ rolled back afterwards; figures are printed as ratios, with absolute numbers for
 from __future__ import annotations
 
 import argparse
+import logging
 import random
 import sys
 import time
@@ -37,6 +38,8 @@ def parse_args():
     parser.add_argument("--small", type=int, default=1000, help="leads in the small CRM")
     parser.add_argument("--large", type=int, default=100_000, help="leads in the large CRM")
     parser.add_argument("--lookups", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=4, help="alternations of the two contenders")
+    parser.add_argument("--profile", help="write a cProfile of the capture phase to this file")
     parser.add_argument("odoo_args", nargs="*", help="Odoo options such as --db_host=...")
     return parser.parse_args()
 
@@ -103,12 +106,47 @@ def raw_mails(count: int, capture: str) -> list[bytes]:
     return mails
 
 
-def deliver_all(env, mails: list[bytes], recipient: str) -> float:
-    started = time.perf_counter()
-    MailThread = env["mail.thread"].sudo()
+def deliver_each(registry, mails: list[bytes], recipient: str) -> tuple[float, int]:
+    """Deliver every mail in its own transaction, as Odoo's mailgate and fetchmail do.
+
+    Each transaction is rolled back, so both contenders always start from the same database.
+    Returns the seconds spent and the number of mails that made a lead.
+    """
+    header = f"Delivered-To: {recipient}\r\n".encode()
+    elapsed, leads = 0.0, 0
     for raw in mails:
-        MailThread.message_process(False, f"Delivered-To: {recipient}\r\n".encode() + raw)
-    return time.perf_counter() - started
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            started = time.perf_counter()
+            env["mail.thread"].sudo().message_process(False, header + raw)
+            env.flush_all()
+            elapsed += time.perf_counter() - started
+            leads += bool(env["crm.lead"].search_count([("create_date", ">=", cr.now())]))
+            cr.rollback()
+    return elapsed, leads
+
+
+def throughput(registry, mails, stock_alias, capture, rounds, profile=None):
+    """Alternate stock and capture over the same mails, in ``rounds`` slices, to even out noise."""
+    totals = {"stock": [0.0, 0], "capture": [0.0, 0]}
+    size = max(1, len(mails) // rounds)
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    for start in range(0, len(mails), size):
+        chunk = mails[start : start + size]
+        for name, recipient in (("stock", stock_alias), ("capture", capture)):
+            if profiler and name == "capture":
+                seconds, leads = profiler.runcall(deliver_each, registry, chunk, recipient)
+            else:
+                seconds, leads = deliver_each(registry, chunk, recipient)
+            totals[name][0] += seconds
+            totals[name][1] += leads
+    if profiler:
+        profiler.dump_stats(profile)
+    return totals
 
 
 # ----------------------------------------------------------------------------------------------
@@ -139,8 +177,8 @@ def grow_crm(env, leads: int, company_id: int) -> None:
     cr = env.cr
     cr.execute("SELECT COUNT(*) FROM crm_lead WHERE name LIKE 'Deal %%'")
     first = cr.fetchone()[0] + 1
-    email = "'c' || ({n}) || '@big' || (({n}) % 5000) || '.example'"
-    partner_cols = {
+    email = "'c' || ({n}) || '@big' || (({n}) %% 5000) || '.example'"  # %% : psycopg2 placeholder
+    partner_cols = [
         "name",
         "email",
         "email_normalized",
@@ -148,8 +186,8 @@ def grow_crm(env, leads: int, company_id: int) -> None:
         "type",
         "create_date",
         "write_date",
-    }
-    extra = not_null_filler(cr, "res_partner", partner_cols)
+    ]
+    extra = not_null_filler(cr, "res_partner", set(partner_cols))
     values = [
         "'Contact ' || n",
         email.format(n="n"),
@@ -184,8 +222,8 @@ def grow_crm(env, leads: int, company_id: int) -> None:
         "true",
         "%s",
         "'pending'",
-        "now() - (n % 1000) * interval '1 hour'",
-        "now() - (n % 1000) * interval '1 hour'",
+        "now() - (n %% 1000) * interval '1 hour'",
+        "now() - (n %% 1000) * interval '1 hour'",
         "p.id",
         "p.email",
         "p.email_normalized",
@@ -270,12 +308,14 @@ def load_smtp_sink():
 
 def main() -> int:
     args = parse_args()
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
     odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
     registry = Registry(args.database)
     rng = random.Random(19)
     sink = load_smtp_sink()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        env["ir.mail_server"].search([]).active = False
         env["ir.mail_server"].create(
             {
                 "name": "bench sink",
@@ -290,38 +330,40 @@ def main() -> int:
         )
         company.write({"alias_domain_id": domain.id, "email": "info@acme.example"})
         company._lead_capture_ensure_aliases()
-        env["res.users"].create(
-            {
-                "name": "Bob Builder",
-                "login": "bob",
-                "email": "bob@acme.example",
-                "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)],
-            }
-        )
+        if not env["res.users"].search([("login", "=", "bob")]):
+            env["res.users"].create(
+                {
+                    "name": "Bob Builder",
+                    "login": "bob",
+                    "email": "bob@acme.example",
+                    "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)],
+                }
+            )
+        # Stock Odoo bounces a sender's 21st new record within two hours (loop protection); the
+        # baseline must create one lead per mail, so that guard is lifted for the whole run.
+        env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", str(10 * args.mails))
         team_alias = env.ref("sales_team.team_sales_department").alias_id
         team_alias.alias_domain_id = domain
-        capture = company.lead_capture_email
-        mails = raw_mails(args.mails, capture)
-        print(f"Throughput: {args.mails} raw mails through message_process, same run")
-        cr.execute("SAVEPOINT bench")
-        stock = deliver_all(env, mails, team_alias.alias_full_name)
-        stock_leads = env["crm.lead"].search_count([])
-        cr.execute("ROLLBACK TO SAVEPOINT bench")
-        env.invalidate_all()
-        ours = deliver_all(env, mails, capture)
-        our_leads = env["crm.lead"].search_count([])
-        cr.execute("ROLLBACK TO SAVEPOINT bench")
-        env.invalidate_all()
-        print(
-            f"  stock Odoo (team alias, a lead per mail): {args.mails / stock:8.1f} mails/s"
-            f"  ({stock_leads} leads)"
-        )
-        print(
-            f"  capture address (this addon):            {args.mails / ours:8.1f} mails/s"
-            f"  ({our_leads} leads)"
-        )
-        print(f"  ratio capture / stock: {stock / ours:.2f} (>= 1.00 means at least as fast)")
-
+        stock_alias, capture = team_alias.alias_full_name, company.lead_capture_email
+        cr.commit()  # the set-up is shared by both contenders; their own work is rolled back
+    mails = raw_mails(args.mails, capture)
+    print(
+        f"Throughput: {args.mails} raw mails through message_process, each in its own transaction"
+    )
+    totals = throughput(registry, mails, stock_alias, capture, args.rounds, args.profile)
+    (stock, stock_leads), (ours, our_leads) = totals["stock"], totals["capture"]
+    print(
+        f"  stock Odoo (team alias, a lead per mail): {args.mails / stock:8.1f} mails/s"
+        f"  ({stock_leads} mails made a lead)"
+    )
+    print(
+        f"  capture address (this addon):            {args.mails / ours:8.1f} mails/s"
+        f"  ({our_leads} mails made or found a lead)"
+    )
+    print(f"  ratio capture / stock: {stock / ours:.2f} (>= 1.00 means at least as fast)")
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = env.company
         print(f"\nMatching: {args.lookups} decisions, half with a known contact, same run")
         grow_crm(env, args.small, company.id)
         small = time_matching(env, company, lookup_sets(env, args.lookups, rng))

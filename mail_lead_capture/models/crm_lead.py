@@ -28,6 +28,17 @@ class CrmLead(models.Model):
     )
 
     # ------------------------------------------------------------
+    # SQL
+    # ------------------------------------------------------------
+
+    # Email capture looks leads up by exact normalised address for every mail. Odoo's own index on
+    # this column is a trigram one, and only where the pg_trgm extension is installed: a b-tree
+    # serves equality look-ups everywhere.
+    _email_normalized_capture_index = models.Index(
+        "(email_normalized) WHERE email_normalized IS NOT NULL"
+    )
+
+    # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 

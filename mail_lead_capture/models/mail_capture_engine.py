@@ -336,26 +336,7 @@ class MailCaptureEngine(models.AbstractModel):
         """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
         Lead = self.env["crm.lead"]
         thread_leads = self._lead_capture_thread_lead(mail, company, all_leads=True)
-        contact_leads = Lead.browse()
-        if kept:
-            variants = set().union(*(addresses.address_variants(a) for a in kept))
-            partners = (
-                self.env["res.partner"]
-                .with_context(active_test=False)
-                .search([("email_normalized", "in", list(variants))])
-            )
-            domain = [("email_normalized", "in", list(variants))]
-            if partners:
-                domain = [
-                    "|",
-                    "|",
-                    ("partner_id", "in", partners.ids),
-                    ("contact_ids", "in", partners.ids),
-                    *domain,
-                ]
-            contact_leads = Lead.search(
-                [*company._lead_capture_lead_domain(), *domain], order="id desc", limit=200
-            )
+        contact_leads = self._lead_capture_leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
         kept_set = set(kept)
         candidates = [
@@ -369,6 +350,30 @@ class MailCaptureEngine(models.AbstractModel):
             for lead in contact_leads | thread_leads
         ]
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
+
+    @api.model
+    def _lead_capture_leads_of(self, kept, company):
+        """The company's leads whose email, customer or email contacts are among ``kept``.
+
+        Three look-ups, each on its own index (lead email, lead customer, contact relation),
+        rather than one OR: an OR of them makes PostgreSQL scan every lead, so the cost would grow
+        with the CRM instead of with the handful of leads a person is on.
+        """
+        Lead = self.env["crm.lead"]
+        if not kept:
+            return Lead
+        variants = list(set().union(*(addresses.address_variants(a) for a in kept)))
+        partners = (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("email_normalized", "in", variants)])
+        )
+        scope = company._lead_capture_lead_domain()
+        leads = Lead.search([("email_normalized", "in", variants), *scope], order="id")
+        if partners:
+            leads |= Lead.search([("partner_id", "in", partners.ids), *scope], order="id")
+            leads |= Lead.search([("contact_ids", "in", partners.ids), *scope], order="id")
+        return leads
 
     @api.model
     def _lead_capture_thread_lead(self, mail, company, all_leads=False):
@@ -412,7 +417,9 @@ class MailCaptureEngine(models.AbstractModel):
         """Find or create a partner for every kept participant; users' own partners for users."""
         names = mail.names
         emails = [formataddr((names.get(address, ""), address)) for address in kept]
-        partners = self.env["res.partner"]._find_or_create_from_emails(emails)
+        # No "contact created" note on each new partner: the captured mail says where it came from.
+        Partner = self.env["res.partner"].with_context(tracking_disable=True)
+        partners = Partner._find_or_create_from_emails(emails)
         return self.env["res.partner"].union(*partners)
 
     @api.model
@@ -446,6 +453,8 @@ class MailCaptureEngine(models.AbstractModel):
             self.env["crm.lead"]
             .with_context(
                 mail_create_nosubscribe=True,
+                # the captured mail is the lead's first message, as for Odoo's own gateway
+                mail_create_nolog=True,
                 # the salesperson filed the mail themselves: no "you have been assigned" email
                 mail_auto_subscribe_no_notify=True,
                 default_user_id=owner.id,
@@ -727,6 +736,7 @@ class MailCaptureEngine(models.AbstractModel):
     ):
         return (
             self.env["mail.capture.log"]
+            .with_context(tracking_disable=True)
             .sudo()
             .create(
                 {
