@@ -289,7 +289,7 @@ def explain(env, company, address: str) -> str:
     finally:
         env.cr.execute = original
     plans = []
-    for query, params in captured[:3]:
+    for query, params in captured[:4]:  # partners, then leads by email, customer and contacts
         sql = query.code if hasattr(query, "code") else query
         sql_params = query.params if hasattr(query, "params") else params
         env.cr.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) {sql}", sql_params)
