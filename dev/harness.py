@@ -706,7 +706,7 @@ def start_smtp_sink(outbox: Path):
         path = outbox / f"{number:04d}.eml"
         path.write_bytes(mail.raw)
         message = mail.message
-        text = "".join(c for c in mail.text if unicodedata.category(c) != "Cf")
+        text = "".join(c for c in mail.text if unicodedata.category(c) not in ("Cf", "Mn"))
         text = " ".join(text.split())
         say(f"\n[mail #{number} sent by Odoo] From: {message['From']}")
         say(f"    To: {', '.join(mail.rcpt_tos)}\n    Subject: {message['Subject']}")
@@ -872,6 +872,10 @@ def cmd_push(args) -> int:
         uid = common.authenticate(db, "admin", "admin", {})
         models = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True)
         recipient = args.to or demo_capture_address(models, db, uid)
+        last_log = max(
+            models.execute_kw(db, uid, "admin", "mail.capture.log", "search", [[]], {"limit": 1})
+            or [0]
+        )
         if recipient:
             # What a mail server delivering to that address adds, so that BCC copies are routed.
             raw = f"Delivered-To: {recipient}\r\n".encode() + raw
@@ -895,12 +899,23 @@ def cmd_push(args) -> int:
         raise HarnessError(f"Odoo refused the mail: {first_line(text.splitlines()[-1])}") from None
     except OSError as exc:
         raise HarnessError(f"Could not reach the demo at {url}: {exc}.") from None
-    if result is False:
-        say("Odoo ignored the mail: one with the same Message-Id was already received.")
+    decisions = models.execute_kw(
+        db,
+        uid,
+        "admin",
+        "mail.capture.log",
+        "search_read",
+        [[("id", ">", last_log)]],
+        {"fields": ["trace"], "order": "id"},
+    )
+    if decisions:
+        for decision in decisions:
+            say(f"{path.name}: {decision['trace']}")
+    elif result is False:
+        say(f"{path.name}: ignored by Odoo, a mail with the same Message-Id was already received.")
     else:
-        say(
-            f"Delivered {path.name} to Odoo's mail gateway (record {result}); open {url} to see it."
-        )
+        say(f"{path.name}: delivered to Odoo's mail gateway (not for the capture address).")
+    say(f"See it at {url} (CRM > Configuration > Email Capture > Capture Log).")
     return 0
 
 
