@@ -334,7 +334,6 @@ class MailCaptureEngine(models.AbstractModel):
     @api.model
     def _lead_capture_decide(self, mail, kept, company):
         """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
-        Lead = self.env["crm.lead"]
         thread_leads = self._lead_capture_thread_lead(mail, company, all_leads=True)
         contact_leads = self._lead_capture_leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
