@@ -72,6 +72,9 @@ class LeadCaptureMixin:
             notification_type="email",
         )
         cls.admin = cls.env.ref("base.user_admin")
+        cls.bob_team = cls.env["crm.team"].create(
+            {"name": "Bob's team", "member_ids": [(4, cls.bob.id)]}
+        )
 
     def setUp(self):
         super().setUp()

@@ -83,6 +83,7 @@ class TestCaptureAddress(LeadCaptureCase):
             lead.name, "Priya Natarajan", "an outgoing mail's lead is named after its recipient"
         )
         self.assertEqual(lead.user_id, self.bob)
+        self.assertEqual(lead.team_id, self.bob_team, "the lead joins the salesperson's team")
         self.assertEqual(
             sorted((lead.partner_id | lead.contact_ids).mapped("email_normalized")),
             ["priya@wayne.example", "tom.becker@wayne.example"],
@@ -313,6 +314,10 @@ class TestCaptureAddress(LeadCaptureCase):
         )
         self.assertFalse(self.deliver(raw))
         self.assertEqual(self.Lead.search_count([]), leads_before)
+        self.assertFalse(
+            self.env["mail.capture.unmatched"].search([("sender", "=", "mallory@evil.example")]),
+            "mail from someone who is not a user is not queued either",
+        )
         replies = self.sink.sent_to("mallory@evil.example")
         self.assertEqual(len(replies), 1)
         self.assertIn("only accepts mail sent by the company's users", replies[0].text)
@@ -374,6 +379,29 @@ class TestCaptureAddress(LeadCaptureCase):
         )
         self.assertTrue(self.deliver(raw, envelope_to=self.capture_address))
 
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_confirmation_links_expire(self):
+        address = (
+            self.env["mail.capture.address"]
+            .with_user(self.bob)
+            .create({"email": "bob@old-job.example"})
+        )
+        html = (
+            self.sink.sent_to("bob@old-job.example")[0]
+            .message.get_body(preferencelist=("html",))
+            .get_content()
+        )
+        token = re.search(rf"/mail_lead_capture/confirm/{address.id}/([\w-]+)", html).group(1)
+        address.sudo().token_expiry = datetime(2020, 1, 1)
+        self.assertEqual(address._confirm(token), "expired")
+        self.assertEqual(address.state, "pending")
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_addresses_match_whatever_their_case_or_idn_spelling(self):
+        lead = self.Lead.create({"name": "Bücher", "email_from": "Info@Bücher.example"})
+        raw = self.build_mail(sender=self.bob.email, to="INFO@xn--bcher-kva.example")
+        self.assertEqual(self.deliver(raw, envelope_to=self.capture_address), lead.id)
+
     # ------------------------------------------------------------
     # FAILURES ARE EXPLAINED AND NOTHING IS LOST
     # ------------------------------------------------------------
@@ -388,6 +416,24 @@ class TestCaptureAddress(LeadCaptureCase):
         kept = self.env["mail.capture.unmatched"].search([("user_id", "=", self.bob.id)])
         self.assertEqual(kept.subject, "Lunch?")
         self.assertTrue(kept.sudo().raw_message, "the raw mail is kept")
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_mail_whose_every_outside_participant_is_blocked_is_refused_and_explained(self):
+        self.env["mail.capture.block"].create({"entry": "spam.example"})
+        self.env["mail.capture.block"].create({"entry": "pat@vendor.example"})
+        raw = self.build_mail(
+            sender=self.bob.email, to="a@spam.example, Pat <pat@vendor.example>", subject="Offers"
+        )
+        self.assertFalse(self.deliver(raw, envelope_to=self.capture_address))
+        self.assertEqual(self.last_log().rule, "blocked")
+        self.assertIn("blocked", self.sink.sent_to(self.bob.email)[0].text)
+        self.assertFalse(self.env["res.partner"].search([("email", "=", "pat@vendor.example")]))
+        # One outside participant who is not blocked is enough, and only that one counts.
+        raw = self.build_mail(sender=self.bob.email, to="a@spam.example, kim@client.example")
+        lead = self.Lead.browse(self.deliver(raw, envelope_to=self.capture_address))
+        self.assertEqual(
+            (lead.partner_id | lead.contact_ids).mapped("email"), ["kim@client.example"]
+        )
 
     @mute_logger(*GATEWAY_LOGGERS)
     def test_encrypted_mail_is_unreadable_and_explained(self):

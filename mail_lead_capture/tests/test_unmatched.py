@@ -211,6 +211,15 @@ class TestUnmatchedMail(LeadCaptureCase):
             1,
         )
 
+    def test_linking_applies_the_filters(self):
+        item = self.queue_for_review(to="rep@newly-blocked.example")
+        self.env["mail.capture.block"].create({"entry": "newly-blocked.example"})
+        lead = self.Lead.create({"name": "Somewhere"})
+        with self.assertRaisesRegex(UserError, "blocked"):
+            item.with_user(self.bob)._lead_capture_link(lead)
+        self.assertEqual(item.state, "pending")
+        self.assertFalse(self.lead_messages(lead))
+
     def test_linking_to_a_lead_of_another_company_is_refused(self):
         item = self.queue_for_review()
         other = self.env["res.company"].create({"name": "Other Co"})
