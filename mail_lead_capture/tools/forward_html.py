@@ -84,8 +84,8 @@ def _names_pattern(names: Iterable[str]) -> str:
 # (span, b, font, o:p ...) change nothing but where text pieces meet: _OTHER_TAG takes them out of
 # the text between two tokens, in C, instead of one loop turn each.
 _LINE_TAGS = _BLOCK_TAGS | _CELL_TAGS | _SKIPPED_TAGS | {"a", "body", "br", "hr"}
-_TOKEN = re.compile(
-    r"<(?:(/?)(" + _names_pattern(_LINE_TAGS) + r")(?![a-zA-Z0-9:-])[^<>]*>|!--|!|\?)"
+_TOKEN = re.compile(  # the name is atomic: a shorter one would be followed by a name character
+    r"<(?:(/?)((?>" + _names_pattern(_LINE_TAGS) + r"))(?![a-zA-Z0-9:-])[^<>]*+>|!--|!|\?)"
 )
 _OTHER_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9:-]*[^<>]*>")
 

@@ -458,11 +458,11 @@ def _label(text: str) -> tuple[str, frozenset[str], str] | None:
     if colon < 1:
         return None
     key = fold(stripped[:colon].strip(" *\t\xa0"))
-    value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
     entry = HEADER_LABELS.get(key)
-    if entry is None:
-        return (_CALENDAR, frozenset(), value) if key in CALENDAR_LABELS else None
-    return entry[0], entry[1], value
+    if entry is None and key not in CALENDAR_LABELS:
+        return None
+    value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
+    return (_CALENDAR, frozenset(), value) if entry is None else (entry[0], entry[1], value)
 
 
 def _reply_attribution(text: str, previous: str) -> frozenset[str] | None:

@@ -179,7 +179,7 @@ class _Parts:
 @dataclass(slots=True)
 class _Envelope:
     subject: str
-    offset: timedelta | None
+    date: str  # the Date header; its zone is read only for a forward (_offset)
     parts: _Parts
     bulk: bool
 
@@ -222,11 +222,11 @@ def _read(message: Message) -> _Envelope:
         or ("list-unsubscribe" in present and bool(message.get("List-Unsubscribe")))
         or auto not in {"", "no", "auto-forwarded"}
     )
-    return _Envelope(_header(message, "Subject"), _offset(message), _parts(message), bulk)
+    return _Envelope(_header(message, "Subject"), _header(message, "Date"), _parts(message), bulk)
 
 
-def _offset(message: Message) -> timedelta | None:
-    date = _header(message, "Date")
+def _offset(date: str) -> timedelta | None:
+    """The zone of a Date header: where the forwarder's client wrote zone-less dates."""
     try:
         parsed = parsedate_to_datetime(date) if date else None
     except (ValueError, TypeError, IndexError, OverflowError):
@@ -372,8 +372,9 @@ def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | bool | None:
     ):
         return None  # a newsletter quoting headers
     secondary = html_source if primary is text_source else None
+    offset = _offset(envelope.date)
     chain = [
-        _inline_original(primary, secondary, index, envelope)
+        _inline_original(primary, secondary, index, envelope, offset)
         for index in range(len(primary.levels))
     ]
     files = _files(parts)
@@ -413,7 +414,11 @@ def _files(parts: _Parts) -> tuple[Attachment, ...]:
 
 
 def _inline_original(
-    primary: _Source, secondary: _Source | None, index: int, envelope: _Envelope
+    primary: _Source,
+    secondary: _Source | None,
+    index: int,
+    envelope: _Envelope,
+    offset: timedelta | None,
 ) -> OriginalMessage:
     level = primary.levels[index]
     fields = level.block.fields
@@ -438,7 +443,7 @@ def _inline_original(
         sender=sender,
         to=_recipients(fields.get(FIELD_TO, ""), html_level, FIELD_TO),
         cc=_recipients(fields.get(FIELD_CC, ""), html_level, FIELD_CC),
-        date=parse_forwarded_date(date_text, level.block.languages, envelope.offset),
+        date=parse_forwarded_date(date_text, level.block.languages, offset),
         date_text=date_text,
         subject=subject,
         text=_text(
