@@ -94,6 +94,11 @@ _normalized = lru_cache(maxsize=4096)(normalize_address)  # the same addresses r
 # possessive prefix cannot backtrack; the leading newline lets the search skip to line starts fast.
 _SEPARATOR_START = re.compile(r"\n(?:[^\S\n]|>)*+[-_=]")
 _NOWHERE = 1 << 62  # "not found" for the next-candidate positions
+# Quote markers as plain_lines counts them ("> ", ">>", "> >", " >"), each pattern after a newline:
+# a line with text and no marker; one with text under no marker or one; a line's first marker.
+_UNQUOTED = re.compile(r"\n(?! ?>)[^\S\n]*\S")
+_SHALLOW = re.compile(r"\n(?: ?>(?! ?>)[^\n]*?\S|(?! ?>)[^\S\n]*\S)")
+_FIRST_MARKER = re.compile(r"\n ?> ?")
 # The last word of every From label: a header block needs one before a colon (may_hold_block)
 _FROM_ENDINGS = tuple(
     sorted({label.split()[-1] for label, (name, _) in HEADER_LABELS.items() if name == FIELD_FROM})
@@ -225,6 +230,13 @@ class Lines:
         markers = text.startswith((">", " >")) or "\n>" in text or "\n >" in text
         if not markers and not indent:  # each line as written, less its trailing spaces
             return "\n".join([raw.rstrip() for raw in segment]).strip()
+        if markers and not indent:  # the usual quoted forms, without a Line per line
+            joined = "\n" + text
+            if depth == 0 and _UNQUOTED.search(joined):  # some text is not quoted: all stays
+                return "\n".join([raw.rstrip() for raw in segment]).strip()
+            if depth == 1 and _SHALLOW.search(joined):  # one level of markers goes, no more
+                rows = _FIRST_MARKER.sub("\n", joined)[1:].split("\n")
+                return "\n".join([row.rstrip() for row in rows]).strip()
         quoted = {
             index: self[start + index]
             for index, raw in enumerate(segment)
