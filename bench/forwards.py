@@ -276,7 +276,14 @@ def with_paragraphs(raw: bytes, paragraphs: list[str]) -> bytes:
         if part.get_content_disposition() == "attachment" and part.get_content_maintype() != "text":
             continue
         if part.get_content_type() == "text/plain":
-            part.set_content(part.get_content().rstrip("\n") + text + "\n", charset="utf-8")
+            written = part.get_content().rstrip("\n")
+            last = next((line for line in reversed(written.split("\n")) if line.strip()), "")
+            quote = last[: len(last) - len(last.lstrip("> "))] if last.startswith(">") else ""
+            added = text
+            if quote:  # a quoted original (Apple Mail, Gmail's quoted forwards) grows quoted
+                rows = text[1:].split("\n")  # the first newline ends the last written line
+                added = "\n" + "\n".join(f"{quote}{row}" if row else quote.rstrip() for row in rows)
+            part.set_content(written + added + "\n", charset="utf-8")
         elif part.get_content_type() == "text/html":
             markup = part.get_content()
             style = HTML_PARAGRAPHS[html_style(markup)]
