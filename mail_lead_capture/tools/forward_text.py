@@ -226,17 +226,28 @@ class Lines:
         segment = self.raws[start:end]
         if self._depths is not None:
             return "\n".join(segment).strip()
+        rows = self._rows(segment, depth)
+        if rows is None:
+            rows = self._rows_line_by_line(start, segment, depth)
+        if indent:
+            rows = [row[indent:] if row[:indent].isspace() else row.lstrip() for row in rows]
+        return "\n".join(rows).strip()
+
+    @staticmethod
+    def _rows(segment: list[str], depth: int) -> list[str] | None:
+        """The lines less their trailing spaces and the markers to drop, in a few passes over the
+        text, when no marker or only each line's first is dropped; ``None`` in other cases."""
         text = "\n".join(segment)
-        markers = text.startswith((">", " >")) or "\n>" in text or "\n >" in text
-        if not markers and not indent:  # each line as written, less its trailing spaces
-            return "\n".join([raw.rstrip() for raw in segment]).strip()
-        if markers and not indent:  # the usual quoted forms, without a Line per line
-            joined = "\n" + text
-            if depth == 0 and _UNQUOTED.search(joined):  # some text is not quoted: all stays
-                return "\n".join([raw.rstrip() for raw in segment]).strip()
-            if depth == 1 and _SHALLOW.search(joined):  # one level of markers goes, no more
-                rows = _FIRST_MARKER.sub("\n", joined)[1:].split("\n")
-                return "\n".join([row.rstrip() for row in rows]).strip()
+        if not (text.startswith((">", " >")) or "\n>" in text or "\n >" in text):
+            return [raw.rstrip() for raw in segment]  # no line is quoted
+        joined = "\n" + text
+        if depth == 0 and _UNQUOTED.search(joined):  # a line with text is not quoted: none goes
+            return [raw.rstrip() for raw in segment]
+        if depth <= 1 and _SHALLOW.search(joined):  # a line with text has one marker at most
+            return [row.rstrip() for row in _FIRST_MARKER.sub("\n", joined)[1:].split("\n")]
+        return None
+
+    def _rows_line_by_line(self, start: int, segment: list[str], depth: int) -> list[str]:
         quoted = {
             index: self[start + index]
             for index, raw in enumerate(segment)
@@ -246,15 +257,12 @@ class Lines:
         if any(raw.strip() for index, raw in enumerate(segment) if index not in quoted):
             depths.append(0)
         levels = max(depth, min(depths) if depths else 0)
-        rows = [
+        return [
             unquote(quoted[index], min(levels, quoted[index].depth)).rstrip()
             if index in quoted
             else raw.rstrip()
             for index, raw in enumerate(segment)
         ]
-        if indent:
-            rows = [row[indent:] if row[:indent].isspace() else row.lstrip() for row in rows]
-        return "\n".join(rows).strip()
 
 
 def plain_lines(text: str) -> Lines:
