@@ -182,7 +182,7 @@ def rate(function, messages, seconds: float) -> float:
             return done / elapsed
 
 
-def best_rates(functions: dict, messages, seconds: float, rounds: int = 3) -> dict[str, float]:
+def best_rates(functions: dict, messages, seconds: float, rounds: int = 5) -> dict[str, float]:
     """The best messages-per-second of each function, in ``rounds`` turns of ``seconds`` in all.
 
     Taking turns spreads the load of other work on a shared machine over every contender.
