@@ -98,3 +98,20 @@ def test_empty_spacers_above_the_text_are_dropped():
     )
     document = parse_html(markup)
     assert html_fragment(document, 0, len(markup)) == '<div><img src="cid:logo"></div><p>Hello</p>'
+
+
+def test_inline_tags_join_their_text_and_only_line_tags_end_lines():
+    markup = (
+        '<P CLASS="MsoNormal"><SPAN lang=EN>Fr<b>om</b>:<o:p></o:p></SPAN> Sue</P>'
+        "<abbr>a</abbr><div-x>b</div-x><pre>c</pre><BR>d<Hr>e<TD>f"
+    )
+    assert texts(markup) == ["From: Sue", "ab", "c", "", "d", SEPARATOR_RULE, "e f"]
+
+
+def test_entities_are_not_read_across_tags():
+    assert texts("<p>&am<b></b>p; &a<i>m</i>p;x &amp;<b>lt;</b></p>") == ["&amp; &amp;x &lt;"]
+
+
+def test_comments_and_skipped_elements_hide_line_tags():
+    markup = "<p>a<!-- <br> --><script><br></script>b<StYlE>p{}<br></sTyLe>c</p><?x?>d"
+    assert texts(markup) == ["abc", "d"]

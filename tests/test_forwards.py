@@ -361,6 +361,36 @@ def test_html_only_apple_forward():
     assert forward.note_text == "Look"
 
 
+GMAIL_HTML_BLOCK = (
+    '<div dir="ltr">FYI<br><br><div class="gmail_quote"><div dir="ltr" class="gmail_attr">'
+    "---------- Forwarded message ---------<br>Fr<b>om</b>: Sue Miller &lt;<a href="
+    '"mailto:sue@harbourfoods.example">sue@harbourfoods.example</a>&gt;<br>Date: Tue, Nov 24, '
+    "2026 at 6:02 PM<br>Subject: Catering for 40<br></div><br>"
+    '<div dir="ltr">Hello Ines,<br>Could you quote?</div></div></div>'
+)
+
+
+@pytest.mark.parametrize("subject", ["Catering for 40", "Fwd: Catering for 40"])
+def test_html_part_that_says_more_than_the_text_part(subject):
+    forward = recover_forward(message(subject, "FYI, see below (HTML)", GMAIL_HTML_BLOCK))
+    assert forward.original.sender == Mailbox("Sue Miller", "sue@harbourfoods.example")
+    assert forward.original.text == "Hello Ines,\nCould you quote?"
+    assert forward.client == "gmail"
+
+
+def test_html_without_any_from_label_is_not_read_line_by_line(monkeypatch):
+    read, parse_html = [], forwards.parse_html
+    monkeypatch.setattr(
+        forwards, "parse_html", lambda *args: read.append(args) or parse_html(*args)
+    )
+    html = "<div>Hello Ines,</div><div>Menu options: three courses at 10:30.</div>" * 50
+    assert recover_forward(message("Catering for 40", "Hello Ines,", html)) is None
+    assert read == []  # no label: the HTML was let go without its lines being made
+    html_with_label = html + "<div><b>From:</b> Sue</div>"
+    assert recover_forward(message("Catering for 40", "Hello Ines,", html_with_label)) is None
+    assert len(read) == 1  # a label: read line by line (and found to be no block)
+
+
 def test_yahoo_one_line_block():
     text = (
         "See below\n\n   ----- Forwarded Message ----- From: Sue Miller <sue@harbourfoods.example>"

@@ -59,6 +59,8 @@ FIELD_IGNORED = "ignored"  # Outlook's "Importance:", "Attachments:" lines: part
 
 def fold(text: str) -> str:
     """Return ``text`` case-folded, in NFC, with Turkish dotted capitals folded to plain letters."""
+    if text.isascii():  # the same, faster: ASCII text is in NFC and folds to its lower case
+        return text.lower()
     return unicodedata.normalize("NFC", text.casefold().replace("i\u0307", "i"))
 
 

@@ -4,6 +4,10 @@ A forwarded message shows up in its forwarder's body as a separator line, a bloc
 lines in the forwarder's language, then the original body. :func:`find_levels` walks the lines once
 and returns every nested forward (outermost first); the tables it reads are in forward_labels.py.
 
+A body is read as :class:`Lines`: most lines of a long mail cannot start or hold a header block, so
+the search visits only the candidates, lines with a colon or starting with "-", "_" or "=", which
+one pattern finds in the whole text; a :class:`Line` object is made only for the lines looked at.
+
 Rules that keep false forwards out (a wrong sender files mail on the wrong customer):
 
 - a block needs a From line and at least a date or a subject; under no separator (Outlook writes
@@ -24,6 +28,7 @@ the cost stays linear in the body size whatever it holds.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -53,8 +58,12 @@ __all__ = [
     "Block",
     "Level",
     "Line",
+    "Lines",
+    "clear_caches",
     "find_levels",
+    "html_lines",
     "is_reply_token",
+    "may_hold_block",
     "parse_recipients",
     "parse_sender",
     "plain_lines",
@@ -81,6 +90,20 @@ _ATTRIBUTION_DATE = re.compile(
     r"(?:\s?[AaPp]\.?[Mm]\.?)?"
 )
 _normalized = lru_cache(maxsize=4096)(normalize_address)  # the same addresses recur in a message
+# A line whose text starts with a separator character, after its quote markers and spaces. The
+# possessive prefix cannot backtrack; the leading newline lets the search skip to line starts fast.
+_SEPARATOR_START = re.compile(r"\n(?:[^\S\n]|>)*+[-_=]")
+_NOWHERE = 1 << 62  # "not found" for the next-candidate positions
+# Quote markers as plain_lines counts them ("> ", ">>", "> >", " >"), each pattern after a newline:
+# a line with text and no marker; one with text under no marker or one; a line's first marker.
+_UNQUOTED = re.compile(r"\n(?! ?>)[^\S\n]*\S")
+_SHALLOW = re.compile(r"\n(?: ?>(?! ?>)[^\n]*?\S|(?! ?>)[^\S\n]*\S)")
+_FIRST_MARKER = re.compile(r"\n ?> ?")
+# The last word of every From label: a header block needs one before a colon (may_hold_block)
+_FROM_ENDINGS = tuple(
+    sorted({label.split()[-1] for label, (name, _) in HEADER_LABELS.items() if name == FIELD_FROM})
+)
+_MAX_COLONS = 5000  # colons may_hold_block looks at before it gives up (and says "maybe")
 
 
 @dataclass(slots=True)
@@ -116,10 +139,11 @@ class _Subject:
     text: str
     bare: str
 
-    @classmethod
-    def of(cls, subject: str) -> _Subject:
+    @staticmethod
+    @lru_cache(maxsize=256)  # a message's subject is read once per search for its blocks
+    def of(subject: str) -> _Subject:
         text = strip_forward_prefixes(subject)
-        return cls(tuple(subject_prefixes(subject)), text, fold(text))
+        return _Subject(tuple(subject_prefixes(subject)), text, fold(text))
 
 
 @dataclass(slots=True)
@@ -134,27 +158,184 @@ class Level:
 # -- lines --------------------------------------------------------------------------------------
 
 
-def plain_lines(text: str) -> list[Line]:
-    """Split a text/plain body into lines, counting ``>`` quote markers."""
-    lines = []
-    for raw in text.removeprefix("\ufeff").split("\n"):
-        raw = raw.rstrip("\r")
-        depth, index, size = 0, 0, len(raw)
-        if raw.startswith(" >"):
-            index = 1
-        while index < size:
-            if raw[index] == ">":
-                depth += 1
-                index += 1
-            elif depth and raw[index] == " " and raw[index + 1 : index + 2] == ">":
-                index += 1
+class Lines:
+    """The lines of a body; a :class:`Line` is made only for a line that is looked at.
+
+    ``raws`` are the lines as written (text/plain: with their quote markers). :meth:`candidates`
+    gives the lines that can start or hold a header block, found by one pattern over the text and
+    only as far as the search asks; :meth:`text` joins a run of lines back into text.
+    """
+
+    __slots__ = ("_cache", "_depths", "_found", "_joined", "_next", "_scan", "raws")
+
+    def __init__(self, raws: list[str], joined: str, depths: list[int] | None = None):
+        self.raws = raws
+        self._joined = "\n" + joined  # the newline before the first line starts its candidates
+        self._depths = depths  # blockquote depths of HTML lines; None for text/plain lines
+        self._cache: list[Line | None] = [None] * len(raws)
+        self._found: list[int] = []  # candidate lines found so far, in order
+        # where the search goes on from (a newline, -1 when done), the line of the last candidate
+        # and the offset its newlines were counted to
+        self._scan = [0, -1, 0]
+        # the next colon, full-width colon and separator start found ahead of the search
+        self._next = [-1, -1 if "：" in joined else _NOWHERE, -1]
+
+    def __len__(self) -> int:
+        return len(self.raws)
+
+    def __getitem__(self, index: int) -> Line:
+        line = self._cache[index]
+        if line is None:
+            raw = self.raws[index]
+            if self._depths is None:
+                line = _plain_line(raw)
             else:
+                line = Line(raw, raw, self._depths[index])
+            self._cache[index] = line
+        return line
+
+    def candidates(self, start: int, stop: int) -> list[int]:
+        """The lines from ``start`` to before ``stop`` that can start or hold a header block.
+
+        Any other line holds no colon and does not start with a separator character: the block
+        search would pass over it without a look. The text is searched only as far as asked.
+        """
+        found, joined, scan, ahead = self._found, self._joined, self._scan, self._next
+        while scan[0] >= 0 and (not found or found[-1] < stop):
+            position = scan[0]
+            if ahead[0] < position:
+                ahead[0] = _position(joined.find(":", position))
+            if ahead[1] < position:
+                ahead[1] = _position(joined.find("：", position))
+            if ahead[2] < position:
+                match = _SEPARATOR_START.search(joined, position)
+                ahead[2] = match.end() - 1 if match else _NOWHERE
+            anchor = min(ahead)
+            if anchor == _NOWHERE:
+                scan[0] = -1
                 break
-        content = raw[index:]
-        if depth and content.startswith(" "):
-            content = content[1:]
-        lines.append(Line(raw, content, depth))
-    return lines
+            scan[1] += joined.count("\n", scan[2], anchor)
+            scan[2] = anchor
+            found.append(scan[1])
+            scan[0] = joined.find("\n", anchor)  # the rest of the line is a candidate already
+        return found[bisect_left(found, start) : bisect_left(found, stop)]
+
+    def text(self, start: int, end: int, depth: int = 0, indent: int = 0) -> str:
+        """The text of lines ``start`` to ``end``, without the quote markers of the first ``depth``
+        levels (more when every line is quoted deeper) and ``indent`` leading spaces."""
+        segment = self.raws[start:end]
+        if self._depths is not None:
+            return "\n".join(segment).strip()
+        rows = self._rows(segment, depth)
+        if rows is None:
+            rows = self._rows_line_by_line(start, segment, depth)
+        if indent:
+            rows = [row[indent:] if row[:indent].isspace() else row.lstrip() for row in rows]
+        return "\n".join(rows).strip()
+
+    @staticmethod
+    def _rows(segment: list[str], depth: int) -> list[str] | None:
+        """The lines less their trailing spaces and the markers to drop, in a few passes over the
+        text, when no marker or only each line's first is dropped; ``None`` in other cases."""
+        text = "\n".join(segment)
+        if not (text.startswith((">", " >")) or "\n>" in text or "\n >" in text):
+            return [raw.rstrip() for raw in segment]  # no line is quoted
+        joined = "\n" + text
+        if depth == 0 and _UNQUOTED.search(joined):  # a line with text is not quoted: none goes
+            return [raw.rstrip() for raw in segment]
+        if depth <= 1 and _SHALLOW.search(joined):  # a line with text has one marker at most
+            return [row.rstrip() for row in _FIRST_MARKER.sub("\n", joined)[1:].split("\n")]
+        return None
+
+    def _rows_line_by_line(self, start: int, segment: list[str], depth: int) -> list[str]:
+        quoted = {
+            index: self[start + index]
+            for index, raw in enumerate(segment)
+            if raw.startswith((">", " >"))
+        }  # the other lines have no quote markers
+        depths = [line.depth for line in quoted.values() if line.text.strip()]
+        if any(raw.strip() for index, raw in enumerate(segment) if index not in quoted):
+            depths.append(0)
+        levels = max(depth, min(depths) if depths else 0)
+        return [
+            unquote(quoted[index], min(levels, quoted[index].depth)).rstrip()
+            if index in quoted
+            else raw.rstrip()
+            for index, raw in enumerate(segment)
+        ]
+
+
+def plain_lines(text: str) -> Lines:
+    """The lines of a text/plain body (a byte-order mark before the first is dropped)."""
+    text = text.removeprefix("\ufeff")
+    return Lines(text.split("\n"), text)
+
+
+def html_lines(texts: list[str], depths: list[int]) -> Lines:
+    """The displayed lines of an HTML body (forward_html.py), with their blockquote depths."""
+    return Lines(texts, "\n".join(texts), depths)
+
+
+def _position(found: int) -> int:
+    return _NOWHERE if found < 0 else found
+
+
+def clear_caches() -> None:
+    """Forget the values read in a message: those caches serve one message at a time.
+
+    The same values recur within a message (in its text and its HTML, when a block is checked and
+    then read); kept across messages, they would make a benchmark that repeats its mail look
+    faster than a stream of new mail is. Normalised addresses, which do recur across mail, stay.
+    """
+    for cached in (parse_sender, _recipients, _Subject.of):
+        cached.cache_clear()
+
+
+def may_hold_block(text: str) -> bool:
+    """Tell whether ``text`` can hold the From line of a forwarded header block.
+
+    ``False`` when no From label of any language stands before a colon: then :func:`find_levels`
+    finds no header block in lines made of this text, whatever their breaks, spaces or quote
+    markers (an attribution line aside: that needs a forward subject). One pass over the colons;
+    ``True`` (look closer) when there are too many of them to look at each.
+    """
+    folded = fold(text)
+    looked = 0
+    for colon in (":", "："):
+        position = folded.find(colon)
+        while position >= 0:
+            looked += 1
+            if looked > _MAX_COLONS:
+                return True
+            end = position
+            while end > 0 and (folded[end - 1] == "*" or folded[end - 1].isspace()):
+                end -= 1  # "From :", "**From:**"
+                if position - end > MAX_VALUE_CHARS:
+                    return True
+            if folded.endswith(_FROM_ENDINGS, 0, end):
+                return True
+            position = folded.find(colon, position + 1)
+    return False
+
+
+def _plain_line(raw: str) -> Line:
+    """A text/plain line with its ``>`` quote markers counted and taken off its text."""
+    raw = raw.rstrip("\r")
+    depth, index, size = 0, 0, len(raw)
+    if raw.startswith(" >"):
+        index = 1
+    while index < size:
+        if raw[index] == ">":
+            depth += 1
+            index += 1
+        elif depth and raw[index] == " " and raw[index + 1 : index + 2] == ">":
+            index += 1
+        else:
+            break
+    content = raw[index:]
+    if depth and content.startswith(" "):
+        content = content[1:]
+    return Line(raw, content, depth)
 
 
 def unquote(line: Line, levels: int) -> str:
@@ -297,11 +478,11 @@ def _label(text: str) -> tuple[str, frozenset[str], str] | None:
     if colon < 1:
         return None
     key = fold(stripped[:colon].strip(" *\t\xa0"))
-    value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
     entry = HEADER_LABELS.get(key)
-    if entry is None:
-        return (_CALENDAR, frozenset(), value) if key in CALENDAR_LABELS else None
-    return entry[0], entry[1], value
+    if entry is None and key not in CALENDAR_LABELS:
+        return None
+    value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
+    return (_CALENDAR, frozenset(), value) if entry is None else (entry[0], entry[1], value)
 
 
 def _reply_attribution(text: str, previous: str) -> frozenset[str] | None:
@@ -325,7 +506,7 @@ def _reply_attribution(text: str, previous: str) -> frozenset[str] | None:
 
 
 def _attribution_block(
-    lines: list[Line], index: int, languages: frozenset[str], subject: _Subject
+    lines: Lines, index: int, languages: frozenset[str], subject: _Subject
 ) -> Block | None:
     """Outlook for Mac forwards with an attribution line over the indented original.
 
@@ -392,7 +573,7 @@ def _attribution_name(text: str) -> str:
 
 
 def _parse_block(
-    lines: list[Line], start: int, bare: bool
+    lines: Lines | list[Line], start: int, bare: bool
 ) -> tuple[dict[str, str], dict[str, frozenset[str]], int, int, int, bool] | None:
     """Read "Label: value" lines from ``start``: (fields, languages, end, depth, from line, calendar)."""
     fields: dict[str, str] = {}
@@ -507,16 +688,12 @@ def _split_collapsed(rest: str, depth: int) -> list[Line] | None:
     return [Line(piece, piece.strip(), depth) for piece in pieces if piece.strip()]
 
 
-def _find_block(lines: list[Line], start: int, subject: _Subject) -> Block | str | None:
+def _find_block(lines: Lines, start: int, subject: _Subject) -> Block | str | None:
     """Find the next forwarded header block from ``start``; "reply" when a reply comes first."""
     limit = min(len(lines), start + MAX_SCAN_LINES)
-    index = start
-    while index < limit:
-        line = lines[index]
-        text = line.text
-        stripped = text.strip()
+    for index in lines.candidates(start, limit):
+        stripped = lines[index].text.strip()
         if not stripped:
-            index += 1
             continue
         separator = _separator(stripped) if stripped[0] in "-_=" or stripped[-1] in ":：" else None
         if separator is not None:
@@ -533,12 +710,11 @@ def _find_block(lines: list[Line], start: int, subject: _Subject) -> Block | str
                 block = _block_from(lines, index, index, None, True, None, subject)
                 if block is not None:
                     return block
-        index += 1
     return None
 
 
 def _block_after_separator(
-    lines: list[Line],
+    lines: Lines,
     index: int,
     separator: tuple[str, bool, str | None, str],
     subject: _Subject,
@@ -558,7 +734,7 @@ def _block_after_separator(
 
 
 def _block_from(
-    lines: list[Line],
+    lines: Lines,
     first: int,
     start: int,
     phrase: str | None,
@@ -612,7 +788,7 @@ def _validate(
     return Block(fields, start, end, depth, block_languages, from_line, phrase, ambiguous, client)
 
 
-def find_levels(lines: list[Line], subject: str) -> list[Level] | None:
+def find_levels(lines: Lines, subject: str) -> list[Level] | None:
     """Return the nested forwards in ``lines``, outermost first; ``None`` when it is a reply.
 
     ``subject`` is the subject of the message the lines belong to: it decides whether blocks under
@@ -674,6 +850,7 @@ def _name(text: str) -> str:
     return " ".join(" ".join(words).strip(_NAME_TRIM).split())
 
 
+@lru_cache(maxsize=512)  # the same values are read when a block is checked, then kept
 def parse_sender(value: str) -> tuple[str, str | None] | None:
     """Return (name, address) of a From value; the address is ``None`` when only a name is written.
 
@@ -699,6 +876,11 @@ def parse_sender(value: str) -> tuple[str, str | None] | None:
 
 def parse_recipients(value: str) -> list[tuple[str, str | None]]:
     """Return the (name, address) pairs of a To or Cc value ("; " or ", " separated)."""
+    return list(_recipients(value))
+
+
+@lru_cache(maxsize=256)  # the text and HTML blocks of a forward hold the same values
+def _recipients(value: str) -> tuple[tuple[str, str | None], ...]:
     value = value[:MAX_VALUE_CHARS]
     separator = ";" if _top_level_split(value, ";") != [value] else ","
     parts = _top_level_split(value, separator)
@@ -727,7 +909,7 @@ def parse_recipients(value: str) -> list[tuple[str, str | None]]:
         parsed = parse_sender(pending)
         if parsed is not None:
             result.append(parsed)
-    return result[:200]
+    return tuple(result[:200])
 
 
 def _top_level_split(value: str, separator: str) -> list[str]:

@@ -30,7 +30,10 @@ reports, and bulk mail (newsletters) unless it has both a forward subject and an
 
 Bad input never raises: broken MIME, unknown charsets, huge bodies and deep nesting give ``None`` or
 a partial result. Work is bounded per message (parts walked, lines searched per level, levels
-followed) and linear in its size.
+followed) and linear in its size, and small next to the MIME parse it starts with: each part is
+decoded once; the search looks only at lines with a colon or a separator character; the HTML is
+read only as far as the blocks the text part shows, or, without them, not line by line at all when
+its text holds no From label (most mail is not a forward).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from .forward_html import HtmlDocument
 from .forward_html import client_markers
 from .forward_html import html_fragment
 from .forward_html import parse_html
+from .forward_html import visible_text
 from .forward_labels import FIELD_CC
 from .forward_labels import FIELD_DATE
 from .forward_labels import FIELD_FROM
@@ -65,14 +69,16 @@ from .forward_labels import FIELD_TO
 from .forward_labels import SUBJECT_FORWARD_PREFIXES
 from .forward_labels import SUBJECT_REPLY_PREFIXES
 from .forward_text import Level
-from .forward_text import Line
+from .forward_text import Lines
+from .forward_text import clear_caches
 from .forward_text import find_levels
+from .forward_text import html_lines
+from .forward_text import may_hold_block
 from .forward_text import parse_recipients
 from .forward_text import parse_sender
 from .forward_text import plain_lines
 from .forward_text import strip_forward_prefixes
 from .forward_text import subject_prefixes
-from .forward_text import unquote
 
 __all__ = [
     "KIND_ATTACHMENT",
@@ -151,6 +157,8 @@ def recover_forward(message: bytes | str | Message) -> Forward | None:
             exc_info=True,
         )
         return None
+    finally:
+        clear_caches()
 
 
 # -- reading the MIME structure ---------------------------------------------------------------------
@@ -171,7 +179,7 @@ class _Parts:
 @dataclass(slots=True)
 class _Envelope:
     subject: str
-    offset: timedelta | None
+    date: str  # the Date header; its zone is read only for a forward (_offset)
     parts: _Parts
     bulk: bool
 
@@ -206,18 +214,19 @@ def _decode_words(text: str) -> str:
 
 
 def _read(message: Message) -> _Envelope:
-    precedence = _header(message, "Precedence").lower()
-    auto = _header(message, "Auto-Submitted").lower()
+    present = {name.lower() for name in message.keys()}  # each look-up below reads every header
+    precedence = _header(message, "Precedence").lower() if "precedence" in present else ""
+    auto = _header(message, "Auto-Submitted").lower() if "auto-submitted" in present else ""
     bulk = (
         precedence in {"bulk", "list", "junk"}
-        or bool(message.get("List-Unsubscribe"))
+        or ("list-unsubscribe" in present and bool(message.get("List-Unsubscribe")))
         or auto not in {"", "no", "auto-forwarded"}
     )
-    return _Envelope(_header(message, "Subject"), _offset(message), _parts(message), bulk)
+    return _Envelope(_header(message, "Subject"), _header(message, "Date"), _parts(message), bulk)
 
 
-def _offset(message: Message) -> timedelta | None:
-    date = _header(message, "Date")
+def _offset(date: str) -> timedelta | None:
+    """The zone of a Date header: where the forwarder's client wrote zone-less dates."""
     try:
         parsed = parsedate_to_datetime(date) if date else None
     except (ValueError, TypeError, IndexError, OverflowError):
@@ -250,8 +259,12 @@ def _parts(message: Message) -> _Parts:
 
 
 def _add_leaf(part: Message, content_type: str, parts: _Parts) -> None:
-    filename = _filename(part)
-    disposition = str(part.get("Content-Disposition", "")).strip().lower()
+    disposition = part.get("Content-Disposition")
+    if disposition is None and "name" not in str(part.get("Content-Type", "")).lower():
+        filename = ""  # no header where get_filename() would look for one
+    else:
+        filename = _filename(part)
+    disposition = str(disposition or "").strip().lower()
     attached = disposition.startswith("attachment") or bool(filename)
     if content_type == "text/calendar":
         parts.calendar = True
@@ -297,8 +310,8 @@ def _decode(part: Message) -> str:
 # -- recovery -------------------------------------------------------------------------------------
 
 
-def _recover(message: Message, depth: int) -> Forward | None:
-    envelope = _read(message)
+def _recover(message: Message, depth: int, envelope: _Envelope | None = None) -> Forward | None:
+    envelope = envelope or _read(message)
     parts = envelope.parts
     if parts.report or parts.calendar:
         return None
@@ -317,7 +330,7 @@ def _recover(message: Message, depth: int) -> Forward | None:
 class _Source:
     """One body (text or HTML) searched for forwards."""
 
-    lines: list[Line]
+    lines: Lines
     levels: list[Level]
     plain: bool
     document: HtmlDocument | None = None
@@ -327,18 +340,22 @@ def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | bool | None:
     """The inline forward, ``None`` if there is none, ``False`` if the body says it is a reply."""
     parts = envelope.parts
     text_source = html_source = None
-    if parts.text and parts.text.strip():
+    if parts.text and not parts.text.isspace():
         lines = plain_lines(parts.text)
         levels = find_levels(lines, envelope.subject)
         if levels is None:
             return False
         text_source = _Source(lines, levels, plain=True)
-    if parts.html and parts.html.strip():
+    if parts.html and not parts.html.isspace():
         max_lines = None
         if text_source and text_source.levels:  # the HTML needs reading only past the last block
             max_lines = text_source.levels[-1].block.end * 3 // 2 + 30
+        elif _no_block_in_html(parts, tokens):
+            return None  # most mail: not a forward, known without reading the HTML line by line
         document = parse_html(parts.html, max_lines)
-        lines = [Line(line.text, line.text, line.depth) for line in document.lines]
+        lines = html_lines(
+            [line.text for line in document.lines], [line.depth for line in document.lines]
+        )
         levels = find_levels(lines, envelope.subject)
         if levels is None and not (text_source and text_source.levels):
             return False
@@ -355,8 +372,9 @@ def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | bool | None:
     ):
         return None  # a newsletter quoting headers
     secondary = html_source if primary is text_source else None
+    offset = _offset(envelope.date)
     chain = [
-        _inline_original(primary, secondary, index, envelope)
+        _inline_original(primary, secondary, index, envelope, offset)
         for index in range(len(primary.levels))
     ]
     files = _files(parts)
@@ -374,6 +392,18 @@ def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | bool | None:
     )
 
 
+def _no_block_in_html(parts: _Parts, tokens: list[str]) -> bool:
+    """Tell, cheaply, that the HTML body holds no forward and that reading it could change nothing.
+
+    No From label before a colon anywhere in its text means no header block; an attribution-line
+    forward needs a forward subject. A reply found in the HTML matters only to attached messages
+    (it would keep them from being unwrapped), so with attached messages the HTML is read.
+    """
+    if parts.messages or (tokens and tokens[0] in SUBJECT_FORWARD_PREFIXES):
+        return False
+    return not may_hold_block(visible_text(parts.html or ""))
+
+
 def _files(parts: _Parts) -> tuple[Attachment, ...]:
     """The files of a message, attached messages included (as .eml files)."""
     files = list(parts.attachments)
@@ -384,7 +414,11 @@ def _files(parts: _Parts) -> tuple[Attachment, ...]:
 
 
 def _inline_original(
-    primary: _Source, secondary: _Source | None, index: int, envelope: _Envelope
+    primary: _Source,
+    secondary: _Source | None,
+    index: int,
+    envelope: _Envelope,
+    offset: timedelta | None,
 ) -> OriginalMessage:
     level = primary.levels[index]
     fields = level.block.fields
@@ -402,14 +436,14 @@ def _inline_original(
     html = None
     if html_level is not None and html_source.document is not None:
         start = html_level.body_start
-        while start < html_level.body_end and not html_source.lines[start].text.strip():
+        while start < html_level.body_end and not html_source.lines.raws[start].strip():
             start += 1  # blank lines between the header block and the body
         html = _fragment(html_source, start, html_level.body_end)
     return OriginalMessage(
         sender=sender,
         to=_recipients(fields.get(FIELD_TO, ""), html_level, FIELD_TO),
         cc=_recipients(fields.get(FIELD_CC, ""), html_level, FIELD_CC),
-        date=parse_forwarded_date(date_text, level.block.languages, envelope.offset),
+        date=parse_forwarded_date(date_text, level.block.languages, offset),
         date_text=date_text,
         subject=subject,
         text=_text(
@@ -448,16 +482,7 @@ def _recipients(value: str, html_level: Level | None, name: str) -> tuple[Mailbo
 
 
 def _text(source: _Source, start: int, end: int, block_depth: int, indent: int = 0) -> str:
-    segment = source.lines[start:end]
-    if source.plain:
-        depths = [line.depth for line in segment if line.text.strip()]
-        levels = max(block_depth, min(depths) if depths else 0)
-        rows = [unquote(line, min(levels, line.depth)).rstrip() for line in segment]
-        if indent:
-            rows = [row[indent:] if row[:indent].isspace() else row.lstrip() for row in rows]
-    else:
-        rows = [line.text for line in segment]
-    return "\n".join(rows).strip()
+    return source.lines.text(start, end, block_depth, indent)
 
 
 def _fragment(source: _Source, start: int, end: int) -> str | None:
@@ -490,10 +515,11 @@ def _client(primary: _Source, html_source: _Source | None) -> str | None:
 
 def _attached(envelope: _Envelope, depth: int) -> Forward | None:
     inner = envelope.parts.messages[0][1]
-    original = _original_from_message(inner)
+    inner_envelope = _read(inner)  # its parts are decoded once, for both uses below
+    original = _original_from_message(inner, inner_envelope.parts)
     if original is None:
         return None
-    nested = _recover(inner, depth + 1)
+    nested = _recover(inner, depth + 1, inner_envelope)
     if nested is not None:
         original = replace(original, text=nested.note_text, html=nested.note_html)
         chain = (*nested.chain, original)
@@ -512,7 +538,7 @@ def _attached(envelope: _Envelope, depth: int) -> Forward | None:
     )
 
 
-def _original_from_message(message: Message) -> OriginalMessage | None:
+def _original_from_message(message: Message, parts: _Parts) -> OriginalMessage | None:
     raw_from = _header(message, "From")
     subject = _header(message, "Subject")
     if not raw_from and not subject:
@@ -524,7 +550,6 @@ def _original_from_message(message: Message) -> OriginalMessage | None:
         parsed = parse_sender(raw_from) if raw_from else None
         sender = Mailbox(*parsed) if parsed else None
     date_text = _header(message, "Date")
-    parts = _parts(message)
     return OriginalMessage(
         sender=sender,
         to=tuple(Mailbox(*pair) for pair in split_addresses(_header(message, "To"))),
