@@ -196,6 +196,7 @@ class MailCaptureEngine(models.AbstractModel):
         rules=None,
         automated_kind=None,
         known=None,
+        pending_ids=frozenset(),
     ):
         """Tell from a mail's header alone whether mailbox sync should download and file it.
 
@@ -204,7 +205,9 @@ class MailCaptureEngine(models.AbstractModel):
         (``thread_ids``: In-Reply-To and References), or when ``auto_create`` applies to an
         outgoing mail. Robot mail (``automated_kind``) and mail between colleagues never. At most
         two indexed queries, no record loaded. ``known`` is an optional ``{address: bool}`` cache
-        the caller keeps across a batch; it is read and filled here.
+        the caller keeps across a batch; it is read and filled here. ``pending_ids`` are the
+        Message-Ids of mail the caller is about to file (earlier in the same batch): a reply to one
+        of them counts as a reply to filed mail.
         """
         rules = rules or company._lead_capture_filter_rules(owner or None)
         screening = filters.screen(participants, rules, automated=automated_kind)
@@ -220,7 +223,11 @@ class MailCaptureEngine(models.AbstractModel):
             known.update((address, address in found) for address in unknown)
         if any(known[address] for address in screening.kept):
             return True
-        return bool(thread_ids) and self._lead_capture_replies_to_lead(thread_ids)
+        if not thread_ids:
+            return False
+        return not pending_ids.isdisjoint(thread_ids) or self._lead_capture_replies_to_lead(
+            thread_ids
+        )
 
     @api.model
     def _lead_capture_known_addresses(self, addresses_, company):
