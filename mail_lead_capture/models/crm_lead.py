@@ -1,3 +1,4 @@
+from odoo import api
 from odoo import fields
 from odoo import models
 
@@ -28,8 +29,44 @@ class CrmLead(models.Model):
     )
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._lead_capture_import_history({})
+        return leads
+
+    def write(self, vals):
+        if not {"email_from", "partner_id", "contact_ids"} & set(vals) or not self.env[
+            "mail.capture.mailbox"
+        ].sudo().search_count([("state", "in", ("connected", "syncing", "error"))], limit=1):
+            return super().write(vals)
+        before = self._lead_capture_contact_addresses()
+        result = super().write(vals)
+        self._lead_capture_import_history(before)
+        return result
+
+    # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    def _lead_capture_import_history(self, before):
+        """Have synced mailboxes import the past mail of addresses new on these leads.
+
+        ``before`` is ``{lead: addresses}`` as it was before the change (empty for new leads).
+        """
+        Mailbox = self.env["mail.capture.mailbox"].sudo()
+        if not Mailbox.search_count([("state", "in", ("connected", "syncing", "error"))], limit=1):
+            return
+        by_company = {}
+        for lead, found in self._lead_capture_contact_addresses().items():
+            new = found - before.get(lead, set())
+            if new:
+                by_company.setdefault(lead.company_id, set()).update(new)
+        for company, new in by_company.items():
+            Mailbox._lead_capture_queue_history(company, new)
 
     def _lead_capture_contact_addresses(self):
         """Return ``{lead: set of normalised addresses}``: email, customer and contacts."""
