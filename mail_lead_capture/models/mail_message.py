@@ -82,6 +82,8 @@ class MailMessage(models.Model):
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs):
         if not (self.env.is_superuser() or bypass_access):
+            # mail's own _search runs its query without flushing the fields it did not add
+            self.flush_model(["lead_capture_private_user_id"])
             domain = Domain(domain) & (
                 Domain("lead_capture_private_user_id", "=", False)
                 | Domain("lead_capture_private_user_id", "=", self.env.uid)
