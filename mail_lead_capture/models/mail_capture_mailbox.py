@@ -1,3 +1,4 @@
+import bisect
 import email
 import email.policy
 import logging
@@ -816,36 +817,48 @@ class _MailboxPass:
 
     def sync_folder(self, folder):
         checkpoint = folder._lead_capture_checkpoint()
-        examined = folder.import_done if folder.import_state != "done" else 0
         importing = folder.import_state != "done"
+        # Progress counts the mails handled (at or before the checkpoint), not those whose header
+        # was read: a batch is judged whole before any of it is stored.
+        handled = folder.import_done if importing else 0
         if importing:
             # only during a first import: what is left to examine, for the progress bar
             plan = imap_sync.plan_pass(self.session, folder.name, checkpoint)
-            folder.write({"import_state": "running", "import_total": examined + plan.estimated})
+            folder.write({"import_state": "running", "import_total": handled + plan.estimated})
             self.commit()
-        counter = {"examined": examined}
+        progress = {"handled": handled, "pending": []}  # pending: examined UIDs, ascending
 
         def wants_body(message):
-            counter["examined"] += 1
+            progress["pending"].append(message.uid)
             self.examined += 1
             return self.wants(message)
 
-        def progress(values):
+        def with_progress(values, last_uid):
             if importing:
-                values["import_done"] = counter["examined"]
+                done = bisect.bisect_right(progress["pending"], last_uid)
+                values["import_done"] = progress["handled"] + done
             return values
+
+        def settle(last_uid):
+            pending = progress["pending"]
+            done = bisect.bisect_right(pending, last_uid)
+            progress["handled"] += done
+            del pending[:done]
 
         def store(message, raw):
             self.file(folder, message, raw)
-            folder.write(progress(folder._lead_capture_checkpoint_values(message.checkpoint)))
+            values = folder._lead_capture_checkpoint_values(message.checkpoint)
+            folder.write(with_progress(values, message.uid))
             self.stored += 1
             self.commit(1)
+            settle(message.uid)
 
         def save_checkpoint(new_checkpoint):
             values = folder._lead_capture_checkpoint_values(new_checkpoint)
             values["last_sync"] = fields.Datetime.now()
-            folder.write(progress(values))
+            folder.write(with_progress(values, new_checkpoint.last_uid))
             self.commit()
+            settle(new_checkpoint.last_uid)
 
         try:
             result = imap_sync.sync_folder(
@@ -874,8 +887,8 @@ class _MailboxPass:
         if folder.error_message:
             values.update(error_message=False, error_date=False, error_count=0)
         if result.complete and importing:
-            values.update(import_state="done", import_done=counter["examined"])
-            values["import_total"] = counter["examined"]
+            handled = progress["handled"] + len(progress["pending"])
+            values.update(import_state="done", import_done=handled, import_total=handled)
         folder.write(values)
         self.commit()
         if not result.complete:

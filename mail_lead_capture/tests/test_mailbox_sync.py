@@ -94,6 +94,29 @@ class TestMailboxSync(MailboxCase):
         self.assertEqual((report.examined, report.stored), (1, 1))
         self.assertEqual(self.subjects(self.lead), ["First", "Second"])
 
+    def test_a_large_first_import_goes_on_in_the_background_with_its_progress(self):
+        for n in range(8):
+            self.append(sender="hana@client.example", to=self.bob.email, subject=f"Old {n}")
+        mailbox = self.make_mailbox()
+        checks = []
+
+        def time_is_up(pass_):
+            checks.append(1)
+            return len(checks) > 3  # the time box ends a few mails into the pass
+
+        with patch.object(_MailboxPass, "should_stop", time_is_up):
+            self.sync(mailbox)
+        self.assertEqual(mailbox.state, "syncing")
+        self.assertTrue(0 < mailbox.import_progress < 100, mailbox.import_progress)
+        self.assertEqual(mailbox.import_total, 8)
+        filed = len(self.lead_messages(self.lead))
+        self.assertTrue(0 < filed < 8)
+        self.assertIn(mailbox, self.Mailbox.search(self.Mailbox._lead_capture_due_domain()))
+        self.run_cron()  # the scheduled action carries on where the pass stopped
+        self.assertEqual(mailbox.state, "connected")
+        self.assertEqual((mailbox.import_progress, mailbox.import_done), (100.0, 8))
+        self.assertEqual(self.subjects(self.lead), sorted(f"Old {n}" for n in range(8)))
+
     def test_same_mail_in_two_folders_is_filed_once(self):
         raw = self.build_mail(sender=self.bob.email, to="hana@client.example", subject="Twice")
         self.dovecot.append(self.login, "Sent", raw)
