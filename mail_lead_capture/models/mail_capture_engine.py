@@ -197,6 +197,7 @@ class MailCaptureEngine(models.AbstractModel):
         automated_kind=None,
         known=None,
         pending_ids=frozenset(),
+        lead_addresses=None,
     ):
         """Tell from a mail's header alone whether mailbox sync should download and file it.
 
@@ -207,7 +208,8 @@ class MailCaptureEngine(models.AbstractModel):
         two indexed queries, no record loaded. ``known`` is an optional ``{address: bool}`` cache
         the caller keeps across a batch; it is read and filled here. ``pending_ids`` are the
         Message-Ids of mail the caller is about to file (earlier in the same batch): a reply to one
-        of them counts as a reply to filed mail.
+        of them counts as a reply to filed mail. ``lead_addresses``, when given, is every address on
+        the company's leads (see :meth:`_lead_capture_lead_addresses`): no query for addresses then.
         """
         rules = rules or company._lead_capture_filter_rules(owner or None)
         screening = filters.screen(participants, rules, automated=automated_kind)
@@ -215,14 +217,18 @@ class MailCaptureEngine(models.AbstractModel):
             return False
         if auto_create and direction == OUTGOING:
             return True
-        if known is None:
-            known = {}
-        unknown = [address for address in screening.kept if address not in known]
-        if unknown:
-            found = self._lead_capture_known_addresses(unknown, company)
-            known.update((address, address in found) for address in unknown)
-        if any(known[address] for address in screening.kept):
-            return True
+        if lead_addresses is not None:
+            if not lead_addresses.isdisjoint(screening.kept):
+                return True
+        else:
+            if known is None:
+                known = {}
+            unknown = [address for address in screening.kept if address not in known]
+            if unknown:
+                found = self._lead_capture_known_addresses(unknown, company)
+                known.update((address, address in found) for address in unknown)
+            if any(known[address] for address in screening.kept):
+                return True
         if not thread_ids:
             return False
         return not pending_ids.isdisjoint(thread_ids) or self._lead_capture_replies_to_lead(
@@ -262,6 +268,39 @@ class MailCaptureEngine(models.AbstractModel):
             )
         )
         return {spellings[value] for (value,) in rows if value in spellings}
+
+    @api.model
+    def _lead_capture_lead_addresses(self, company, limit):
+        """Every normalised address on ``company``'s leads, or None when there are over ``limit``.
+
+        One query: a mailbox pass then checks its headers without asking the database again.
+        """
+        Lead = self.env["crm.lead"].sudo()
+        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
+        contacts = Lead._fields["contact_ids"]
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT l.email_normalized FROM crm_lead l
+                    WHERE l.email_normalized IS NOT NULL AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN crm_lead l ON l.partner_id = p.id
+                    WHERE p.email_normalized IS NOT NULL AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
+                    WHERE p.email_normalized IS NOT NULL AND r.%(lead_column)s IN %(leads)s
+                   LIMIT %(limit)s""",
+                leads=leads,
+                relation=SQL.identifier(contacts.relation),
+                partner_column=SQL.identifier(contacts.column2),
+                lead_column=SQL.identifier(contacts.column1),
+                limit=limit + 1,
+            )
+        )
+        if len(rows) > limit:
+            return None
+        return {addresses.normalize_address(value) for (value,) in rows} - {None}
 
     @api.model
     def _lead_capture_replies_to_lead(self, thread_ids):
