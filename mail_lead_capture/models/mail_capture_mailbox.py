@@ -33,7 +33,7 @@ BUTTON_BUDGET_SECONDS = 20
 # Seconds an IMAP server may take to answer (setting mail_lead_capture.imap_timeout).
 DEFAULT_TIMEOUT = 30
 # Addresses whose "on a lead?" answer a pass remembers; cleared when full (memory stays flat).
-KNOWN_CACHE_SIZE = 20_000
+KNOWN_CACHE_SIZE = 5_000
 SYNCED_STATES = ("connected", "syncing", "error")
 ERROR_STATES = ("reauth", "error")
 
@@ -589,8 +589,12 @@ class MailCaptureMailbox(models.Model):
         self.env.ref("mail_lead_capture.ir_cron_mailbox_sync").sudo()._trigger()
 
     def _lead_capture_update_folders(self, folders):
-        """Bring the folder records in line with the server's list (``imap_session.Folder``)."""
+        """Bring the folder records in line with the server's list (``imap_session.Folder``).
+
+        Returns True when a folder was added or changed.
+        """
         self.ensure_one()
+        changed = False
         Folder = self.env["mail.capture.mailbox.folder"].sudo()
         existing = {folder.name: folder for folder in self.folder_ids.sudo()}
         seen = set()
@@ -606,6 +610,7 @@ class MailCaptureMailbox(models.Model):
             }
             folder = existing.get(choice.name)
             if folder is None:
+                changed = True
                 Folder.create(
                     {
                         **values,
@@ -616,11 +621,14 @@ class MailCaptureMailbox(models.Model):
                     }
                 )
             elif any(folder[key] != value for key, value in values.items()):
+                changed = True
                 folder.write(values)
         gone = [folder for name, folder in existing.items() if name not in seen]
         for folder in gone:
             if not folder.missing:
+                changed = True
                 folder.missing = True
+        return changed
 
     def _lead_capture_importing(self):
         """True while a synced folder has not finished its first import."""
@@ -716,7 +724,9 @@ class MailCaptureMailbox(models.Model):
     def _lead_capture_queue_history(self, company, new_addresses):
         """Import the past mail of addresses just added to a lead of ``company`` (or of no company).
 
-        Queued for every connected mailbox of the company; the scheduled action runs soon.
+        Queued for every connected mailbox of the company; the scheduled action runs soon. The
+        filters are applied when the queue is worked (colleagues' addresses are dropped there):
+        this runs on every lead change and must stay cheap.
         """
         if not new_addresses:
             return
@@ -728,10 +738,8 @@ class MailCaptureMailbox(models.Model):
             return
         History = self.env["mail.capture.mailbox.history"].sudo()
         for mailbox in mailboxes:
-            rules = mailbox.company_id._lead_capture_filter_rules(mailbox.user_id)
-            kept = set(filters.screen(list(new_addresses), rules).kept)
             pending = set(mailbox.history_ids.mapped("address"))
-            todo = sorted(kept - pending)
+            todo = sorted(set(new_addresses) - pending)
             if todo:
                 History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
         self._lead_capture_trigger()
@@ -757,14 +765,37 @@ class _MailboxPass:
         self.private = mailbox.privacy == "private"
         self.two_way = mailbox.direction == "two_way"
         self.scope = mailbox.scope
-        self.rules = self.company._lead_capture_filter_rules(self.owner)
-        self.engine = self.env["mail.capture.engine"].sudo()
+        self._rules = None
+        self._lead_addresses = False  # not loaded yet; None: too many to keep, ask per address
+        # Records the sync creates (contacts, the capture log, leads) get no "created" note and
+        # no follower: the synced mail and its decision trace say it all.
+        self.engine = (
+            self.env["mail.capture.engine"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        )
         self.known = {}
         self.pending_ids = set()
         self.complete = True
         self.stored = 0
         self.examined = 0
         self.round_trips = 0
+
+    @property
+    def rules(self):
+        """The filter rules, built once per pass, when the first mail needs them."""
+        if self._rules is None:
+            self._rules = self.company._lead_capture_filter_rules(self.owner)
+        return self._rules
+
+    @property
+    def lead_addresses(self):
+        """Every address on the company's leads, loaded once per pass when there are not too many."""
+        if self._lead_addresses is False:
+            self._lead_addresses = self.engine._lead_capture_lead_addresses(
+                self.company, limit=KNOWN_CACHE_SIZE
+            )
+        return self._lead_addresses
 
     # ------------------------------------------------------------ time box and commits
 
@@ -784,8 +815,8 @@ class _MailboxPass:
         with mailbox._lead_capture_connect() as session:
             self.session = session
             folders = session.list_folders()
-            mailbox._lead_capture_update_folders(folders)
-            self.commit()
+            if mailbox._lead_capture_update_folders(folders):
+                self.commit()
             if self.two_way:
                 self.apply_server_moves(folders)
             self.import_history()
@@ -852,6 +883,7 @@ class _MailboxPass:
             self.stored += 1
             self.commit(1)
             settle(message.uid)
+            self.pending_ids.discard(message.summary.message_id)  # now found in the database
 
         def save_checkpoint(new_checkpoint):
             values = folder._lead_capture_checkpoint_values(new_checkpoint)
@@ -883,6 +915,8 @@ class _MailboxPass:
             )
             self.commit()
             return
+        if result.action == imap_sync.UP_TO_DATE and not importing and not folder.error_message:
+            return  # nothing new: one STATUS, no write
         values = {"last_sync": fields.Datetime.now()}
         if folder.error_message:
             values.update(error_message=False, error_date=False, error_count=0)
@@ -922,6 +956,7 @@ class _MailboxPass:
             automated_kind=automated.automated_kind(message.header),
             known=self.known,
             pending_ids=self.pending_ids,
+            lead_addresses=self.lead_addresses,
         )
         if not wanted or not summary.message_id:
             return wanted
@@ -939,7 +974,7 @@ class _MailboxPass:
         env = self.env
         parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
         engine = self.engine.with_context(lead_capture_raw=raw)
-        mail = capture.captured_mail(parsed, None)
+        mail = None
         try:
             with env.cr.savepoint():
                 message_dict = env["mail.thread"].sudo().message_parse(parsed)
@@ -964,6 +999,7 @@ class _MailboxPass:
                     message_values=self.message_values(folder, message),
                 )
         except Exception as error:  # a mail that breaks the engine must not be lost
+            mail = mail or capture.captured_mail(parsed, None)
             _logger.warning(
                 "Mailbox %s: mail %s could not be filed; kept for review",
                 self.mailbox.id,
@@ -977,6 +1013,10 @@ class _MailboxPass:
             # its participants may have become contacts: forget what was known of them
             for address in message.summary.participants:
                 self.known.pop(address, None)
+            if self._lead_addresses:
+                self._lead_addresses.update(mail.participants)
+                if len(self._lead_addresses) > KNOWN_CACHE_SIZE:
+                    self._lead_addresses = None  # too many to keep: ask per address from now on
         return lead_id
 
     def message_values(self, folder, message):
@@ -1004,6 +1044,15 @@ class _MailboxPass:
         pending = self.mailbox.history_ids
         if not pending:
             return
+        # colleagues, company domains and blocked addresses have no past mail to import
+        kept = set(filters.screen(pending.mapped("address"), self.rules).kept)
+        screened = pending.filtered(lambda h: h.address not in kept)
+        if screened:
+            screened.unlink()
+            self.commit()
+            pending = self.mailbox.history_ids
+            if not pending:
+                return
         folders = self.mailbox.folder_ids.filtered(lambda f: f.synced and f.uidvalidity)
         for folder in folders:
             todo = pending.filtered(lambda h, folder=folder: folder not in h.done_folder_ids)

@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..models import mail_capture_mailbox as mailbox_model
 from ..models.mail_capture_mailbox import _MailboxPass
 from ..tools import imap_session
 from . import dovecot_server
@@ -123,6 +124,63 @@ class TestMailboxSync(MailboxCase):
         self.dovecot.append(self.login, "Projects", raw)
         self.sync(self.make_mailbox())
         self.assertEqual(self.subjects(self.lead), ["Twice"])
+
+    def test_header_stage_decides_without_loading_records(self):
+        Engine = self.env["mail.capture.engine"]
+        rules = self.company._lead_capture_filter_rules(self.bob)
+        original = self.message_id("filed")
+        self.lead.message_post(body="filed", message_type="email").message_id = original
+
+        def wants(participants, thread_ids=(), direction="incoming", **options):
+            return Engine._lead_capture_wants(
+                participants,
+                thread_ids,
+                company=self.company,
+                owner=self.bob,
+                direction=direction,
+                rules=rules,
+                **options,
+            )
+
+        everyone = Engine._lead_capture_lead_addresses(self.company, limit=100)
+        self.assertIn("hana@client.example", everyone)
+        self.assertIsNone(Engine._lead_capture_lead_addresses(self.company, limit=1))
+        for mode in ({}, {"lead_addresses": everyone}):
+            with self.subTest(preloaded=bool(mode)):
+                self.assertTrue(wants(["HANA@client.example".lower(), self.bob.email], **mode))
+                self.assertFalse(wants(["nobody@nowhere.example", self.bob.email], **mode))
+                self.assertFalse(
+                    wants(["hana@client.example"], automated_kind="auto_reply", **mode),
+                    "robot mail never",
+                )
+                self.assertFalse(wants([self.bob.email, self.karen.email], **mode), "colleagues")
+                self.assertTrue(wants(["ken@new.example"], (original,), **mode), "a reply")
+                self.assertTrue(
+                    wants(["ken@new.example"], ("<soon@x>",), pending_ids={"<soon@x>"}, **mode)
+                )
+                self.assertFalse(wants([self.bob.email, "ken@new.example"], direction="outgoing"))
+                self.assertTrue(
+                    wants(
+                        [self.bob.email, "ken@new.example"],
+                        direction="outgoing",
+                        auto_create=True,
+                        **mode,
+                    )
+                )
+        known = {}
+        with self.assertQueryCount(1):
+            self.assertTrue(wants(["hana@client.example", "zed@z.example"], known=known))
+        with self.assertQueryCount(0):
+            self.assertFalse(wants(["zed@z.example"], known=known), "remembered")
+        with self.assertQueryCount(0):
+            self.assertTrue(wants(["omar@other.example"], lead_addresses=everyone))
+
+    def test_a_large_crm_is_asked_address_by_address(self):
+        self.append(sender="hana@client.example", to=self.bob.email, subject="Large CRM")
+        self.append(sender="stranger@nowhere.example", to=self.bob.email, subject="Unknown")
+        with patch.object(mailbox_model, "KNOWN_CACHE_SIZE", 1):
+            self.sync(self.make_mailbox())
+        self.assertEqual(self.subjects(self.lead), ["Large CRM"])
 
     # ------------------------------------------------------------
     # THREADS AND OPTIONS
