@@ -306,6 +306,12 @@ class MailCaptureMailbox(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if (
+            "user_id" in vals
+            and not self.env.su
+            and not self.env.user.has_group("base.group_system")
+        ):
+            raise UserError(self.env._("Only an administrator can give a mailbox to another user."))
         if vals.get("email"):
             vals = dict(vals, email=addresses.normalize_address(vals["email"]) or vals["email"])
         return super().write(vals)

@@ -1,6 +1,7 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 
 from ..tools import imap_sync
 
@@ -118,6 +119,16 @@ class MailCaptureMailboxFolder(models.Model):
                 folder.synced = folder.in_all_scope
             else:
                 folder.synced = folder.chosen
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # Owners choose folders; the sync state is the sync's own (a wrong checkpoint skips mail).
+        if set(vals) - {"chosen"} and not self.env.su:
+            raise UserError(self.env._("Only the sync changes a folder's sync state."))
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # BUSINESS

@@ -62,6 +62,13 @@ class TestMailboxSettings(MailboxCase):
         self.assertEqual(mine.user_id, self.karen)
         self.assertEqual(self.karen.with_user(self.karen).lead_capture_mailbox_ids, mine)
         self.assertIn(mailbox, self.Mailbox.with_user(self.admin).search([]), "admins see all")
+        with self.assertRaisesRegex(UserError, "administrator"):
+            mine.with_user(self.karen).user_id = self.bob
+        bob_box = self.make_mailbox(email="bob.synced@acme.example")
+        inbox = bob_box.folder_ids.filtered(lambda f: f.name == "INBOX").with_user(self.bob)
+        inbox.chosen = False  # owners choose their folders...
+        with self.assertRaisesRegex(UserError, "Only the sync"):
+            inbox.last_uid = 10**6  # ... but never move a checkpoint
 
     # ------------------------------------------------------------
     # THE PASSWORD
