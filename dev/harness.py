@@ -590,7 +590,7 @@ def cmd_pytest(args) -> int:
 # ----------------------------------------------------------------------------------------------
 
 # Benchmarks that need a database with the addon installed get one, fresh, and Odoo's options.
-DB_BENCHES = ("capture",)
+DB_BENCHES = ("capture", "mailbox")
 
 
 def cmd_bench(args) -> int:

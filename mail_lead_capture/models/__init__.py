@@ -4,6 +4,10 @@ from . import mail_capture_address
 from . import mail_capture_block
 from . import mail_capture_engine
 from . import mail_capture_log
+from . import mail_capture_mailbox
+from . import mail_capture_mailbox_folder
+from . import mail_capture_mailbox_history
+from . import mail_capture_mailbox_message
 from . import mail_capture_unmatched
 from . import mail_message
 from . import mail_thread

@@ -1,5 +1,8 @@
+from odoo import api
 from odoo import fields
 from odoo import models
+
+from ..tools import addresses
 
 
 class CrmLead(models.Model):
@@ -39,8 +42,74 @@ class CrmLead(models.Model):
     )
 
     # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        if leads._lead_capture_mailboxes_connected():
+            by_company = {}
+            for lead, found in leads._lead_capture_contact_addresses().items():
+                by_company.setdefault(lead.company_id, set()).update(found)
+            leads._lead_capture_import_history(by_company)
+        return leads
+
+    def write(self, vals):
+        watched = {"email_from", "partner_id", "contact_ids"} & set(vals)
+        result = super().write(vals)
+        if watched and self._lead_capture_mailboxes_connected():
+            # The addresses the change brings, from the values written (no read of the lead
+            # before and after): one already on the lead costs its mailboxes one IMAP SEARCH.
+            new = self._lead_capture_addresses_in(vals)
+            if new:
+                self._lead_capture_import_history(
+                    dict.fromkeys(self.mapped("company_id") or [self.company_id], new)
+                )
+        return result
+
+    # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    def _lead_capture_mailboxes_connected(self):
+        return bool(
+            self.env["mail.capture.mailbox"]
+            .sudo()
+            .search_count([("state", "in", ("connected", "syncing", "error"))], limit=1)
+        )
+
+    @api.model
+    def _lead_capture_addresses_in(self, vals):
+        """The normalised addresses that ``vals`` (written on leads) puts on them."""
+        found = set()
+        if vals.get("email_from"):
+            found.update(
+                address for _name, address in addresses.split_addresses(vals["email_from"])
+            )
+        partner_ids = [vals["partner_id"]] if vals.get("partner_id") else []
+        for command in vals.get("contact_ids") or ():
+            if command[0] == fields.Command.LINK:
+                partner_ids.append(command[1])
+            elif command[0] == fields.Command.SET:
+                partner_ids.extend(command[2])
+            elif command[0] in (fields.Command.CREATE, fields.Command.UPDATE) and command[2]:
+                found.update(
+                    address
+                    for _name, address in addresses.split_addresses(command[2].get("email") or "")
+                )
+        partners = self.env["res.partner"].sudo().browse(partner_ids)
+        found.update(filter(None, partners.mapped("email_normalized")))
+        return found
+
+    def _lead_capture_import_history(self, by_company):
+        """Have synced mailboxes import the past mail of addresses new on leads.
+
+        ``by_company`` maps a company (or no company) to the addresses its leads just got.
+        """
+        Mailbox = self.env["mail.capture.mailbox"].sudo()
+        for company, new in by_company.items():
+            Mailbox._lead_capture_queue_history(company, new)
 
     def _lead_capture_contact_addresses(self):
         """Return ``{lead: set of normalised addresses}``: email, customer and contacts."""

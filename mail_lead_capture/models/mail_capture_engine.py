@@ -9,6 +9,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.mail import formataddr
 from odoo.tools.mail import html_sanitize
 from odoo.tools.mail import plaintext2html
@@ -20,6 +21,7 @@ from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
 from ..tools.direction import INCOMING
+from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
 from ..tools.direction import mail_direction
 
@@ -178,6 +180,140 @@ class MailCaptureEngine(models.AbstractModel):
         return None
 
     # ------------------------------------------------------------
+    # HEADER STAGE (MAILBOX SYNC)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lead_capture_wants(
+        self,
+        participants,
+        thread_ids,
+        *,
+        company,
+        owner,
+        auto_create=False,
+        direction=INCOMING,
+        rules=None,
+        automated_kind=None,
+        known=None,
+        pending_ids=frozenset(),
+        lead_addresses=None,
+    ):
+        """Tell from a mail's header alone whether mailbox sync should download and file it.
+
+        Yes when a participant the filters keep is on one of ``company``'s leads (its email, its
+        customer or one of its contacts), when the mail replies to mail already filed on a lead
+        (``thread_ids``: In-Reply-To and References), or when ``auto_create`` applies to an
+        outgoing mail. Robot mail (``automated_kind``) and mail between colleagues never. At most
+        two indexed queries, no record loaded. ``known`` is an optional ``{address: bool}`` cache
+        the caller keeps across a batch; it is read and filled here. ``pending_ids`` are the
+        Message-Ids of mail the caller is about to file (earlier in the same batch): a reply to one
+        of them counts as a reply to filed mail. ``lead_addresses``, when given, is every address on
+        the company's leads (see :meth:`_lead_capture_lead_addresses`): no query for addresses then.
+        """
+        rules = rules or company._lead_capture_filter_rules(owner or None)
+        screening = filters.screen(participants, rules, automated=automated_kind)
+        if screening.screened:
+            return False
+        if auto_create and direction == OUTGOING:
+            return True
+        if lead_addresses is not None:
+            if not lead_addresses.isdisjoint(screening.kept):
+                return True
+        else:
+            if known is None:
+                known = {}
+            unknown = [address for address in screening.kept if address not in known]
+            if unknown:
+                found = self._lead_capture_known_addresses(unknown, company)
+                known.update((address, address in found) for address in unknown)
+            if any(known[address] for address in screening.kept):
+                return True
+        if not thread_ids:
+            return False
+        return not pending_ids.isdisjoint(thread_ids) or self._lead_capture_replies_to_lead(
+            thread_ids
+        )
+
+    @api.model
+    def _lead_capture_known_addresses(self, addresses_, company):
+        """The ones of ``addresses_`` (normalised) that are on a lead of ``company``, in one query."""
+        spellings = {
+            variant: address
+            for address in addresses_
+            for variant in addresses.address_variants(address)
+        }
+        if not spellings:
+            return set()
+        Lead = self.env["crm.lead"].sudo()
+        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
+        contacts = Lead._fields["contact_ids"]
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT l.email_normalized FROM crm_lead l
+                    WHERE l.email_normalized IN %(spellings)s AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN crm_lead l ON l.partner_id = p.id
+                    WHERE p.email_normalized IN %(spellings)s AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
+                    WHERE p.email_normalized IN %(spellings)s AND r.%(lead_column)s IN %(leads)s""",
+                spellings=tuple(spellings),
+                leads=leads,
+                relation=SQL.identifier(contacts.relation),
+                partner_column=SQL.identifier(contacts.column2),
+                lead_column=SQL.identifier(contacts.column1),
+            )
+        )
+        return {spellings[value] for (value,) in rows if value in spellings}
+
+    @api.model
+    def _lead_capture_lead_addresses(self, company, limit):
+        """Every normalised address on ``company``'s leads, or None when there are over ``limit``.
+
+        One query: a mailbox pass then checks its headers without asking the database again.
+        """
+        Lead = self.env["crm.lead"].sudo()
+        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
+        contacts = Lead._fields["contact_ids"]
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT l.email_normalized FROM crm_lead l
+                    WHERE l.email_normalized IS NOT NULL AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN crm_lead l ON l.partner_id = p.id
+                    WHERE p.email_normalized IS NOT NULL AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
+                    WHERE p.email_normalized IS NOT NULL AND r.%(lead_column)s IN %(leads)s
+                   LIMIT %(limit)s""",
+                leads=leads,
+                relation=SQL.identifier(contacts.relation),
+                partner_column=SQL.identifier(contacts.column2),
+                lead_column=SQL.identifier(contacts.column1),
+                limit=limit + 1,
+            )
+        )
+        if len(rows) > limit:
+            return None
+        return {addresses.normalize_address(value) for (value,) in rows} - {None}
+
+    @api.model
+    def _lead_capture_replies_to_lead(self, thread_ids):
+        """True when one of the Message-Ids ``thread_ids`` is a mail filed on a lead."""
+        return bool(
+            self.env["mail.message"]
+            .sudo()
+            .search_count(
+                [("message_id", "in", list(thread_ids)), ("model", "=", "crm.lead")], limit=1
+            )
+        )
+
+    # ------------------------------------------------------------
     # FILING
     # ------------------------------------------------------------
 
@@ -198,6 +334,10 @@ class MailCaptureEngine(models.AbstractModel):
         force_create=False,
         on_refusal="queue",
         message=None,
+        no_match="default",
+        keep_screened=True,
+        rules=None,
+        message_values=None,
     ):
         """File ``mail`` (a ``tools.capture.CapturedMail``) with its HTML ``body`` and attachments.
 
@@ -207,9 +347,15 @@ class MailCaptureEngine(models.AbstractModel):
         whatever matches. ``on_refusal`` "queue" keeps refused mail in its owner's unmatched mail,
         "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
         one, to check its content can be read. Returns the lead's id, or False.
+
+        For mailbox sync: ``no_match`` "skip" leaves mail that matches no lead alone (logged, not
+        queued, no lead), "create" makes a lead for it whatever the company's setting, "default"
+        follows the setting; ``keep_screened=False`` logs mail the filters screen without queueing
+        it; ``rules`` are the company's filter rules when the caller already built them for a batch;
+        ``message_values`` are extra ``mail.message`` values for the posted message.
         """
 
-        def refuse(reason, rule, tell=True):
+        def refuse(reason, rule, tell=True, queue=True):
             # A closure: it files the ``mail`` of the moment (with its sender resolved, if so).
             return self._lead_capture_refuse(
                 mail,
@@ -224,6 +370,7 @@ class MailCaptureEngine(models.AbstractModel):
                 reason,
                 rule,
                 tell=tell,
+                queue=queue,
             )
 
         if mail.author and not mail.author.address:
@@ -236,7 +383,7 @@ class MailCaptureEngine(models.AbstractModel):
                 )
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
-        rules = company._lead_capture_filter_rules(owner or None)
+        rules = rules or company._lead_capture_filter_rules(owner or None)
         screening = filters.screen(mail.participants, rules, automated=automated_kind)
         direction = (
             INCOMING
@@ -244,7 +391,11 @@ class MailCaptureEngine(models.AbstractModel):
             else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
         )
         if screening.screened:
-            return refuse(company._lead_capture_screening_sentence(screening), screening.screened)
+            return refuse(
+                company._lead_capture_screening_sentence(screening),
+                screening.screened,
+                queue=keep_screened,
+            )
         problem = self._lead_capture_content_problem(message, attachments)
         if problem:
             return refuse(problem[1], problem[0])
@@ -267,9 +418,15 @@ class MailCaptureEngine(models.AbstractModel):
                 leads=", ".join(leads.mapped("display_name")),
             )
             return refuse(reason, "ambiguous", tell=False)
+        if decision.kind == "none" and no_match == "skip":
+            reason = self.env._(
+                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
+            )
+            return refuse(reason, "no_match", tell=False, queue=False)
         if (
             decision.kind == "none"
             and not force_create
+            and no_match != "create"
             and company.lead_capture_no_match == "review"
             and owner
         ):
@@ -303,9 +460,19 @@ class MailCaptureEngine(models.AbstractModel):
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
         message = self._lead_capture_post(
-            lead, mail, body, attachments, direction, trace, partners, owner, company
+            lead,
+            mail,
+            body,
+            attachments,
+            direction,
+            trace,
+            partners,
+            owner,
+            company,
+            message_values,
         )
-        if direction == INCOMING and owner:
+        # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
+        if direction == INCOMING and owner and source != "sync":
             self._lead_capture_notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
@@ -467,7 +634,17 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _lead_capture_post(
-        self, lead, mail, body, attachments, direction, trace, partners, owner, company
+        self,
+        lead,
+        mail,
+        body,
+        attachments,
+        direction,
+        trace,
+        partners,
+        owner,
+        company,
+        message_values=None,
     ):
         author_address = mail.author.address if mail.author else None
         author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
@@ -501,6 +678,7 @@ class MailCaptureEngine(models.AbstractModel):
             "lead_capture_direction": direction,
             "lead_capture_fingerprint": mail.fingerprint,
         }
+        values.update(message_values or {})
         if mail.message_id:
             values["message_id"] = mail.message_id
         if mail.date:
@@ -545,12 +723,16 @@ class MailCaptureEngine(models.AbstractModel):
         reason,
         rule,
         tell=True,
+        queue=True,
     ):
-        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why."""
+        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why.
+
+        With ``queue=False`` the refusal is only logged (mailbox sync skips mail it need not file).
+        """
         if on_refusal == "raise":
             raise UserError(self.env._("This mail cannot be filed: %(reason)s.", reason=reason))
         queued = self.env["mail.capture.unmatched"]
-        if owner:
+        if owner and queue:
             queued = queued._lead_capture_enqueue(
                 mail,
                 raw,

@@ -13,6 +13,8 @@ CAPTURE_MESSAGE_FIELDS = {
     "lead_capture_trace",
     "lead_capture_direction",
     "lead_capture_fingerprint",
+    "lead_capture_private_user_id",
+    "lead_capture_location_ids",
 }
 
 

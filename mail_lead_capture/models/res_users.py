@@ -22,10 +22,22 @@ class ResUsers(models.Model):
         string="Capture Address",
         related="company_id.lead_capture_email",
     )
+    lead_capture_mailbox_ids = fields.One2many(
+        "mail.capture.mailbox",
+        "user_id",
+        string="Synced Mailboxes",
+        readonly=True,
+        help="Your IMAP mailboxes: their mail with lead contacts is filed on the leads.",
+    )
 
     @property
     def SELF_READABLE_FIELDS(self):
-        return [*super().SELF_READABLE_FIELDS, "lead_capture_address_ids", "lead_capture_email"]
+        return [
+            *super().SELF_READABLE_FIELDS,
+            "lead_capture_address_ids",
+            "lead_capture_email",
+            "lead_capture_mailbox_ids",
+        ]
 
     @property
     def SELF_WRITEABLE_FIELDS(self):
@@ -41,8 +53,9 @@ class ResUsers(models.Model):
         Mail exchanged only with these addresses is mail between colleagues and is never captured,
         whatever their domain (a user writing from gmail.com is still a colleague); mail from them
         to the capture address is accepted. They are the user's email, their login when it is an
-        address, and their confirmed alternate addresses. Features that give users more addresses
-        (synced mailboxes) extend this method and add theirs to ``super()``'s result.
+        address, their confirmed alternate addresses, and the addresses of their synced mailboxes
+        (once connected: logging in proves the address is theirs). Features that give users more
+        addresses extend this method and add theirs to ``super()``'s result.
         """
         found = set()
         for user in self:
@@ -51,4 +64,11 @@ class ResUsers(models.Model):
                     found.add(address)
         confirmed = self.sudo().lead_capture_address_ids.filtered(lambda a: a.state == "verified")
         found.update(confirmed.mapped("email"))
+        mailboxes = (
+            self.env["mail.capture.mailbox"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_fetch([("user_id", "in", self.ids), ("state", "!=", "draft")], ["email"])
+        )
+        found.update(mailboxes.mapped("email"))
         return frozenset(found)

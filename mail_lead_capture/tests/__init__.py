@@ -3,5 +3,9 @@ from . import test_delivery_paths
 from . import test_filters
 from . import test_filters_block
 from . import test_install
+from . import test_mailbox_privacy
+from . import test_mailbox_settings
+from . import test_mailbox_sync
+from . import test_mailbox_tour
 from . import test_tours
 from . import test_unmatched

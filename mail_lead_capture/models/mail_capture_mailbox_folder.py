@@ -1,0 +1,152 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+
+from ..tools import imap_sync
+
+
+class ImapNumber(fields.Integer):
+    """An IMAP number (UID, UIDVALIDITY: 32-bit unsigned; MODSEQ: 63-bit), stored as int8.
+
+    Odoo's integers are int4 and would overflow on a UID or UIDVALIDITY above 2^31.
+    """
+
+    _column_type = ("int8", "int8")
+
+
+FOLDER_ROLES = [
+    (imap_sync.ROLE_INBOX, "Inbox"),
+    (imap_sync.ROLE_SENT, "Sent"),
+    (imap_sync.ROLE_ARCHIVE, "Archive"),
+    (imap_sync.ROLE_ALL, "All Mail"),
+    (imap_sync.ROLE_FLAGGED, "Flagged"),
+    (imap_sync.ROLE_IMPORTANT, "Important"),
+    (imap_sync.ROLE_DRAFTS, "Drafts"),
+    (imap_sync.ROLE_TRASH, "Trash"),
+    (imap_sync.ROLE_JUNK, "Junk"),
+    (imap_sync.ROLE_NOT_MAIL, "Not Mail"),
+    (imap_sync.ROLE_OTHER, "Folder"),
+]
+
+
+class MailCaptureMailboxFolder(models.Model):
+    """A folder of a synced mailbox, as the server lists it, and how far it is synced.
+
+    The checkpoint (``uidvalidity``, ``last_uid``, ``highestmodseq``) means "every message up to
+    this UID is handled"; it is written in the same transaction as the last mail it covers, so a
+    crash never loses or repeats mail (see ``tools/imap_sync.py``).
+    """
+
+    _name = "mail.capture.mailbox.folder"
+    _description = "Synced Mailbox Folder"
+    _order = "mailbox_id, sequence, id"
+
+    # ------------------------------------------------------------
+    # FIELDS
+    # ------------------------------------------------------------
+
+    mailbox_id = fields.Many2one(
+        "mail.capture.mailbox", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    name = fields.Char(string="Folder", required=True, readonly=True)
+    sequence = fields.Integer(default=10, readonly=True)
+    role = fields.Selection(FOLDER_ROLES, readonly=True, default=imap_sync.ROLE_OTHER)
+    choosable = fields.Boolean(
+        readonly=True, default=True, help="Trash, Junk and Drafts are never synced."
+    )
+    in_all_scope = fields.Boolean(string="Synced with All Folders", readonly=True, default=True)
+    reason = fields.Char(readonly=True, help="Code of the reason the folder is left out.")
+    note = fields.Char(compute="_compute_note")
+    chosen = fields.Boolean(
+        help="Sync this folder when the mailbox syncs chosen folders only.",
+    )
+    synced = fields.Boolean(compute="_compute_synced")
+    missing = fields.Boolean(
+        readonly=True, help="The server no longer lists this folder; its sync state is kept."
+    )
+    uidvalidity = ImapNumber(string="UIDVALIDITY", readonly=True)
+    last_uid = ImapNumber(string="Last UID", readonly=True)
+    highestmodseq = ImapNumber(string="HIGHESTMODSEQ", readonly=True)
+    import_state = fields.Selection(
+        [("pending", "Not started"), ("running", "Importing"), ("done", "Imported")],
+        string="First Import",
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    import_total = fields.Integer(string="Mails to Examine", readonly=True)
+    import_done = fields.Integer(string="Mails Examined", readonly=True)
+    last_sync = fields.Datetime(readonly=True)
+    error_message = fields.Text(string="Last Error", readonly=True)
+    error_date = fields.Datetime(readonly=True)
+    error_count = fields.Integer(readonly=True)
+
+    # ------------------------------------------------------------
+    # SQL
+    # ------------------------------------------------------------
+
+    _mailbox_name_unique = models.UniqueIndex(
+        "(mailbox_id, name)", "A mailbox lists each folder once."
+    )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends("reason")
+    def _compute_note(self):
+        notes = {
+            imap_sync.ROLE_DRAFTS: self.env._("Drafts are never synced."),
+            imap_sync.ROLE_TRASH: self.env._("Trash is never synced."),
+            imap_sync.ROLE_JUNK: self.env._("Junk mail is never synced."),
+            "not_selectable": self.env._("Holds folders only, no mail."),
+            "covered_by_all_mail": self.env._("Already synced through All Mail."),
+            "virtual_view": self.env._("A view of mail kept elsewhere: choose it to sync it."),
+            "not_mail": self.env._(
+                "Not mail (calendar, contacts, outbox...): choose it to sync it."
+            ),
+        }
+        for folder in self:
+            folder.note = notes.get(folder.reason, False)
+
+    @api.depends("mailbox_id.scope", "chosen", "choosable", "in_all_scope", "missing")
+    def _compute_synced(self):
+        for folder in self:
+            if folder.missing or not folder.choosable:
+                folder.synced = False
+            elif folder.mailbox_id.scope == "all":
+                folder.synced = folder.in_all_scope
+            else:
+                folder.synced = folder.chosen
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # Owners choose folders; the sync state is the sync's own (a wrong checkpoint skips mail).
+        if set(vals) - {"chosen"} and not self.env.su:
+            raise UserError(self.env._("Only the sync changes a folder's sync state."))
+        return super().write(vals)
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _lead_capture_checkpoint(self):
+        """The folder's saved :class:`~..tools.imap_sync.Checkpoint`, or None before its first pass."""
+        self.ensure_one()
+        if not self.uidvalidity:
+            return None
+        return imap_sync.Checkpoint(
+            int(self.uidvalidity), int(self.last_uid), int(self.highestmodseq) or None
+        )
+
+    @api.model
+    def _lead_capture_checkpoint_values(self, checkpoint):
+        return {
+            "uidvalidity": checkpoint.uidvalidity,
+            "last_uid": checkpoint.last_uid,
+            "highestmodseq": checkpoint.highestmodseq or 0,
+        }

@@ -1,0 +1,118 @@
+"""Shared set-up of the mailbox sync tests: one real Dovecot per test class, a fresh mailbox each test.
+
+Sync opens a cursor of its own and commits once per mail; the tests run it under
+``enter_registry_test_mode()`` so that those cursors share the test's transaction (rolled back
+after each test), exactly as the scheduled action's and the button's code paths run in production.
+"""
+
+from odoo.tools import mute_logger
+
+from . import dovecot_server
+from .common import LeadCaptureCase
+from .common import LeadCaptureHttpCase
+
+SYNC_LOGGERS = (
+    "odoo.addons.mail_lead_capture.models.mail_capture_mailbox",
+    "odoo.addons.mail_lead_capture.models.mail_capture_engine",
+    "odoo.addons.mail.models.mail_thread",
+    "odoo.addons.mail.models.mail_mail",
+    "odoo.addons.base.models.ir_cron",
+)
+CRON_XMLID = "mail_lead_capture.ir_cron_mailbox_sync"
+
+
+class MailboxMixin:
+    """A Dovecot for the class; Bob's leads with customers Hana and Omar; helpers to sync."""
+
+    dovecot_options = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dovecot = dovecot_server.DovecotServer(**cls.dovecot_options)
+        cls.dovecot.start()
+        cls.addClassCleanup(cls.dovecot.stop)
+        cls.env["ir.config_parameter"].set_param("mail_lead_capture.imap_timeout", "5")
+        Partner = cls.env["res.partner"]
+        cls.hana = Partner.create({"name": "Hana Sato", "email": "hana@client.example"})
+        cls.omar = Partner.create({"name": "Omar Haddad", "email": "omar@other.example"})
+        cls.lead = cls.env["crm.lead"].create(
+            {"name": "Osaka office", "partner_id": cls.hana.id, "user_id": cls.bob.id}
+        )
+        cls.lead_omar = cls.env["crm.lead"].create(
+            {"name": "Omar's warehouse", "partner_id": cls.omar.id, "user_id": cls.bob.id}
+        )
+        cls.Mailbox = cls.env["mail.capture.mailbox"]
+
+    def setUp(self):
+        super().setUp()
+        self.login, self.password = self.dovecot.add_user()
+        self.dovecot.create_folder(self.login, "Projects")  # the mailbox exists on the server
+
+    # ------------------------------------------------------------
+    # MAILBOXES
+    # ------------------------------------------------------------
+
+    def make_mailbox(self, user=None, connect=True, **values):
+        """Bob's mailbox on the test Dovecot (plain port, 127.0.0.1), connected by Test Connection."""
+        user = user or self.bob
+        mailbox = self.Mailbox.create(
+            {
+                "user_id": user.id,
+                "email": user.email,
+                "host": "127.0.0.1",
+                "port": self.dovecot.plain_port,
+                "security": "none",
+                "login": self.login,
+                "password": self.password,
+                **values,
+            }
+        )
+        if connect:
+            result = mailbox.with_user(user).action_test_connection()
+            self.assertEqual(result["params"]["type"], "success", result["params"]["message"])
+        return mailbox
+
+    def append(self, folder="INBOX", **values):
+        """Put one mail (``LeadCaptureMixin.build_mail`` arguments) in the mailbox; its UID."""
+        return self.dovecot.append(self.login, folder, self.build_mail(**values))[0]
+
+    # ------------------------------------------------------------
+    # SYNC, BY BOTH ENTRY POINTS
+    # ------------------------------------------------------------
+
+    def sync(self, mailbox):
+        """One pass through the button's path ("Sync Now"); returns the notification."""
+        with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
+            result = mailbox.with_user(mailbox.user_id).action_sync_now()
+        self.env.invalidate_all()
+        return result
+
+    def pass_report(self, mailbox):
+        """One pass as the scheduled action makes it, returning the pass's counters."""
+        with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
+            report = mailbox.sudo()._lead_capture_pass(None, 1, float("inf"))
+        self.env.invalidate_all()
+        return report
+
+    def run_cron(self):
+        """Run the scheduled action as Odoo's cron worker does (its own cursor and progress)."""
+        cron = self.env.ref(CRON_XMLID)
+        with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
+            cron.method_direct_trigger()
+        self.env.invalidate_all()
+
+    # ------------------------------------------------------------
+    # LOOK-UPS
+    # ------------------------------------------------------------
+
+    def subjects(self, lead):
+        return sorted(self.lead_messages(lead).mapped("subject"))
+
+
+class MailboxCase(MailboxMixin, LeadCaptureCase):
+    """Mailbox sync against a real Dovecot, in a transaction rolled back after each test."""
+
+
+class MailboxHttpCase(MailboxMixin, LeadCaptureHttpCase):
+    """Mailbox sync with Odoo's HTTP server, for browser tours."""
