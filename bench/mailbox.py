@@ -236,17 +236,17 @@ def memory_child(args) -> int:
     headers and a chunk of bodies are held) over the level before the pass, and the growth of the
     process's peak resident memory (VmHWM, reset before the pass).
     """
-    from odoo.addons.mail_lead_capture.models.mail_capture_mailbox import _MailboxPass
+    from odoo.addons.mail_lead_capture.models.mailbox_sync_pass import MailboxPass
 
     warm_id, target_id = (int(value) for value in args.memory_run.split(","))
     peak = {"blocks": 0}
-    commit = _MailboxPass.commit
+    commit = MailboxPass.commit
 
     def sampling_commit(self, processed=0):
         peak["blocks"] = max(peak["blocks"], sys.getallocatedblocks())
         return commit(self, processed)
 
-    _MailboxPass.commit = sampling_commit
+    MailboxPass.commit = sampling_commit
     registry = Registry(args.database)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

@@ -5,8 +5,8 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import mail_capture_mailbox as mailbox_model
-from ..models.mail_capture_mailbox import _MailboxPass
+from ..models import mailbox_sync_pass as sync_pass_module
+from ..models.mailbox_sync_pass import MailboxPass
 from ..tools import imap_session
 from . import dovecot_server
 from .mailbox_common import SYNC_LOGGERS
@@ -105,7 +105,7 @@ class TestMailboxSync(MailboxCase):
             checks.append(1)
             return len(checks) > 3  # the time box ends a few mails into the pass
 
-        with patch.object(_MailboxPass, "should_stop", time_is_up):
+        with patch.object(MailboxPass, "should_stop", time_is_up):
             self.sync(mailbox)
         self.assertEqual(mailbox.state, "syncing")
         self.assertTrue(0 < mailbox.import_progress < 100, mailbox.import_progress)
@@ -178,7 +178,7 @@ class TestMailboxSync(MailboxCase):
     def test_a_large_crm_is_asked_address_by_address(self):
         self.append(sender="hana@client.example", to=self.bob.email, subject="Large CRM")
         self.append(sender="stranger@nowhere.example", to=self.bob.email, subject="Unknown")
-        with patch.object(mailbox_model, "KNOWN_CACHE_SIZE", 1):
+        with patch.object(sync_pass_module, "KNOWN_CACHE_SIZE", 1):
             self.sync(self.make_mailbox())
         self.assertEqual(self.subjects(self.lead), ["Large CRM"])
 
@@ -305,7 +305,7 @@ class TestMailboxSync(MailboxCase):
         for n in range(6):
             self.append(sender="hana@client.example", to=self.bob.email, subject=f"Mail {n}")
         mailbox = self.make_mailbox()
-        original = _MailboxPass.file
+        original = MailboxPass.file
         calls = []
 
         def dies_after_three(pass_, folder, message, raw):
@@ -314,7 +314,7 @@ class TestMailboxSync(MailboxCase):
             calls.append(message.uid)
             return original(pass_, folder, message, raw)
 
-        with patch.object(_MailboxPass, "file", dies_after_three):
+        with patch.object(MailboxPass, "file", dies_after_three):
             self.sync(mailbox)
         self.assertEqual(mailbox.state, "error")
         self.assertIn("killed", mailbox.last_error)

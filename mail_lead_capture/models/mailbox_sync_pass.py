@@ -1,0 +1,423 @@
+"""One sync pass over one synced mailbox: the glue between the ORM and ``tools/imap_sync.py``.
+
+Not a model: ``mail.capture.mailbox`` creates a :class:`MailboxPass` in a cursor of its own for
+every pass. The protocol (what to fetch, checkpoints, UIDVALIDITY, history searches) is decided by
+the ORM-free ``imap_sync``; this class reads the records that protocol needs and stores what it
+hands back through ``mail.capture.engine``.
+"""
+
+import bisect
+import email
+import email.policy
+import logging
+import time
+
+from odoo import fields
+from odoo.fields import Command
+
+from ..tools import automated
+from ..tools import capture
+from ..tools import filters
+from ..tools import imap_session
+from ..tools import imap_sync
+from ..tools.direction import OUTGOING
+from ..tools.direction import mail_direction
+
+_logger = logging.getLogger(__name__)
+
+# Addresses whose "on a lead?" answer a pass remembers; cleared when full (memory stays flat).
+KNOWN_CACHE_SIZE = 5_000
+
+
+class MailboxPass:
+    """One sync pass over one mailbox, in the cursor of ``mailbox.env``.
+
+    Holds what the pass reads once (filter rules, owner, options) and the counters; every mail is
+    stored and committed with its folder's checkpoint (``store``), as ``imap_sync.sync_folder``
+    requires.
+    """
+
+    def __init__(self, mailbox, deadline, remaining, time_left):
+        self.mailbox = mailbox
+        self.env = mailbox.env
+        self.deadline = deadline
+        self.remaining = max(remaining, 0)
+        self.time_left = time_left
+        self.owner = mailbox.user_id
+        self.company = mailbox.company_id
+        self.auto_create = mailbox.auto_create
+        self.private = mailbox.privacy == "private"
+        self.two_way = mailbox.direction == "two_way"
+        self.scope = mailbox.scope
+        self._rules = None
+        self._lead_addresses = False  # not loaded yet; None: too many to keep, ask per address
+        # Records the sync creates (contacts, the capture log, leads) get no "created" note and
+        # no follower: the synced mail and its decision trace say it all.
+        self.engine = (
+            self.env["mail.capture.engine"]
+            .sudo()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+        )
+        self.known = {}
+        self.pending_ids = set()
+        self.complete = True
+        self.stored = 0
+        self.examined = 0
+        self.round_trips = 0
+
+    @property
+    def rules(self):
+        """The filter rules, built once per pass, when the first mail needs them."""
+        if self._rules is None:
+            self._rules = self.company._lead_capture_filter_rules(self.owner)
+        return self._rules
+
+    @property
+    def lead_addresses(self):
+        """Every address on the company's leads, loaded once per pass when there are not too many."""
+        if self._lead_addresses is False:
+            self._lead_addresses = self.engine._lead_capture_lead_addresses(
+                self.company, limit=KNOWN_CACHE_SIZE
+            )
+        return self._lead_addresses
+
+    # ------------------------------------------------------------ time box and commits
+
+    def should_stop(self):
+        if self.time_left <= 0:
+            return True
+        return self.deadline is not None and time.monotonic() >= self.deadline
+
+    def commit(self, processed=0):
+        """Commit what was written (a mail and its checkpoint), counting it in the cron's progress."""
+        self.time_left = self.env["ir.cron"]._commit_progress(processed, remaining=self.remaining)
+
+    # ------------------------------------------------------------ the pass
+
+    def run(self):
+        mailbox = self.mailbox
+        with mailbox._lead_capture_connect() as session:
+            self.session = session
+            folders = session.list_folders()
+            if mailbox._lead_capture_update_folders(folders):
+                self.commit()
+            if self.two_way:
+                self.apply_server_moves(folders)
+            self.import_history()
+            chosen = mailbox.folder_ids.filtered("chosen").mapped("name")
+            selection = imap_sync.folders_to_sync(folders, self.scope, chosen)
+            by_name = {folder.name: folder for folder in mailbox.folder_ids}
+            # Sent first: a reply in the inbox then finds the mail it answers already filed.
+            names = sorted(
+                selection.names, key=lambda name: by_name[name].role != imap_sync.ROLE_SENT
+            )
+            before = session.round_trips
+            for name in names:
+                if self.should_stop():
+                    self.complete = False
+                    break
+                self.sync_folder(by_name[name])
+            self.round_trips = session.round_trips - before
+        self.importing = mailbox._lead_capture_importing()
+        _logger.info(
+            "Mailbox %s: %d mails examined, %d stored%s",
+            mailbox.id,
+            self.examined,
+            self.stored,
+            "" if self.complete else " (time box reached: resumes next run)",
+        )
+        return self
+
+    # ------------------------------------------------------------ folders
+
+    def sync_folder(self, folder):
+        checkpoint = folder._lead_capture_checkpoint()
+        importing = folder.import_state != "done"
+        # Progress counts the mails handled (at or before the checkpoint), not those whose header
+        # was read: a batch is judged whole before any of it is stored.
+        handled = folder.import_done if importing else 0
+        if importing:
+            # only during a first import: what is left to examine, for the progress bar
+            plan = imap_sync.plan_pass(self.session, folder.name, checkpoint)
+            folder.write({"import_state": "running", "import_total": handled + plan.estimated})
+            self.commit()
+        progress = {"handled": handled, "pending": []}  # pending: examined UIDs, ascending
+
+        def wants_body(message):
+            progress["pending"].append(message.uid)
+            self.examined += 1
+            return self.wants(message)
+
+        def with_progress(values, last_uid):
+            if importing:
+                done = bisect.bisect_right(progress["pending"], last_uid)
+                values["import_done"] = progress["handled"] + done
+            return values
+
+        def settle(last_uid):
+            pending = progress["pending"]
+            done = bisect.bisect_right(pending, last_uid)
+            progress["handled"] += done
+            del pending[:done]
+
+        def store(message, raw):
+            self.file(folder, message, raw)
+            values = folder._lead_capture_checkpoint_values(message.checkpoint)
+            folder.write(with_progress(values, message.uid))
+            self.stored += 1
+            self.commit(1)
+            settle(message.uid)
+            self.pending_ids.discard(message.summary.message_id)  # now found in the database
+
+        def save_checkpoint(new_checkpoint):
+            values = folder._lead_capture_checkpoint_values(new_checkpoint)
+            values["last_sync"] = fields.Datetime.now()
+            folder.write(with_progress(values, new_checkpoint.last_uid))
+            self.commit()
+            settle(new_checkpoint.last_uid)
+
+        try:
+            result = imap_sync.sync_folder(
+                self.session,
+                folder.name,
+                checkpoint,
+                wants_body=wants_body,
+                store=store,
+                save_checkpoint=save_checkpoint,
+                should_stop=self.should_stop,
+            )
+        except imap_session.ImapError as error:
+            self.env.cr.rollback()
+            if error.kind in ("dropped", "timeout") or not self.session.connected:
+                raise
+            folder.write(
+                {
+                    "error_message": self.mailbox._lead_capture_error_sentence(error),
+                    "error_date": fields.Datetime.now(),
+                    "error_count": folder.error_count + 1,
+                }
+            )
+            self.commit()
+            return
+        if result.action == imap_sync.UP_TO_DATE and not importing and not folder.error_message:
+            return  # nothing new: one STATUS, no write
+        values = {"last_sync": fields.Datetime.now()}
+        if folder.error_message:
+            values.update(error_message=False, error_date=False, error_count=0)
+        if result.complete and importing:
+            handled = progress["handled"] + len(progress["pending"])
+            values.update(import_state="done", import_done=handled, import_total=handled)
+        folder.write(values)
+        self.commit()
+        if not result.complete:
+            self.complete = False
+        _logger.info(
+            "Mailbox %s, folder %s: %s, %d examined, %d stored",
+            self.mailbox.id,
+            folder.name,
+            result.action,
+            result.examined,
+            result.stored,
+        )
+
+    # ------------------------------------------------------------ one mail
+
+    def wants(self, message):
+        """Download this mail? From its header: lead contacts, replies to filed mail, options."""
+        summary = message.summary
+        if len(self.known) > KNOWN_CACHE_SIZE:
+            self.known.clear()
+        if len(self.pending_ids) > KNOWN_CACHE_SIZE:
+            self.pending_ids.clear()
+        wanted = self.engine._lead_capture_wants(
+            summary.participants,
+            summary.thread_ids,
+            company=self.company,
+            owner=self.owner,
+            auto_create=self.auto_create,
+            direction=mail_direction(summary.sender, self.rules.user_addresses),
+            rules=self.rules,
+            automated_kind=automated.automated_kind(message.header),
+            known=self.known,
+            pending_ids=self.pending_ids,
+            lead_addresses=self.lead_addresses,
+        )
+        if not wanted or not summary.message_id:
+            return wanted
+        # Already filed (the same mail in another folder or mailbox, or a folder rescanned after
+        # a UIDVALIDITY change): no need to download it again.
+        if summary.message_id in self.pending_ids or self.env["mail.message"].sudo().search_count(
+            [("message_id", "=", summary.message_id), ("model", "=", "crm.lead")], limit=1
+        ):
+            return False
+        self.pending_ids.add(summary.message_id)
+        return True
+
+    def file(self, folder, message, raw):
+        """File one downloaded mail; a mail that breaks the engine waits in the owner's queue."""
+        env = self.env
+        parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
+        engine = self.engine.with_context(lead_capture_raw=raw)
+        mail = None
+        try:
+            with env.cr.savepoint():
+                message_dict = env["mail.thread"].sudo().message_parse(parsed)
+                mail, body, attachments, robot = engine._lead_capture_prepare(
+                    parsed, message_dict, with_forward=False
+                )
+                author = mail.author.address if mail.author else None
+                outgoing = mail_direction(author, self.rules.user_addresses) == OUTGOING
+                lead_id = engine._lead_capture_file(
+                    mail,
+                    body,
+                    attachments,
+                    company=self.company,
+                    owner=self.owner,
+                    source="sync",
+                    automated_kind=robot,
+                    raw=raw,
+                    message=parsed,
+                    no_match="create" if self.auto_create and outgoing else "skip",
+                    keep_screened=False,
+                    rules=self.rules,
+                    message_values=self.message_values(folder, message),
+                )
+        except Exception as error:  # a mail that breaks the engine must not be lost
+            mail = mail or capture.captured_mail(parsed, None)
+            _logger.warning(
+                "Mailbox %s: mail %s could not be filed; kept for review",
+                self.mailbox.id,
+                mail.message_id,
+                exc_info=True,
+            )
+            with env.cr.savepoint():
+                engine._lead_capture_keep_failed(mail, raw, self.owner, self.company, "sync", error)
+            return False
+        if lead_id:
+            # its participants may have become contacts: forget what was known of them
+            for address in message.summary.participants:
+                self.known.pop(address, None)
+            if self._lead_addresses:
+                self._lead_addresses.update(mail.participants)
+                if len(self._lead_addresses) > KNOWN_CACHE_SIZE:
+                    self._lead_addresses = None  # too many to keep: ask per address from now on
+        return lead_id
+
+    def message_values(self, folder, message):
+
+        return {
+            "lead_capture_private_user_id": self.owner.id if self.private else False,
+            "lead_capture_location_ids": [
+                Command.create(
+                    {
+                        "mailbox_id": self.mailbox.id,
+                        "folder": folder.name,
+                        "uidvalidity": message.uidvalidity,
+                        "uid": message.uid,
+                        "message_ref": message.summary.message_id,
+                    }
+                )
+            ],
+        }
+
+    # ------------------------------------------------------------ history import
+
+    def import_history(self):
+        """The past mail of addresses just added to leads, by IMAP SEARCH in synced folders."""
+        pending = self.mailbox.history_ids
+        if not pending:
+            return
+        # colleagues, company domains and blocked addresses have no past mail to import
+        kept = set(filters.screen(pending.mapped("address"), self.rules).kept)
+        screened = pending.filtered(lambda h: h.address not in kept)
+        if screened:
+            screened.unlink()
+            self.commit()
+            pending = self.mailbox.history_ids
+            if not pending:
+                return
+        folders = self.mailbox.folder_ids.filtered(lambda f: f.synced and f.uidvalidity)
+        for folder in folders:
+            todo = pending.filtered(lambda h, folder=folder: folder not in h.done_folder_ids)
+            if not todo:
+                continue
+            checkpoint = folder._lead_capture_checkpoint()
+            for batch in imap_sync.history_batches(
+                self.session, folder.name, todo.mapped("address"), checkpoint
+            ):
+                wanted = [message for message in batch.messages if self.wants(message)]
+                for message, raw in batch.bodies(wanted):
+                    if raw is None:
+                        continue
+                    self.file(folder, message, raw)
+                    self.stored += 1
+                    self.commit(1)
+                    if self.should_stop():
+                        self.complete = False
+                        return
+            todo.write({"done_folder_ids": [(4, folder.id)]})
+            self.commit()
+            if self.should_stop():
+                self.complete = False
+                return
+        self.mailbox.history_ids.filtered(lambda h: not (folders - h.done_folder_ids)).unlink()
+        self.commit()
+
+    # ------------------------------------------------------------ two-way
+
+    def apply_server_moves(self, folders):
+        """Move to Archive or Trash, on the server, the mail archived or deleted in Odoo."""
+        Location = self.env["mail.capture.mailbox.message"]
+        pending = Location.search(
+            [("mailbox_id", "=", self.mailbox.id), ("server_action", "!=", False)]
+        )
+        destinations = {
+            "archive": imap_sync.find_folder(folders, imap_sync.ROLE_ARCHIVE)
+            or imap_sync.find_folder(folders, imap_sync.ROLE_ALL),
+            "trash": imap_sync.find_folder(folders, imap_sync.ROLE_TRASH),
+        }
+        for (source, action), group in pending.grouped(
+            lambda loc: (loc.folder, loc.server_action)
+        ).items():
+            destination = destinations[action]
+            if not destination or destination == source:
+                group.write(
+                    {
+                        "server_action": False,
+                        "server_error": self.env._(
+                            "The server has no %(folder)s folder: the mail was left where it is.",
+                            folder=self.env._("Archive")
+                            if action == "archive"
+                            else self.env._("Trash"),
+                        )
+                        if not destination
+                        else False,
+                    }
+                )
+                self.commit()
+                continue
+            try:
+                status = self.session.select(source, readonly=False)
+                uids = set()
+                for location in group:
+                    if location.uid and location.uidvalidity == status.uidvalidity:
+                        uids.add(int(location.uid))
+                    elif location.message_ref:
+                        uids.update(self.session.search(message_id=location.message_ref))
+                self.session.move(uids, destination)
+            except imap_session.ImapError as error:
+                if error.kind in ("dropped", "timeout") or not self.session.connected:
+                    raise
+                group.write(
+                    {
+                        "server_action": False,
+                        "server_error": self.mailbox._lead_capture_error_sentence(error),
+                    }
+                )
+                self.commit()
+                continue
+            if action == "trash":
+                group.unlink()
+            else:
+                group.write({"folder": destination, "uid": 0, "server_action": False})
+            self.commit()
