@@ -36,6 +36,20 @@ DEFAULT_MAX_ATTACHMENT_MB = 25
 REFUSAL_REPLY_PERIOD = timedelta(hours=24)
 
 
+@dataclasses.dataclass(frozen=True)
+class Kept:
+    """A mail being filed, as a refusal keeps it: what the unmatched queue and the log need."""
+
+    mail: capture.CapturedMail
+    body: str
+    attachments: list
+    company: models.BaseModel  # res.company
+    owner: models.BaseModel  # res.users, empty for the incoming-mail address
+    source: str
+    raw: bytes | None
+    forwarder: tuple | None  # (name, address) of whom to tell, if anyone
+
+
 class MailCaptureEngine(models.AbstractModel):
     """Files captured mail on leads: the one place that matches, creates, de-duplicates and posts.
 
@@ -356,22 +370,9 @@ class MailCaptureEngine(models.AbstractModel):
         """
 
         def refuse(reason, rule, tell=True, queue=True):
-            # A closure: it files the ``mail`` of the moment (with its sender resolved, if so).
-            return self._lead_capture_refuse(
-                mail,
-                body,
-                attachments,
-                company,
-                owner,
-                source,
-                raw,
-                forwarder,
-                on_refusal,
-                reason,
-                rule,
-                tell=tell,
-                queue=queue,
-            )
+            # A closure: it keeps the ``mail`` of the moment (with its sender resolved, if so).
+            kept = Kept(mail, body, attachments, company, owner, source, raw, forwarder)
+            return self._lead_capture_refuse(kept, on_refusal, reason, rule, tell=tell, queue=queue)
 
         if mail.author and not mail.author.address:
             address = self._lead_capture_address_of_name(mail.author.name, company)
@@ -709,39 +710,27 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_refuse(
-        self,
-        mail,
-        body,
-        attachments,
-        company,
-        owner,
-        source,
-        raw,
-        forwarder,
-        on_refusal,
-        reason,
-        rule,
-        tell=True,
-        queue=True,
-    ):
-        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why.
+    def _lead_capture_refuse(self, kept, on_refusal, reason, rule, tell=True, queue=True):
+        """Keep a mail that cannot be filed (a :class:`Kept`) for its owner to review, and tell
+        the forwarder why.
 
-        With ``queue=False`` the refusal is only logged (mailbox sync skips mail it need not file).
+        ``on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False`` the
+        refusal is only logged (mailbox sync skips mail it need not file).
         """
         if on_refusal == "raise":
             raise UserError(self.env._("This mail cannot be filed: %(reason)s.", reason=reason))
+        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
         queued = self.env["mail.capture.unmatched"]
         if owner and queue:
             queued = queued._lead_capture_enqueue(
                 mail,
-                raw,
+                kept.raw,
                 owner,
                 company,
                 reason,
                 rule,
-                body=body,
-                attachments=attachments,
+                body=kept.body,
+                attachments=kept.attachments,
                 source=source if source in ("capture", "inbound", "sync") else "capture",
             )
         if queued:
@@ -755,8 +744,8 @@ class MailCaptureEngine(models.AbstractModel):
             trace = self.env._("Not filed: %(reason)s.", reason=reason)
             outcome = "refused"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
-        if forwarder and tell:
-            self._lead_capture_tell_forwarder(mail, company, forwarder, trace)
+        if kept.forwarder and tell:
+            self._lead_capture_tell_forwarder(mail, company, kept.forwarder, trace)
         return False
 
     @api.model
