@@ -2,7 +2,7 @@
 PYTHON ?= python3
 PORT ?= 8069
 
-.PHONY: test demo push test-odoo bench lint help
+.PHONY: test demo push test-odoo bench lint pot help
 
 help:
 	@echo "make test               run every test and linter (fresh database, real Odoo)"
@@ -10,6 +10,8 @@ help:
 	@echo "make push EML=file.eml  deliver a raw email to the running demo's mail gateway"
 	@echo "make test-odoo T=...    run chosen Odoo tests, e.g. T=mail_lead_capture/tests/test_install.py"
 	@echo "make bench              run the benchmarks (ratios against stock Odoo, same run)"
+	@echo "                        (B=mailbox BENCH_ARGS='--skip-stock' for one, with its options)"
+	@echo "make pot                rewrite the translation template after changing a string"
 
 test:
 	$(PYTHON) dev/harness.py test
@@ -29,3 +31,6 @@ lint:
 
 bench:
 	$(PYTHON) dev/harness.py bench $(B)
+
+pot:
+	$(PYTHON) dev/harness.py pot

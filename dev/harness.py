@@ -24,6 +24,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -117,6 +118,59 @@ def addon_problems(log_text: str) -> list[str]:
         elif record and line:
             record.append(line)
     return problems
+
+
+POT_PATH = ROOT / ADDON / "i18n" / f"{ADDON}.pot"
+
+
+def export_pot(pg: Postgres, db: str, output: Path) -> None:
+    """Export the addon's translation template from ``db`` (where it is installed) to ``output``."""
+    config = RUN_DIR / "i18n-export.conf"
+    options = {"addons_path": addons_path(), "db_host": pg.host, "db_port": pg.port}
+    options["db_user"] = pg.user
+    if pg.password:
+        options["db_password"] = pg.password
+    config.write_text("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items()))
+    cmd = [odoo_python(), "-m", "odoo", "i18n", "export", "-c", str(config), "-d", db]
+    cmd += ["-o", str(output), ADDON]
+    with Spinner("Exporting the translation template"):
+        result = subprocess.run(cmd, capture_output=True, text=True, env=pg.env(), check=False)
+    if result.returncode != 0 or not output.is_file():
+        tail = "\n".join(result.stderr.splitlines()[-15:])
+        raise HarnessError(f"Exporting the translation template failed:\n{tail}")
+
+
+def pot_terms(path: Path) -> set[tuple[str, str]]:
+    """The (msgctxt, msgid) pairs of a .pot file: what translators are asked to translate."""
+    terms, key, current = set(), None, {}
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
+        if line.startswith(("msgctxt ", "msgid ", "msgstr ")):
+            key = line.split(" ", 1)[0]
+            current[key] = line.split(" ", 1)[1]
+        elif line.startswith('"') and key:
+            current[key] += line
+        elif not line.strip() and current:
+            if current.get("msgid", '""') != '""':
+                terms.add((current.get("msgctxt", ""), current["msgid"]))
+            current, key = {}, None
+    return terms
+
+
+def check_pot(pg: Postgres, db: str) -> None:
+    """Fail when the committed template lacks a term of the code, or keeps one it lost."""
+    fresh = RUN_DIR / f"{ADDON}.pot"
+    export_pot(pg, db, fresh)
+    if not POT_PATH.is_file():
+        raise HarnessError(f"{POT_PATH.relative_to(ROOT)} is missing: run `make pot`.")
+    missing = pot_terms(fresh) - pot_terms(POT_PATH)
+    stale = pot_terms(POT_PATH) - pot_terms(fresh)
+    if missing or stale:
+        sample = next(iter(missing or stale))[1][:80]
+        raise HarnessError(
+            f"The translation template is out of date ({len(missing)} new term(s), {len(stale)} "
+            f"gone, e.g. {sample}): run `make pot` and commit "
+            f"{POT_PATH.relative_to(ROOT)}."
+        )
 
 
 def run_odoo_logged(pg: Postgres, db: str, log_path: Path, what: str, *args: str) -> None:
@@ -541,6 +595,13 @@ def cmd_test(args) -> int:
                 say(f"    {exc}")
                 steps.record("Install and upgrade, no warning from the addon", False, started)
             else:
+                started = time.monotonic()
+                try:
+                    check_pot(pg, db)
+                    steps.record("Translation template up to date (i18n/*.pot)", True, started)
+                except HarnessError as exc:
+                    say(f"    {exc}")
+                    steps.record("Translation template up to date (i18n/*.pot)", False, started)
                 steps.run(
                     "Odoo tests in a real database (pytest-odoo, with HTTP for tours)",
                     odoo_test_command(pg, db, []),
@@ -593,6 +654,29 @@ def cmd_pytest(args) -> int:
 DB_BENCHES = ("capture", "mailbox")
 
 
+def cmd_pot(args) -> int:
+    """Write the addon's translation template from a fresh database where it is installed."""
+    if not odoo_version():
+        raise HarnessError(
+            "Exporting translations needs Odoo, which is not importable. " + ODOO_HINT
+        )
+    RUN_DIR.mkdir(exist_ok=True)
+    with postgres() as pg:
+        db = f"mlc_pot_{os.getpid()}"
+        pg.create_database(db)
+        try:
+            run_odoo_logged(
+                pg, db, RUN_DIR / "pot-install.log", f"Installing {ADDON}", "--init", ADDON
+            )
+            POT_PATH.parent.mkdir(exist_ok=True)
+            export_pot(pg, db, POT_PATH)
+        finally:
+            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
+                pg.drop_database(db)
+    say(f"    {POT_PATH.relative_to(ROOT)}: {len(pot_terms(POT_PATH))} terms")
+    return 0
+
+
 def cmd_bench(args) -> int:
     names = args.names or sorted(p.stem for p in (ROOT / "bench").glob("[a-z]*.py"))
     unknown = [n for n in names if not (ROOT / "bench" / f"{n}.py").is_file()]
@@ -624,6 +708,7 @@ def cmd_bench(args) -> int:
                     str(ROOT / "bench" / f"{name}.py"),
                     "--database",
                     db,
+                    *shlex.split(os.environ.get("BENCH_ARGS", "")),
                     "--",
                     f"--addons-path={addons_path()}",
                     *pg.odoo_args(),
@@ -935,6 +1020,7 @@ def main(argv: list[str] | None = None) -> int:
     pytest_cmd.add_argument("pytest_args", nargs=argparse.REMAINDER)
     bench = sub.add_parser("bench", help="run the benchmarks (all, or those named)")
     bench.add_argument("names", nargs="*", help="benchmark names: the files of bench/ without .py")
+    sub.add_parser("pot", help="write the addon's translation template (i18n/*.pot)")
     demo = sub.add_parser("demo", help="run Odoo with the addon and demo data")
     demo.add_argument("--port", type=int, default=8069)
     push = sub.add_parser("push", help="deliver a raw .eml to the running demo")
@@ -945,6 +1031,7 @@ def main(argv: list[str] | None = None) -> int:
         "test": cmd_test,
         "pytest": cmd_pytest,
         "bench": cmd_bench,
+        "pot": cmd_pot,
         "demo": cmd_demo,
         "push": cmd_push,
     }
