@@ -50,3 +50,16 @@ class TestInstall(TransactionCase):
     def test_configuration_menu_is_under_crm(self):
         menu = self.env.ref("mail_lead_capture.mail_lead_capture_config_menu")
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_config"))
+
+    def test_french_translation_covers_menus_and_messages(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["mail_lead_capture"], ["fr_FR"])
+        menu = self.env.ref("mail_lead_capture.mail_capture_unmatched_menu")
+        self.assertEqual(menu.with_context(lang="fr_FR").name, "E-mails non classés")
+        french = self.env(context={"lang": "fr_FR"})
+        sentence = french._(
+            "%(host)s did not answer in time: check the port and the security, or try "
+            "again later if the server is busy.",
+            host="imap.example.com",
+        )
+        self.assertTrue(sentence.startswith("imap.example.com n'a pas répondu à temps"), sentence)
