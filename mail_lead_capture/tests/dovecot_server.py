@@ -560,6 +560,19 @@ service anvil {{
         return count
 
 
+class DovecotClassMixin:
+    """For a test class: one real Dovecot (``cls.dovecot``), started once and stopped at the end."""
+
+    dovecot_options: dict = {}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dovecot = DovecotServer(**cls.dovecot_options)
+        cls.dovecot.start()
+        cls.addClassCleanup(cls.dovecot.stop)
+
+
 def _quoted(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 

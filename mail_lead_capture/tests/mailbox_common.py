@@ -21,17 +21,12 @@ SYNC_LOGGERS = (
 CRON_XMLID = "mail_lead_capture.ir_cron_mailbox_sync"
 
 
-class MailboxMixin:
+class MailboxMixin(dovecot_server.DovecotClassMixin):
     """A Dovecot for the class; Bob's leads with customers Hana and Omar; helpers to sync."""
-
-    dovecot_options = {}
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dovecot = dovecot_server.DovecotServer(**cls.dovecot_options)
-        cls.dovecot.start()
-        cls.addClassCleanup(cls.dovecot.stop)
         cls.env["ir.config_parameter"].set_param("mail_lead_capture.imap_timeout", "5")
         Partner = cls.env["res.partner"]
         cls.hana = Partner.create({"name": "Hana Sato", "email": "hana@client.example"})

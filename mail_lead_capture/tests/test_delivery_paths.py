@@ -15,15 +15,8 @@ MAILGATE = Path(odoo.addons.mail.__file__).parent / "static" / "scripts" / "odoo
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
-class TestCatchAllMailbox(LeadCaptureCase):
+class TestCatchAllMailbox(dovecot_server.DovecotClassMixin, LeadCaptureCase):
     """Delivery path 1: Odoo's own incoming mail server reads a catch-all IMAP mailbox (Dovecot)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dovecot = dovecot_server.DovecotServer()
-        cls.dovecot.start()
-        cls.addClassCleanup(cls.dovecot.stop)
 
     def test_bcc_copy_in_a_catch_all_mailbox_is_captured(self):
         login, password = self.dovecot.add_user()

@@ -17,14 +17,7 @@ from .mailbox_common import SYNC_LOGGERS
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
-class TestMailboxWorkers(TransactionCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.dovecot = dovecot_server.DovecotServer()
-        cls.dovecot.start()
-        cls.addClassCleanup(cls.dovecot.stop)
-
+class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.login, self.password = self.dovecot.add_user()
