@@ -318,12 +318,9 @@ class MailCaptureMailbox(models.Model):
 
     def action_test_connection(self):
         """Log in, list the folders, and say in words what went wrong, if anything."""
-        self.ensure_one()
-        self.check_access("write")
         mailbox = self.sudo()
         try:
-            with mailbox._lead_capture_connect() as session:
-                folders = session.list_folders()
+            folders = self._lead_capture_refresh_folders()
         except imap_session.ImapError as error:
             sentence = mailbox._lead_capture_error_sentence(error)
             values = {"last_error": sentence, "error_date": fields.Datetime.now()}
@@ -333,7 +330,6 @@ class MailCaptureMailbox(models.Model):
             return self._lead_capture_notification(
                 self.env._("Connection failed"), sentence, "danger"
             )
-        mailbox._lead_capture_update_folders(folders)
         mailbox.write(
             {
                 "state": "syncing" if mailbox._lead_capture_importing() else "connected",
@@ -359,24 +355,32 @@ class MailCaptureMailbox(models.Model):
 
     def action_fetch_folders(self):
         """List the server's folders again (to choose which ones to sync)."""
-        self.ensure_one()
-        self.check_access("write")
-        mailbox = self.sudo()
         try:
-            with mailbox._lead_capture_connect() as session:
-                folders = session.list_folders()
+            folders = self._lead_capture_refresh_folders()
         except imap_session.ImapError as error:
             return self._lead_capture_notification(
                 self.env._("Connection failed"),
-                mailbox._lead_capture_error_sentence(error),
+                self.sudo()._lead_capture_error_sentence(error),
                 "danger",
             )
-        mailbox._lead_capture_update_folders(folders)
         return self._lead_capture_notification(
             self.env._("Folders"),
             self.env._("%(count)s folders found.", count=len(folders)),
             "success",
         )
+
+    def _lead_capture_refresh_folders(self):
+        """For the owner (or an admin): log in, list the folders, bring the records in line.
+
+        Returns the server's folders; raises ``imap_session.ImapError`` when the server says no.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        mailbox = self.sudo()
+        with mailbox._lead_capture_connect() as session:
+            folders = session.list_folders()
+        mailbox._lead_capture_update_folders(folders)
+        return folders
 
     def action_sync_now(self):
         """Sync now, for a short while; the scheduled action carries on with the rest."""
