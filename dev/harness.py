@@ -628,22 +628,33 @@ def cmd_test(args) -> int:
     return 0 if steps.ok else 1
 
 
+@contextlib.contextmanager
+def installed_database(kind: str):
+    """A PostgreSQL, a fresh database ``mlc_<kind>_<pid>`` with the addon installed; dropped after.
+
+    Yields ``(pg, db)``.
+    """
+    RUN_DIR.mkdir(exist_ok=True)
+    with postgres() as pg:
+        db = f"mlc_{kind}_{os.getpid()}"
+        pg.create_database(db)
+        try:
+            log = RUN_DIR / f"{kind}-install.log"
+            run_odoo_logged(pg, db, log, f"Installing {ADDON}", "--init", ADDON)
+            yield pg, db
+        finally:
+            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
+                pg.drop_database(db)
+
+
 def cmd_pytest(args) -> int:
     """Run chosen Odoo tests: a fresh database with the addon installed, then pytest-odoo."""
     if not odoo_version():
         raise HarnessError("Odoo 19.0 is not importable. " + ODOO_HINT)
-    RUN_DIR.mkdir(exist_ok=True)
-    with postgres() as pg:
-        db = f"mlc_test_{os.getpid()}"
-        pg.create_database(db)
-        try:
-            run_odoo_logged(pg, db, RUN_DIR / "install.log", f"Installing {ADDON}", "--init", ADDON)
-            return subprocess.run(
-                odoo_test_command(pg, db, args.pytest_args), cwd=ROOT, env=pg.env(), check=False
-            ).returncode
-        finally:
-            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
-                pg.drop_database(db)
+    with installed_database("test") as (pg, db):
+        return subprocess.run(
+            odoo_test_command(pg, db, args.pytest_args), cwd=ROOT, env=pg.env(), check=False
+        ).returncode
 
 
 # ----------------------------------------------------------------------------------------------
@@ -660,19 +671,9 @@ def cmd_pot(args) -> int:
         raise HarnessError(
             "Exporting translations needs Odoo, which is not importable. " + ODOO_HINT
         )
-    RUN_DIR.mkdir(exist_ok=True)
-    with postgres() as pg:
-        db = f"mlc_pot_{os.getpid()}"
-        pg.create_database(db)
-        try:
-            run_odoo_logged(
-                pg, db, RUN_DIR / "pot-install.log", f"Installing {ADDON}", "--init", ADDON
-            )
-            POT_PATH.parent.mkdir(exist_ok=True)
-            export_pot(pg, db, POT_PATH)
-        finally:
-            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
-                pg.drop_database(db)
+    with installed_database("pot") as (pg, db):
+        POT_PATH.parent.mkdir(exist_ok=True)
+        export_pot(pg, db, POT_PATH)
     say(f"    {POT_PATH.relative_to(ROOT)}: {len(pot_terms(POT_PATH))} terms")
     return 0
 
@@ -693,32 +694,22 @@ def cmd_bench(args) -> int:
         return status
     if not odoo_version():
         raise HarnessError("These benchmarks run in Odoo, which is not importable. " + ODOO_HINT)
-    RUN_DIR.mkdir(exist_ok=True)
-    with postgres() as pg:
-        db = f"mlc_bench_{os.getpid()}"
-        pg.create_database(db)
-        try:
-            run_odoo_logged(
-                pg, db, RUN_DIR / "bench-install.log", f"Installing {ADDON}", "--init", ADDON
-            )
-            for name in db_names:
-                section(f"Benchmark {name} (database {db})")
-                cmd = [
-                    odoo_python(),
-                    str(ROOT / "bench" / f"{name}.py"),
-                    "--database",
-                    db,
-                    *shlex.split(os.environ.get("BENCH_ARGS", "")),
-                    "--",
-                    f"--addons-path={addons_path()}",
-                    *pg.odoo_args(),
-                    "--log-level=warn",
-                    "--http-interface=127.0.0.1",
-                ]
-                status |= subprocess.run(cmd, cwd=ROOT, env=pg.env(), check=False).returncode
-        finally:
-            with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
-                pg.drop_database(db)
+    with installed_database("bench") as (pg, db):
+        for name in db_names:
+            section(f"Benchmark {name} (database {db})")
+            cmd = [
+                odoo_python(),
+                str(ROOT / "bench" / f"{name}.py"),
+                "--database",
+                db,
+                *shlex.split(os.environ.get("BENCH_ARGS", "")),
+                "--",
+                f"--addons-path={addons_path()}",
+                *pg.odoo_args(),
+                "--log-level=warn",
+                "--http-interface=127.0.0.1",
+            ]
+            status |= subprocess.run(cmd, cwd=ROOT, env=pg.env(), check=False).returncode
     return status
 
 
