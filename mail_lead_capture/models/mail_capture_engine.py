@@ -38,7 +38,7 @@ REFUSAL_REPLY_PERIOD = timedelta(hours=24)
 
 @dataclasses.dataclass(frozen=True)
 class Kept:
-    """A mail being filed, as a refusal keeps it: what the unmatched queue and the log need."""
+    """A mail being filed: what posting it, or keeping it for review and logging why, needs."""
 
     mail: capture.CapturedMail
     body: str
@@ -369,10 +369,14 @@ class MailCaptureEngine(models.AbstractModel):
         ``message_values`` are extra ``mail.message`` values for the posted message.
         """
 
+        def kept():
+            # A closure: the ``mail`` of the moment (with its sender resolved, if so).
+            return Kept(mail, body, attachments, company, owner, source, raw, forwarder)
+
         def refuse(reason, rule, tell=True, queue=True):
-            # A closure: it keeps the ``mail`` of the moment (with its sender resolved, if so).
-            kept = Kept(mail, body, attachments, company, owner, source, raw, forwarder)
-            return self._lead_capture_refuse(kept, on_refusal, reason, rule, tell=tell, queue=queue)
+            return self._lead_capture_refuse(
+                kept(), on_refusal, reason, rule, tell=tell, queue=queue
+            )
 
         if mail.author and not mail.author.address:
             address = self._lead_capture_address_of_name(mail.author.name, company)
@@ -460,18 +464,7 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
-        message = self._lead_capture_post(
-            lead,
-            mail,
-            body,
-            attachments,
-            direction,
-            trace,
-            partners,
-            owner,
-            company,
-            message_values,
-        )
+        message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
             self._lead_capture_notify_inbox(lead, message, owner)
@@ -634,19 +627,9 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _lead_capture_post(
-        self,
-        lead,
-        mail,
-        body,
-        attachments,
-        direction,
-        trace,
-        partners,
-        owner,
-        company,
-        message_values=None,
-    ):
+    def _lead_capture_post(self, lead, kept, direction, trace, partners, message_values=None):
+        """Post the mail of ``kept`` (a :class:`Kept`) on ``lead`` as its original author wrote it."""
+        mail, body, attachments, company = kept.mail, kept.body, kept.attachments, kept.company
         author_address = mail.author.address if mail.author else None
         author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
         if not author and author_address:
