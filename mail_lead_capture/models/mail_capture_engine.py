@@ -112,22 +112,8 @@ class MailCaptureEngine(models.AbstractModel):
         reason = self.env._(
             "processing failed (%(error)s)", error=str(error) or type(error).__name__
         )
-        self.env["mail.capture.unmatched"]._lead_capture_enqueue(
-            mail,
-            raw,
-            owner,
-            company,
-            reason,
-            "error",
-            source=source if source in ("capture", "inbound", "sync") else "capture",
-        )
-        trace = self.env._(
-            "Kept for review in %(user)s's unmatched mail: %(reason)s.",
-            user=owner.name,
-            reason=reason,
-        )
-        self._lead_capture_log(mail, company, owner, source, "queued", trace, rule="error")
-        return False
+        kept = Kept(mail, "", (), company, owner, source, raw, None)
+        return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
 
     @api.model
     def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
