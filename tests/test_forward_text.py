@@ -4,6 +4,7 @@ The block search visits only candidate lines and a whole HTML body is first look
 these tests hold those shortcuts to what the plain reading of every line gives, on drawn bodies.
 """
 
+from hypothesis import assume
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -121,11 +122,28 @@ def test_a_block_found_in_html_always_passes_the_look_at_labels(markup, subject)
         assert may_hold_block(visible_text(markup))
 
 
+@st.composite
+def text_header_blocks(draw):
+    """A plain-text forward block in any language, plain or quoted, after some noise."""
+    labels = LABELS_BY_LANGUAGE[draw(st.sampled_from(sorted(LABELS_BY_LANGUAGE)))]
+    quote = draw(st.sampled_from(["", "> ", ">"]))
+    colon = draw(st.sampled_from([":", " :", "："]))
+    rows = [
+        draw(st.sampled_from(labels["from"])) + colon + " Sue <sue@x.example>",
+        labels["date"][0] + colon + " Tue, Nov 24, 2026 6:02 PM",
+        labels["subject"][0] + colon + " x",
+    ]
+    separators = ["---------- Forwarded message ---------", "Begin forwarded message:", ""]
+    separator = draw(st.sampled_from(separators))
+    return "\n".join([draw(bodies), separator, *(quote + row for row in rows), "", quote + "Hi"])
+
+
 @settings(max_examples=300, deadline=None)
-@given(bodies, st.sampled_from(["Catering", "", "Question"]))
+@given(text_header_blocks(), st.sampled_from(["Catering", "", "Question"]))
 def test_a_block_found_in_text_always_passes_the_look_at_labels(body, subject):
-    if find_levels(plain_lines(body), subject):
-        assert may_hold_block(body)
+    # about half of these bodies hold a block find_levels accepts; only those say anything here
+    assume(find_levels(plain_lines(body), subject))
+    assert may_hold_block(body)
 
 
 def test_the_look_at_labels():
