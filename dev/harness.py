@@ -481,7 +481,14 @@ def install_dev_dependencies() -> None:
     say("    up to date")
 
 
-def nodb_test_command(extra: list[str]) -> list[str]:
+def no_skips_env(base: dict | None = None) -> dict[str, str]:
+    """The environment in which ``-p pytest_no_skips`` (dev/pytest_no_skips.py) is importable."""
+    env = dict(base or os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "dev"), env.get("PYTHONPATH")]))
+    return env
+
+
+def nodb_test_command(extra: list[str], no_skips: bool = False) -> list[str]:
     return [
         PY,
         "-m",
@@ -490,6 +497,7 @@ def nodb_test_command(extra: list[str]) -> list[str]:
         "no:odoo",
         "-p",
         "no:cacheprovider",
+        *(["-p", "pytest_no_skips"] if no_skips else []),
         "--import-mode=importlib",
         "-q",
         *(extra or ["tests"]),
@@ -541,6 +549,8 @@ def odoo_test_command(pg: Postgres, db: str, extra: list[str]) -> list[str]:
         "pytest",
         "-p",
         "no:cacheprovider",
+        "-p",
+        "pytest_no_skips",
         f"--odoo-database={db}",
         f"--odoo-addons-path={addons_path()}",
         "--odoo-http",
@@ -572,7 +582,11 @@ def cmd_test(args) -> int:
         return 0 if steps.ok else 1
 
     say(f"    Odoo {version} ({odoo_python()})")
-    steps.run("Tests without a database (tests/)", nodb_test_command([]))
+    steps.run(
+        "Tests without a database (tests/)",
+        nodb_test_command([], no_skips=ci),
+        env=no_skips_env(),
+    )
     lint(steps)
     packaging(steps)
     RUN_DIR.mkdir(exist_ok=True)
@@ -605,7 +619,7 @@ def cmd_test(args) -> int:
                 steps.run(
                     "Odoo tests in a real database (pytest-odoo, with HTTP for tours)",
                     odoo_test_command(pg, db, []),
-                    env=pg.env(),
+                    env=no_skips_env(pg.env()),
                 )
                 if args.native:
                     steps.run(
@@ -653,7 +667,10 @@ def cmd_pytest(args) -> int:
         raise HarnessError("Odoo 19.0 is not importable. " + ODOO_HINT)
     with installed_database("test") as (pg, db):
         return subprocess.run(
-            odoo_test_command(pg, db, args.pytest_args), cwd=ROOT, env=pg.env(), check=False
+            odoo_test_command(pg, db, args.pytest_args),
+            cwd=ROOT,
+            env=no_skips_env(pg.env()),
+            check=False,
         ).returncode
 
 
