@@ -47,9 +47,9 @@ class TestMailboxSettings(MailboxCase):
     def test_no_encryption_only_to_this_machine(self):
         with self.assertRaisesRegex(ValidationError, "only allowed to a server on this machine"):
             self.make_mailbox(connect=False, host="imap.example.com")
-        self.assertTrue(
-            self.make_mailbox(connect=False, host="localhost", email="bob.local@acme.example")
-        )
+        local = self.make_mailbox(connect=False, host="localhost", email="bob.local@acme.example")
+        self.assertTrue(local)
+        self.assertEqual((local.host, local.security), ("localhost", "none"))
 
     def test_a_user_manages_only_their_own_mailboxes(self):
         mailbox = self.make_mailbox(connect=False)

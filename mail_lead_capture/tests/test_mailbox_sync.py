@@ -225,6 +225,8 @@ class TestMailboxSync(MailboxCase):
             headers={"In-Reply-To": original},
         )
         self.sync(mailbox)
+        self.assertEqual(mailbox.state, "connected", mailbox.last_error)  # the pass did run
+        self.assertEqual(int(mailbox.folder_ids.filtered(lambda f: f.name == "INBOX").last_uid), 2)
         filed = self.env["mail.message"].search([("subject", "=", "Re: To both")])
         self.assertFalse(filed, "the thread is ambiguous and Ken is on no lead: skipped")
 

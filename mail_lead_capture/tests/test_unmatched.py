@@ -60,6 +60,19 @@ class TestUnmatchedMail(LeadCaptureCase):
 
     def test_create_a_lead_is_the_default(self):
         self.assertEqual(self.company.lead_capture_no_match, "create")
+        raw = self.build_mail(
+            sender=f"{self.bob.name} <{self.bob.email}>",
+            to="nadia@client.example",
+            subject="Default setting",
+        )
+        with mute_logger(*GATEWAY_LOGGERS):
+            self.assertTrue(self.deliver(raw, envelope_to=self.capture_address))
+        nadia = "nadia@client.example"
+        lead = self.Lead.search(
+            ["|", ("partner_id.email", "=", nadia), ("contact_ids.email", "=", nadia)]
+        )
+        self.assertEqual(len(lead), 1, "the default creates a lead, nothing waits for review")
+        self.assertFalse(self.Unmatched.search([("subject", "=", "Default setting")]))
 
     def test_several_matching_leads_wait_when_the_company_asks(self):
         self.company.lead_capture_multi_match = "ask"
