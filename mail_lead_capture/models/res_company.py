@@ -46,7 +46,8 @@ class ResCompany(models.Model):
         string="A Lead for Every Incoming Email",
         help="Gives a second address for shared mailboxes such as info@ or sales@ that your mail "
         "server forwards automatically: every mail to it is incoming, from any sender, and goes on "
-        "the sender's lead or a new lead named after the sender.",
+        "the sender's lead or a new lead named after the sender. Switching it off removes the "
+        "address.",
     )
     lead_capture_inbound_alias_id = fields.Many2one(
         "mail.alias",
@@ -176,6 +177,10 @@ class ResCompany(models.Model):
                 company.lead_capture_inbound_alias_id = Alias.create(
                     company._lead_capture_alias_values("inbox")
                 )
+            elif not company.lead_capture_inbound and company.lead_capture_inbound_alias_id:
+                # Switched off: the address goes, else Odoo's own alias routing would go on
+                # creating a lead per mail, unfiltered.
+                company.lead_capture_inbound_alias_id.unlink()
             aliases = company.lead_capture_alias_id | company.lead_capture_inbound_alias_id
             aliases.filtered(
                 lambda alias, company=company: alias.alias_domain_id != company.alias_domain_id

@@ -1,3 +1,4 @@
+import contextlib
 import re
 from datetime import UTC
 from datetime import datetime
@@ -486,3 +487,16 @@ class TestCaptureAddress(LeadCaptureCase):
         self.assertFalse(
             self.sink.sent_to("olga@client.example"), "senders are never refused there"
         )
+
+    @mute_logger(*GATEWAY_LOGGERS, "odoo.addons.mail.models.mail_thread")
+    def test_switching_the_incoming_mail_address_off_removes_it(self):
+        self.company.lead_capture_inbound = True
+        inbound = self.company.lead_capture_inbound_email
+        self.company.lead_capture_inbound = False
+        self.assertFalse(self.company.lead_capture_inbound_alias_id)
+        self.assertFalse(self.env["mail.alias"].search([("alias_full_name", "=", inbound)]))
+        leads_before = self.Lead.search_count([])
+        raw = self.build_mail(sender="olga@client.example", to=inbound, subject="Too late")
+        with contextlib.suppress(ValueError):  # no route: Odoo bounces the mail
+            self.deliver(raw, envelope_to=inbound)
+        self.assertEqual(self.Lead.search_count([]), leads_before, "no lead from a removed address")
