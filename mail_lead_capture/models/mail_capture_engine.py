@@ -586,7 +586,6 @@ class MailCaptureEngine(models.AbstractModel):
             "contact_ids": [fields.Command.set((partners - first).ids)],
             "company_id": company.id,
             "user_id": owner.id,
-            "email_last_date": fields.Datetime.now(),
         }
         if not owner:
             values["team_id"] = (

@@ -141,6 +141,7 @@ class TestCaptureAddress(LeadCaptureCase):
         self.assertNotIn(
             "For the CRM", message.body, "the forwarder's note is not the customer's mail"
         )
+        self.assertEqual(lead.email_last_date, message.date, "Last Email is the mail's own date")
 
     @mute_logger(*GATEWAY_LOGGERS)
     def test_incoming_mail_lands_in_the_forwarders_inbox(self):
