@@ -64,7 +64,7 @@ class CrmLead(models.Model):
             new = self._lead_capture_addresses_in(vals)
             if new:
                 self._lead_capture_import_history(
-                    dict.fromkeys(self.mapped("company_id") or [self.company_id], new)
+                    dict.fromkeys({lead.company_id for lead in self}, new)
                 )
         return result
 

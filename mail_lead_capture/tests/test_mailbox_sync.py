@@ -391,6 +391,14 @@ class TestMailboxSync(MailboxCase):
             "found by SEARCH: no rescan",
         )
 
+    def test_a_new_address_on_several_leads_without_company_is_queued(self):
+        mailbox = self.make_mailbox()
+        leads = self.env["crm.lead"].create(
+            [{"name": "Walk-in 1", "company_id": False}, {"name": "Walk-in 2", "company_id": False}]
+        )
+        leads.write({"email_from": "lin@client.example"})  # one write on both leads
+        self.assertEqual(mailbox.history_ids.mapped("address"), ["lin@client.example"])
+
     # ------------------------------------------------------------
     # SCHEDULING
     # ------------------------------------------------------------
