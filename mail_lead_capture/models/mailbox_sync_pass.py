@@ -175,6 +175,9 @@ class MailboxPass:
             folder.write(with_progress(values, new_checkpoint.last_uid))
             self.commit()
             settle(new_checkpoint.last_uid)
+            # Every mail the batch wanted is now in the database, or was gone from the server
+            # before its body came (moved meanwhile): a copy elsewhere must still be filed.
+            self.pending_ids.clear()
 
         try:
             result = imap_sync.sync_folder(

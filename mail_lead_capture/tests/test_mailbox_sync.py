@@ -125,6 +125,24 @@ class TestMailboxSync(MailboxCase):
         self.sync(self.make_mailbox())
         self.assertEqual(self.subjects(self.lead), ["Twice"])
 
+    def test_a_mail_moved_away_during_a_pass_is_filed_from_where_it_went(self):
+        raw = self.build_mail(sender=self.bob.email, to="hana@client.example", subject="Moved")
+        self.dovecot.append(self.login, "Sent", raw)
+        self.dovecot.append(self.login, "Projects", raw)
+        wants, moved = MailboxPass.wants, []
+
+        def owner_moves_it_meanwhile(pass_, message):
+            wanted = wants(pass_, message)
+            if wanted and not moved:  # gone from Sent between its header and its body
+                self.dovecot.doveadm("expunge", "-u", self.login, "mailbox", "Sent", "all")
+                moved.append(message.uid)
+            return wanted
+
+        with patch.object(MailboxPass, "wants", owner_moves_it_meanwhile):
+            self.sync(self.make_mailbox())
+        self.assertEqual(moved, [1], "the Sent copy was wanted, then vanished")
+        self.assertEqual(self.subjects(self.lead), ["Moved"], "filed from Projects")
+
     def test_header_stage_decides_without_loading_records(self):
         Engine = self.env["mail.capture.engine"]
         rules = self.company._lead_capture_filter_rules(self.bob)
