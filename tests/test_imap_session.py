@@ -125,6 +125,16 @@ def test_wrong_password_is_auth(dovecot, mailbox):
     assert "not the password" not in str(caught.value)
 
 
+def test_a_non_ascii_password_is_sent_as_utf8_and_never_shown(dovecot, mailbox):
+    # LOGIN only carries ASCII: such a password goes by AUTHENTICATE PLAIN, and a wrong one
+    # is a refused password like any other, not "something unexpected" quoting a character.
+    with plain_session(dovecot) as session:
+        with pytest.raises(ImapError) as caught:
+            session.login(mailbox[0], "mot-de-passe-é")
+    assert caught.value.kind == "auth"
+    assert "é" not in str(caught.value) and "\\xe9" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     ("reply", "kind"),
     [

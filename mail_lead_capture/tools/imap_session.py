@@ -442,9 +442,15 @@ class ImapSession:
     # ------------------------------------------------------------------ session
 
     def login(self, login: str, password: str) -> None:
-        """Authenticate with LOGIN. A refusal is kind "auth" or "auth_app_password"."""
+        """Authenticate. A refusal is kind "auth" or "auth_app_password".
+
+        LOGIN carries only ASCII: other logins and passwords go by AUTHENTICATE PLAIN (UTF-8).
+        """
         with self._command("login") as client:
-            client.login(login, password)
+            if (login + password).isascii():
+                client.login(login, password)
+            else:
+                client.plain_login(login, password)
             # the login answer usually carries the new capability list; else this asks for it
             self._capabilities = _capability_set(client.capabilities())
 
