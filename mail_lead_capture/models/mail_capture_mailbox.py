@@ -438,6 +438,8 @@ class MailCaptureMailbox(models.Model):
             ("next_sync", "=", False),
             ("next_sync", "<=", now),
             ("history_ids", "!=", False),
+            "&",  # moves queued in Odoo: only a two-way mailbox makes them
+            ("direction", "=", "two_way"),
             ("location_ids.server_action", "!=", False),
         ]
 

@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -106,6 +109,16 @@ class TestMailboxPrivacy(MailboxCase):
         self.assertEqual(self.dovecot.uids(self.login, "INBOX"), [])
         self.assertEqual(len(self.dovecot.uids(self.login, "Trash")), 1)
         self.assertFalse(mailbox.location_ids, "done")
+
+    def test_a_move_queued_before_switching_to_one_way_does_not_keep_the_mailbox_due(self):
+        mailbox, message = self.synced_message(direction="two_way")
+        message.with_user(self.bob).action_lead_capture_archive()
+        Mailbox = self.env["mail.capture.mailbox"]
+        self.assertIn(mailbox, Mailbox.search(Mailbox._lead_capture_due_domain()), "a move waits")
+        mailbox.write(
+            {"direction": "one_way", "next_sync": fields.Datetime.now() + timedelta(hours=1)}
+        )
+        self.assertNotIn(mailbox, Mailbox.search(Mailbox._lead_capture_due_domain()))
 
     def test_one_way_never_touches_the_server(self):
         mailbox, message = self.synced_message()
