@@ -491,11 +491,12 @@ service anvil {{
         """What the server sent to ``login`` over its finished IMAP sessions, from Dovecot's log:
         ``hdr_count``/``hdr_bytes`` (header fetches) and ``body_count``/``body_bytes`` (bodies).
 
-        Waits (a few seconds at most) until ``sessions`` sessions of ``login`` are logged: Dovecot
-        writes its log a moment after a session ends.
+        Waits (15 seconds at most) until ``sessions`` sessions of ``login`` are logged: Dovecot
+        writes its log a moment after a session ends, and later on a busy machine (5 seconds were
+        once not enough during a full run).
         """
         pattern = re.compile(r"\b(hdr_count|hdr_bytes|body_count|body_bytes)=(\d+)")
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + 15
         while True:
             log = (self.root / "dovecot.log").read_text(errors="replace")
             lines = [
