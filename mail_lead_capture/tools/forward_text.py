@@ -36,6 +36,7 @@ from .addresses import normalize_address
 from .forward_labels import AMBIGUOUS_SEPARATORS
 from .forward_labels import ATTRIBUTION_NAME_LEADS
 from .forward_labels import CALENDAR_LABELS
+from .forward_labels import DATE_LEADS
 from .forward_labels import FIELD_BCC
 from .forward_labels import FIELD_CC
 from .forward_labels import FIELD_DATE
@@ -78,6 +79,10 @@ MAX_BLOCK_LINES = 40
 MAX_VALUE_CHARS = 2000
 MAX_LABEL_CHARS = 40
 _ADDRESS_FIELDS = frozenset({FIELD_FROM, FIELD_TO, FIELD_CC, FIELD_BCC, FIELD_REPLY_TO})
+# The labels a block under no separator may start with: Outlook starts with From, GMX and web.de
+# with "Gesendet:" (the date), La Poste with "Objet :" (the subject).
+_FIRST_FIELDS = frozenset({FIELD_FROM, FIELD_DATE, FIELD_SUBJECT, FIELD_TO})
+_MAX_BLANKS_IN_BLOCK = 2  # blank lines between two header lines (BlackBerry, older mobile clients)
 _ADDRESS_STOP = frozenset(" \t<>[]()\"',;:«»“”„")
 _BRACKETED = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|\([^()]*\)")
 _NAME_TRIM = " \t\"'«»„“”‘’<>[]()*,;:"
@@ -429,6 +434,8 @@ def _separator(text: str) -> tuple[str, bool, str | None, str] | None:
     first = stripped[0]
     if first == "_" and len(stripped) >= 20 and not stripped.strip("_"):
         return "", True, "outlook", ""
+    if first == "=" and len(stripped) >= 10 and not stripped.strip("="):
+        return "", True, None, ""  # Orange's and SFR's webmail write a line of "=" signs
     core, rest, lead = None, "", 0
     if first in "-=":
         lead = len(stripped) - len(stripped.lstrip(first))
@@ -480,6 +487,10 @@ def _label(text: str) -> tuple[str, frozenset[str], str] | None:
     key = fold(stripped[:colon].strip(" *\t\xa0"))
     entry = HEADER_LABELS.get(key)
     if entry is None and key not in CALENDAR_LABELS:
+        for lead, languages in DATE_LEADS.items():
+            if key.startswith(lead) and key[len(lead) : len(lead) + 1] in (" ", "\xa0"):
+                value = stripped[len(lead) : len(lead) + MAX_VALUE_CHARS].strip(" :*\t\xa0")
+                return FIELD_DATE, languages, value
         return None
     value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
     return (_CALENDAR, frozenset(), value) if entry is None else (entry[0], entry[1], value)
@@ -593,6 +604,9 @@ def _parse_block(
                 blanks += 1
                 index += 1
                 continue
+            if fields and _block_goes_on(lines, index, limit, fields, depth):
+                index += 1
+                continue
             break
         if fields and line.depth != depth:
             break
@@ -600,7 +614,7 @@ def _parse_block(
         if hit is not None:
             name, name_languages, value = hit
             if not fields:
-                if bare and name != FIELD_FROM:
+                if bare and name not in _FIRST_FIELDS:
                     return None
                 depth = line.depth
             if name == _CALENDAR:
@@ -615,9 +629,10 @@ def _parse_block(
                 if name == FIELD_FROM:
                     from_line = index
             last = name
+        elif last is not None and line.text[:1] in (" ", "\t"):
+            if last in fields:  # a folded header line: the value goes on
+                fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
         elif last in _ADDRESS_FIELDS and _continues_addresses(stripped, fields[last]):
-            fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
-        elif last == FIELD_SUBJECT and line.text[:1] in (" ", "\t"):
             fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
         else:
             break
@@ -625,6 +640,31 @@ def _parse_block(
     if not fields:
         return None
     return fields, languages, index, depth, from_line, calendar
+
+
+def _block_goes_on(
+    lines: Lines | list[Line], index: int, limit: int, fields: dict[str, str], depth: int
+) -> bool:
+    """Tell whether the header block goes on after the blank line at ``index``.
+
+    Some clients (BlackBerry, older mobile ones) leave a blank line between header lines. A block
+    goes on over at most two blank lines to a header line of a field it does not have yet, and only
+    while it has no subject: every client writes the subject last or before the date, so a block
+    with a subject is over at its first blank line, and a body starting "To: ..." stays a body.
+    """
+    if FIELD_SUBJECT in fields:
+        return False
+    following = index
+    while following < limit and following - index < _MAX_BLANKS_IN_BLOCK:
+        line = lines[following]
+        text = line.text.strip()
+        if text:
+            if line.depth != depth:
+                return False
+            hit = _label(text)
+            return hit is not None and hit[0] in _FIRST_FIELDS and hit[0] not in fields
+        following += 1
+    return False
 
 
 def _continues_addresses(text: str, value: str) -> bool:
@@ -706,7 +746,7 @@ def _find_block(lines: Lines, start: int, subject: _Subject) -> Block | str | No
             hit = _label(stripped) if stripped.find(":", 0, MAX_LABEL_CHARS) > 0 else None
             if hit is None and "：" in stripped[:MAX_LABEL_CHARS]:
                 hit = _label(stripped)
-            if hit is not None and hit[0] == FIELD_FROM:
+            if hit is not None and hit[0] in _FIRST_FIELDS and subject.tokens:
                 block = _block_from(lines, index, index, None, True, None, subject)
                 if block is not None:
                     return block
