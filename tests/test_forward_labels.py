@@ -22,7 +22,10 @@ def test_every_promised_language_has_the_essential_labels():
 
 
 def test_a_label_names_one_field_and_knows_its_languages():
-    assert HEADER_LABELS[fold("De")] == (FIELD_FROM, frozenset({"fr", "es", "pt", "pt-BR", "ro", "ca"}))
+    assert HEADER_LABELS[fold("De")] == (
+        FIELD_FROM,
+        frozenset({"fr", "es", "pt", "pt-BR", "ro", "ca"}),
+    )
     assert HEADER_LABELS[fold("Envoyé")][0] == FIELD_DATE
     assert HEADER_LABELS[fold("差出人")][0] == FIELD_FROM
     for language, fields in LABELS_BY_LANGUAGE.items():

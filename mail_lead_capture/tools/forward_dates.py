@@ -42,8 +42,8 @@ _GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s?([+-−])\s?(\d{1,2})(?::?(\d{2}))?")
 _NUMERIC_OFFSET = re.compile(r"(?<![\w:.])([+-])(\d{2}):?(\d{2})\b")
 _ZONE_WORD = re.compile(r"\b([A-ZČ]{1,5})\b")
 _CJK_DATE = re.compile(r"(\d{4})\s?[年년]\s?(\d{1,2})\s?[月월]\s?(\d{1,2})\s?[日일]")
-# Vietnamese: "24 tháng 11, 2026", "ngày 24 tháng 11 năm 2026" (the month is a number)
-_VIETNAMESE_DATE = re.compile(r"(\d{1,2})\s?(?i:tháng)\s?(\d{1,2}),?\s?(?i:năm\s)?\s?(\d{4})")
+# Vietnamese: "24 tháng 11, 2026", "24 thg 11, 2026", "ngày 24 tháng 11 năm 2026" (month numbers)
+_VIETNAMESE_DATE = re.compile(r"(\d{1,2})\s?(?i:tháng|thg)\s?(\d{1,2}),?\s?(?i:năm\s)?\s?(\d{4})")
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{2,4})(?![\d:])")
 _TIME = re.compile(r"(?<![\d.:])(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?![\d])")
 _PM = ("pm", "p.m.", "p. m.", "μ.μ.", "μμ")
@@ -56,8 +56,10 @@ _PM_AFTER = frozenset({"م", "अपराह्न"})
 _AM_AFTER = frozenset({"ص", "पूर्वाह्न"})
 # A word: letters and the combining marks of the scripts that write vowels with them (Devanagari,
 # Thai, Hebrew and Arabic points), which Python's \w does not count as letters.
-_MARKS = "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f" \
+_MARKS = (
+    "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f"
     "\u0951-\u0957\u0962\u0963\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+)
 _TOKEN = re.compile(rf"\d+|[^\W\d_][^\W\d_{_MARKS}]*(?:[{_MARKS}]+[^\W\d_]*)*")
 _BUDDHIST_ERA = 543  # Thai dates count years from 543 BC
 

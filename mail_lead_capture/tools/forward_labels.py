@@ -79,8 +79,17 @@ LABELS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {
         FIELD_REPLY_TO: ("Reply-To", "Reply To"),
         # header lines some clients copy from the original (K-9, Gmail's "show original" paste)
         FIELD_IGNORED: (
-            "Importance", "Attachments", "Sender", "Message-ID", "Message-Id", "In-Reply-To",
-            "References", "Organization", "User-Agent", "X-Mailer", "MIME-Version",
+            "Importance",
+            "Attachments",
+            "Sender",
+            "Message-ID",
+            "Message-Id",
+            "In-Reply-To",
+            "References",
+            "Organization",
+            "User-Agent",
+            "X-Mailer",
+            "MIME-Version",
         ),
     },
     "fr": {
@@ -813,7 +822,7 @@ REPLY_ATTRIBUTION_WORDS: dict[str, frozenset[str]] = {
         ("έγραψε", "el"), ("כתב", "he"), ("كتب", "ar"), ("लिखा", "hi"), ("เขียนว่า", "th"),
         ("đã viết", "vi"), ("menulis", "id"), ("kirjutas", "et"), ("написа", "bg"),
         ("написао", "sr"), ("napisao", "sr-Latn"), ("rašė", "lt"), ("rakstīja", "lv"),
-        ("je napisal", "sl"), ("va escriure", "ca"),
+        ("napisal", "sl"), ("va escriure", "ca"),
     )
 }  # fmt: skip
 
@@ -1030,5 +1039,6 @@ ZONE_OFFSETS: dict[str, int] = {
     "CET": 60, "MEZ": 60, "SEČ": 60, "CEST": 120, "MESZ": 120, "SELČ": 120, "EET": 120,
     "OEZ": 120, "EEST": 180, "OESZ": 180, "MSK": 180, "TRT": 180, "EST": -300, "EDT": -240,
     "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-    "AKST": -540, "AKDT": -480, "HST": -600, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480, "WIB": 420, "ICT": 420, "IDT": 180, "AEST": 600, "AEDT": 660,
+    "AKST": -540, "AKDT": -480, "HST": -600, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480,
+    "WIB": 420, "ICT": 420, "IDT": 180, "AEST": 600, "AEDT": 660,
 }  # fmt: skip

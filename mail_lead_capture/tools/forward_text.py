@@ -629,17 +629,30 @@ def _parse_block(
                 if name == FIELD_FROM:
                     from_line = index
             last = name
-        elif last is not None and line.text[:1] in (" ", "\t"):
-            if last in fields:  # a folded header line: the value goes on
-                fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
-        elif last in _ADDRESS_FIELDS and _continues_addresses(stripped, fields[last]):
-            fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
-        else:
+        elif not _continues(line, stripped, last, fields):
             break
         index += 1
     if not fields:
         return None
     return fields, languages, index, depth, from_line, calendar
+
+
+def _continues(line: Line, stripped: str, last: str | None, fields: dict[str, str]) -> bool:
+    """Add ``line`` to the value of the field above it if it continues it; tell whether it does.
+
+    A folded header line (indented) continues any field; an address list also goes on over a
+    line that starts or ends like one ("<sue@...>", "Tom Baker <tom@...>,").
+    """
+    if last is None:
+        return False
+    if line.text[:1] in (" ", "\t"):
+        if last in fields:  # an ignored field's folded lines are passed over
+            fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
+        return True
+    if last in _ADDRESS_FIELDS and _continues_addresses(stripped, fields[last]):
+        fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
+        return True
+    return False
 
 
 def _block_goes_on(
@@ -648,9 +661,10 @@ def _block_goes_on(
     """Tell whether the header block goes on after the blank line at ``index``.
 
     Some clients (BlackBerry, older mobile ones) leave a blank line between header lines. A block
-    goes on over at most two blank lines to a header line of a field it does not have yet, and only
-    while it has no subject: every client writes the subject last or before the date, so a block
-    with a subject is over at its first blank line, and a body starting "To: ..." stays a body.
+    goes on over at most two blank lines to a header line of a field it does not have yet (or one
+    it ignores, "Sender:", "Importance:"), and only while it has no subject: every client writes
+    the subject last or before the date, so a block with a subject is over at its first blank
+    line, and a body starting "To: ..." stays a body.
     """
     if FIELD_SUBJECT in fields:
         return False
@@ -662,7 +676,7 @@ def _block_goes_on(
             if line.depth != depth:
                 return False
             hit = _label(text)
-            return hit is not None and hit[0] in _FIRST_FIELDS and hit[0] not in fields
+            return hit is not None and hit[0] != _CALENDAR and hit[0] not in fields
         following += 1
     return False
 
@@ -770,7 +784,44 @@ def _block_after_separator(
                     fields, languages, index, index + 1, depth, index, phrase, ambiguous,
                     client or "yahoo", calendar, subject,
                 )  # fmt: skip
-    return _block_from(lines, index + 1, index, phrase, ambiguous, client, subject)
+    block = _block_from(lines, index + 1, index, phrase, ambiguous, client, subject)
+    if block is None and not ambiguous:
+        block = _attribution_after_separator(lines, index, phrase, client)
+    return block
+
+
+def _attribution_after_separator(
+    lines: Lines, index: int, phrase: str, client: str | None
+) -> Block | None:
+    """Yandex's forwards: the separator, then one line "24.11.2026, 18:02, "Name" <address>:".
+
+    Under a separator that only forwards write, a line ending with a colon that holds exactly one
+    address and a date names the original's sender; no reply writes that separator.
+    """
+    following = index + 1
+    limit = min(len(lines), index + 4)
+    while following < limit and not lines[following].text.strip():
+        following += 1
+    if following >= limit:
+        return None
+    line = lines[following]
+    text = line.text.strip()
+    if len(text) > 400 or not text.endswith((":", "：")):
+        return None
+    addresses = _addresses(text)
+    if len(addresses) != 1:
+        return None
+    name = _attribution_name(text)
+    cut = text.find(name) if name else -1
+    if cut < 0:
+        cut = max(text.rfind("<", 0, text.find("@")), 0)
+    date = text[:cut].strip(" ,\"'«»„“”<(")
+    if not any(char.isdigit() for char in date):
+        return None
+    fields = {FIELD_FROM: f"{name} <{addresses[0]}>" if name else addresses[0], FIELD_DATE: date}
+    return Block(
+        fields, index, following + 1, line.depth, frozenset(), following, phrase, False, client
+    )
 
 
 def _block_from(

@@ -297,11 +297,26 @@ def _payload(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+# Charsets mail clients name for what is written in a larger one (Outlook's "gb2312" holds GBK
+# characters, "ks_c_5601-1987" is Windows' code page 949), or by a name Python does not know.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "windows-874": "cp874",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
+
+
 def _decode(part: Message) -> str:
     data = _payload(part)
     try:
-        charset = part.get_content_charset() or "utf-8"
+        charset = (part.get_content_charset() or "utf-8").strip().lower()
+        charset = _SUPERSETS.get(charset, charset)
         codec = codecs.lookup(charset).name
+        codec = _SUPERSETS.get(codec, codec)
         return data.decode(codec, errors="replace")
     except (LookupError, TypeError, ValueError, UnicodeError):
         return data.decode("utf-8", errors="replace")
