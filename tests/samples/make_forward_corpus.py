@@ -1639,6 +1639,17 @@ def world_forwards(manifest: dict) -> None:
     emit(manifest, s, yandex(s), to=[], cc=[])
     s = scenario("ko", "naver-ko")
     emit(manifest, s, naver(s))
+    # the webmails' HTML alone (no text/plain part): their markup is all there is to read
+    for name, language, template in (("gmx", "de", lambda s: gmx(s, "gmx")), ("qq", "zh", qq),
+                                     ("yandex", "ru", yandex), ("orange", "fr", orange),
+                                     ("windows-mail", "ru", windows_mail)):  # fmt: skip
+        s = scenario(language, f"html-only-{name}-{language}", cc=[])
+        sample = template(s)
+        sample.text = None
+        extra = {"to": [], "cc": []} if name == "yandex" else {}
+        if name == "windows-mail":
+            extra = {"to": [None], "to_names": [FORWARDER.name]}
+        emit(manifest, s, sample, **extra)
 
 
 def windows_mail(s: Scenario) -> Sample:
