@@ -21,6 +21,13 @@ Rules that keep false forwards out (a wrong sender files mail on the wrong custo
   address and the text below it is quoted or indented (Outlook for Mac forwards that way);
 - a block listing "When:"/"Where:" is a forwarded meeting, not a forward.
 
+How a block may be written (the evidence above is asked of each): its labels in any order (Outlook
+starts with From, Thunderbird with the subject, GMX and web.de with the date, La Poste with "Objet
+:"), a date line without a colon ("Message du 24/11/26 18:02", Orange), folded (indented) lines,
+header lines copied from the original that it passes over ("Message-ID:", "Sender:"), up to two
+blank lines between header lines while it has no subject yet (BlackBerry), and, under a separator
+only forwards write, a single "<date>, <name> <address>:" line instead of labels (Yandex).
+
 Every loop is bounded (lines scanned per level, lines per block, characters per header value), so
 the cost stays linear in the body size whatever it holds.
 """
