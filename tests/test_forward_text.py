@@ -227,6 +227,7 @@ def test_orange_rule_and_message_du_line_need_a_forward_subject():
     assert fields["date"] == "24/11/26 18:02"
     assert fields["from"] == "Sue <sue@x.example>"
     assert fields_of(body, "x") == []  # the rule is written above replies too
+    assert forward_text._label("Message du chef : 24/11/26") is None  # prose, not a date line
 
 
 def test_yandex_attribution_counts_only_under_a_forward_separator():

@@ -497,7 +497,8 @@ def _label(text: str) -> tuple[str, frozenset[str], str] | None:
         for lead, languages in DATE_LEADS.items():
             if key.startswith(lead) and key[len(lead) : len(lead) + 1] in (" ", "\xa0"):
                 value = stripped[len(lead) : len(lead) + MAX_VALUE_CHARS].strip(" :*\t\xa0")
-                return FIELD_DATE, languages, value
+                if value[:1].isdigit():  # "Message du 24/11/26 18:02", not "Message du chef :"
+                    return FIELD_DATE, languages, value
         return None
     value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
     return (_CALENDAR, frozenset(), value) if entry is None else (entry[0], entry[1], value)
