@@ -62,6 +62,28 @@ PARIS = timedelta(hours=1)
         ("02/10/2023 4:52 PM EST", {"en"}, datetime(2023, 2, 10, 21, 52)),  # US month first
         ("28/10/2021 12:46", {"en"}, datetime(2021, 10, 28, 11, 46)),  # 28 cannot be a month
         ("05/10/2023 16:52", {"fr"}, datetime(2023, 10, 5, 15, 52)),  # day first elsewhere
+        # the languages added for issue 18: half-day words before or after the time, month
+        # numbers (Chinese, Korean, Vietnamese), Buddhist years (Thai), words with vowel marks
+        ("2026年11月24日 星期二 下午 6:02", {"zh"}, datetime(2026, 11, 24, 17, 2)),
+        ("2026年11月24日(星期二) 晚上6:02", {"zh"}, datetime(2026, 11, 24, 17, 2)),
+        ("2026年11月24日 星期二 中午 12:30", {"zh-TW"}, datetime(2026, 11, 24, 11, 30)),
+        ("2026년 11월 24일 화요일 오후 6:02", {"ko"}, datetime(2026, 11, 24, 17, 2)),
+        ("2026년 11월 24일 (화) 오전 12:10", {"ko"}, datetime(2026, 11, 23, 23, 10)),
+        ("Thứ Ba, 24 tháng 11, 2026 18:02", {"vi"}, datetime(2026, 11, 24, 17, 2)),
+        ("Th 3, 24 thg 11, 2026 vào lúc 18:02", {"vi"}, datetime(2026, 11, 24, 17, 2)),
+        ("วันอังคารที่ 24 พฤศจิกายน 2569 18:02", {"th"}, datetime(2026, 11, 24, 17, 2)),
+        ("मंगलवार, 24 नवंबर 2026 6:02 अपराह्न", {"hi"}, datetime(2026, 11, 24, 17, 2)),
+        ("الثلاثاء، 24 نوفمبر 2026 6:02 م", {"ar"}, datetime(2026, 11, 24, 17, 2)),
+        ("יום שלישי 24 בנובמבר 2026 18:02", {"he"}, datetime(2026, 11, 24, 17, 2)),
+        ("Τρίτη, 24 Νοεμβρίου 2026 6:02 μ.μ.", {"el"}, datetime(2026, 11, 24, 17, 2)),
+        ("вторник, 24 ноември 2026 г. 18:02 ч.", {"bg"}, datetime(2026, 11, 24, 17, 2)),
+        ("уторак, 24. новембар 2026. 18:02", {"sr"}, datetime(2026, 11, 24, 17, 2)),
+        ("2026 m. lapkričio 24 d., antradienis 18:02", {"lt"}, datetime(2026, 11, 24, 17, 2)),
+        ("otrdiena, 2026. gada 24. novembris 18:02", {"lv"}, datetime(2026, 11, 24, 17, 2)),
+        ("teisipäev, 24. november 2026 18:02", {"et"}, datetime(2026, 11, 24, 17, 2)),
+        ("Selasa, 24 November 2026 18.02", {"id"}, datetime(2026, 11, 24, 17, 2)),
+        ("torek, 24. november 2026 18:02", {"sl"}, datetime(2026, 11, 24, 17, 2)),
+        ("dimarts, 24 d'octubre de 2026 18:02", {"ca"}, datetime(2026, 10, 24, 17, 2)),
     ],
 )
 def test_client_dates(text, languages, expected):

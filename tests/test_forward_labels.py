@@ -11,7 +11,11 @@ from mail_lead_capture.tools.forward_labels import MONTHS
 from mail_lead_capture.tools.forward_labels import fold
 
 PROMISED = {"en", "fr", "de", "es", "it", "nl", "pt", "pt-BR", "sv", "da", "no", "fi", "pl", "cs",
-            "sk", "hu", "ro", "hr", "tr", "ru", "uk", "ja"}  # fmt: skip
+            "sk", "hu", "ro", "hr", "tr", "ru", "uk", "ja",
+            # issue 18: 18 more
+            "zh", "zh-TW", "ko", "el", "he", "ar", "hi", "th", "vi", "id", "et", "bg", "sr", "sr-Latn",
+            "lt", "lv", "sl", "ca"}  # fmt: skip
+NUMERIC_MONTHS = {"ja", "zh", "zh-TW", "ko", "vi"}  # dates write the month as a number
 
 
 def test_every_promised_language_has_the_essential_labels():
@@ -22,7 +26,10 @@ def test_every_promised_language_has_the_essential_labels():
 
 
 def test_a_label_names_one_field_and_knows_its_languages():
-    assert HEADER_LABELS[fold("De")] == (FIELD_FROM, frozenset({"fr", "es", "pt", "pt-BR", "ro"}))
+    assert HEADER_LABELS[fold("De")] == (
+        FIELD_FROM,
+        frozenset({"fr", "es", "pt", "pt-BR", "ro", "ca"}),
+    )
     assert HEADER_LABELS[fold("Envoyé")][0] == FIELD_DATE
     assert HEADER_LABELS[fold("差出人")][0] == FIELD_FROM
     for language, fields in LABELS_BY_LANGUAGE.items():
@@ -41,7 +48,7 @@ def test_phrases_are_stored_folded():
 
 
 def test_months_cover_every_language_with_month_names():
-    assert set(MONTHS) >= PROMISED - {"ja"}  # Japanese dates are numeric
+    assert set(MONTHS) >= PROMISED - NUMERIC_MONTHS
     for table in MONTHS.values():
         assert sorted(set(table.values())) == list(range(1, 13))
 

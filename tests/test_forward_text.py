@@ -174,3 +174,67 @@ def test_recipients_are_a_new_list_each_time():
     assert first == [("", "a@x.example"), ("Sue", "b@x.example")]
     first.clear()  # the caller's to change: the cached value behind it is not
     assert forward_text.parse_recipients("a@x.example, Sue <b@x.example>") != first
+
+
+# -- header layouts other than Outlook's From-first block (issue 18) ----------------------------------
+
+
+def fields_of(body: str, subject: str) -> list[dict[str, str]] | None:
+    levels = find_levels(plain_lines(body), subject)
+    return None if levels is None else [level.block.fields for level in levels]
+
+
+def test_a_block_under_no_separator_may_start_with_the_date_or_the_subject():
+    gmx = ("Hi\n\nGesendet: Dienstag, 24. November 2026 um 18:02 Uhr\nVon: Sue <sue@x.example>\n"
+           "An: a@b.example\nBetreff: x\n\nHallo\n")  # fmt: skip
+    laposte = ("Hi\n\nObjet : x\nDe : Sue <sue@x.example>\nDate : mardi 24 novembre 2026 18:02\n"
+               "À : a@b.example\n\nBonjour\n")  # fmt: skip
+    for body, subject in ((gmx, "WG: x"), (laposte, "TR: x")):
+        assert fields_of(body, subject)[0]["from"] == "Sue <sue@x.example>"
+        assert fields_of(body, "x") == []  # no separator, no forward subject: no forward
+        assert not fields_of(body, "Re: x")  # nor under a reply subject
+
+
+def test_blank_lines_between_header_lines_stay_in_the_block_until_the_subject():
+    body = ("-----Original Message-----\nFrom: Sue <sue@x.example>\n\nSender: sue@x.example\n\n"
+            "Date: Tue, 24 Nov 2026 18:02:11\n\nTo: <a@b.example>\n\nSubject: x\n\n"
+            "To: whom it may concern\n")  # fmt: skip
+    (fields,) = fields_of(body, "FW: x")
+    assert fields == {"from": "Sue <sue@x.example>", "date": "Tue, 24 Nov 2026 18:02:11",
+                      "to": "<a@b.example>", "subject": "x"}  # fmt: skip
+    # without a subject yet, a blank line followed by prose ends the block
+    body = ("---------- Forwarded message ---------\nFrom: Sue <sue@x.example>\nDate: today 18:02\n"
+            "\nHello\nTo: you\n")  # fmt: skip
+    assert fields_of(body, "Fwd: x")[0] == {"from": "Sue <sue@x.example>", "date": "today 18:02"}
+
+
+def test_folded_header_lines_and_copied_header_lines():
+    body = ("---------- Forwarded message ---------\nDate: Tue, 24 Nov 2026 18:02:11 +0100\n"
+            "Message-ID: <abc@x.example>\nFrom: Sue <sue@x.example>\nTo: a@b.example\n"
+            "Cc: Tom <tom@x.example>,\n\tAnn\n  <ann@x.example>\nSubject: a long\n subject\n"
+            "\nHello\n")  # fmt: skip
+    (fields,) = fields_of(body, "x")
+    assert fields["cc"] == "Tom <tom@x.example>, Ann <ann@x.example>"
+    assert fields["subject"] == "a long subject"
+    assert fields["from"] == "Sue <sue@x.example>"
+
+
+def test_orange_rule_and_message_du_line_need_a_forward_subject():
+    body = ("Voir ci-dessous\n\n========================================\nMessage du 24/11/26 18:02\n"
+            "De : Sue <sue@x.example>\nA : a@b.example\nCopie à : \nSujet : x\n"
+            "========================================\n\nBonjour\n")  # fmt: skip
+    (fields,) = fields_of(body, "TR : x")
+    assert fields["date"] == "24/11/26 18:02"
+    assert fields["from"] == "Sue <sue@x.example>"
+    assert fields_of(body, "x") == []  # the rule is written above replies too
+    assert forward_text._label("Message du chef : 24/11/26") is None  # prose, not a date line
+
+
+def test_yandex_attribution_counts_only_under_a_forward_separator():
+    line = '24.11.2026, 18:02, "Sue Miller" <sue@x.example>:\n\nHello\n'
+    (fields,) = fields_of(f"FYI\n\n-------- Пересылаемое сообщение --------\n{line}", "x")
+    assert fields == {"from": "Sue Miller <sue@x.example>", "date": "24.11.2026, 18:02"}
+    assert fields_of(f"FYI\n\n-----Original Message-----\n{line}", "FW: x") == []
+    assert fields_of(f"FYI\n\n{line}", "Fwd: x") == []
+    two = '24.11.2026, "Sue" <sue@x.example>, "Tom" <tom@x.example>:\n'
+    assert fields_of(f"-------- Пересылаемое сообщение --------\n{two}", "x") == []

@@ -431,6 +431,17 @@ def test_message_rfc822_attachment_is_unwrapped():
     ]
 
 
+@pytest.mark.parametrize(
+    "subject", ["Re: Catering for 40", "AW: Catering for 40", "回复：Catering"]
+)
+def test_reply_carrying_an_attached_mail_is_not_a_forward(subject):
+    """A reply may attach an earlier mail; its author is the customer's correspondent, no one new."""
+    assert (
+        recover_forward(message(subject, "See the mail attached.\n", attachments=[original_mail()]))
+        is None
+    )
+
+
 def test_eml_file_attachment_is_unwrapped():
     data = original_mail().as_bytes()
     forward = recover_forward(

@@ -41,12 +41,27 @@ _RFC_SHAPE = re.compile(
 _GMT_OFFSET = re.compile(r"\b(?:GMT|UTC)\s?([+-−])\s?(\d{1,2})(?::?(\d{2}))?")
 _NUMERIC_OFFSET = re.compile(r"(?<![\w:.])([+-])(\d{2}):?(\d{2})\b")
 _ZONE_WORD = re.compile(r"\b([A-ZČ]{1,5})\b")
-_JAPANESE_DATE = re.compile(r"(\d{4})\s?年\s?(\d{1,2})\s?月\s?(\d{1,2})\s?日")
+_CJK_DATE = re.compile(r"(\d{4})\s?[年년]\s?(\d{1,2})\s?[月월]\s?(\d{1,2})\s?[日일]")
+# Vietnamese: "24 tháng 11, 2026", "24 thg 11, 2026", "ngày 24 tháng 11 năm 2026" (month numbers)
+_VIETNAMESE_DATE = re.compile(r"(\d{1,2})\s?(?i:tháng|thg)\s?(\d{1,2}),?\s?(?i:năm\s)?\s?(\d{4})")
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,4})\s?([./-])\s?(\d{1,2})\s?\2\s?(\d{2,4})(?![\d:])")
 _TIME = re.compile(r"(?<![\d.:])(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?![\d])")
-_PM = ("pm", "p.m.", "p. m.")
-_AM = ("am", "a.m.", "a. m.")
-_TOKEN = re.compile(r"\d+|[^\W\d_]+")
+_PM = ("pm", "p.m.", "p. m.", "μ.μ.", "μμ")
+_AM = ("am", "a.m.", "a. m.", "π.μ.", "πμ")
+# Words for the half of the day: before the time (Japanese, Chinese, Korean), or after it as a
+# word of its own (Arabic, Hindi). Chinese "中午" (noon) moves only 1:00 to 11:00 to the afternoon.
+_PM_BEFORE = ("午後", "下午", "晚上", "傍晚", "오후", "中午")
+_AM_BEFORE = ("午前", "上午", "凌晨", "早上", "오전")
+_PM_AFTER = frozenset({"م", "अपराह्न"})
+_AM_AFTER = frozenset({"ص", "पूर्वाह्न"})
+# A word: letters and the combining marks of the scripts that write vowels with them (Devanagari,
+# Thai, Hebrew and Arabic points), which Python's \w does not count as letters.
+_MARKS = (
+    "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f"
+    "\u0951-\u0957\u0962\u0963\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+)
+_TOKEN = re.compile(rf"\d+|[^\W\d_][^\W\d_{_MARKS}]*(?:[{_MARKS}]+[^\W\d_]*)*")
+_BUDDHIST_ERA = 543  # Thai dates count years from 543 BC
 
 
 def parse_forwarded_date(
@@ -123,9 +138,13 @@ def _take_zone(text: str) -> tuple[str, timedelta | None]:
 def _take_numeric_date(
     text: str, languages: frozenset[str] | None
 ) -> tuple[str, tuple[int, int, int] | None]:
-    match = _JAPANESE_DATE.search(text)
+    match = _CJK_DATE.search(text)
     if match:
         year, month, day = (int(group) for group in match.groups())
+        return _cut(text, match), (day, month, _common_era(year, languages))
+    match = _VIETNAMESE_DATE.search(text) if "th" in fold(text) else None
+    if match:
+        day, month, year = (int(group) for group in match.groups())
         return _cut(text, match), (day, month, year)
     for match in _NUMERIC_DATE.finditer(text):
         first, separator, second, third = match.groups()
@@ -141,8 +160,15 @@ def _take_numeric_date(
                 day, month = month, day
         if year < 100:
             year += 2000
-        return _cut(text, match), (day, month, year)
+        return _cut(text, match), (day, month, _common_era(year, languages))
     return text, None
+
+
+def _common_era(year: int, languages: frozenset[str] | None) -> int:
+    """A Thai date's Buddhist-era year as a common-era year; other years as they are."""
+    if languages and "th" in languages and year > 2400:
+        return year - _BUDDHIST_ERA
+    return year
 
 
 def _take_time(text: str) -> tuple[str, tuple[int, int, int] | None]:
@@ -151,11 +177,15 @@ def _take_time(text: str) -> tuple[str, tuple[int, int, int] | None]:
         second = int(match.group(3) or 0)
         if hour > 23 or minute > 59 or second > 60:
             continue
-        after = fold(text[match.end() : match.end() + 6]).strip()
-        before = text[max(0, match.start() - 2) : match.start()]
-        if (after.startswith(_PM) or before == "午後") and hour < 12:
+        after = fold(text[match.end() : match.end() + 12]).strip()
+        word = after.split(" ", 1)[0] if after else ""
+        before = text[: match.start()].rstrip()[-2:]
+        if before == "中午":
+            if hour < 11:
+                hour += 12
+        elif (after.startswith(_PM) or word in _PM_AFTER or before in _PM_BEFORE) and hour < 12:
             hour += 12
-        elif (after.startswith(_AM) or before == "午前") and hour == 12:
+        elif (after.startswith(_AM) or word in _AM_AFTER or before in _AM_BEFORE) and hour == 12:
             hour = 0
         return _cut(text, match), (hour, minute, min(second, 59))
     return text, None
@@ -167,7 +197,9 @@ def _words_date(text: str, languages: frozenset[str] | None) -> tuple[int, int, 
         (
             index
             for index, token in enumerate(tokens)
-            if token.isdecimal() and len(token) == 4 and 1900 < int(token) < 2200
+            if token.isdecimal()
+            and len(token) == 4
+            and 1900 < _common_era(int(token), languages) < 2200
         ),
         None,
     )
@@ -186,7 +218,7 @@ def _words_date(text: str, languages: frozenset[str] | None) -> tuple[int, int, 
             day, best_distance = int(token), distance
     if day is None:
         return None
-    return day, month, int(tokens[year_index])
+    return day, month, _common_era(int(tokens[year_index]), languages)
 
 
 def _month_token(tokens: list[str], languages: frozenset[str] | None) -> tuple[int, int | None]:

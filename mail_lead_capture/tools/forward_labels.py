@@ -27,6 +27,7 @@ __all__ = [
     "AMBIGUOUS_SEPARATORS",
     "ATTRIBUTION_NAME_LEADS",
     "CALENDAR_LABELS",
+    "DATE_LEADS",
     "FIELD_BCC",
     "FIELD_CC",
     "FIELD_DATE",
@@ -76,14 +77,27 @@ LABELS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {
         FIELD_DATE: ("Date", "Sent"),
         FIELD_SUBJECT: ("Subject",),
         FIELD_REPLY_TO: ("Reply-To", "Reply To"),
-        FIELD_IGNORED: ("Importance", "Attachments", "Sender"),
+        # header lines some clients copy from the original (K-9, Gmail's "show original" paste)
+        FIELD_IGNORED: (
+            "Importance",
+            "Attachments",
+            "Sender",
+            "Message-ID",
+            "Message-Id",
+            "In-Reply-To",
+            "References",
+            "Organization",
+            "User-Agent",
+            "X-Mailer",
+            "MIME-Version",
+        ),
     },
     "fr": {
         FIELD_FROM: ("De", "Expéditeur"),
         FIELD_TO: ("À", "A", "Pour", "Destinataire"),
         FIELD_CC: ("Cc", "Copie à", "Copie"),
         FIELD_BCC: ("Cci",),
-        FIELD_DATE: ("Date", "Envoyé", "Envoyé le"),
+        FIELD_DATE: ("Date", "Envoyé", "Envoyé le", "Message du"),
         FIELD_SUBJECT: ("Objet", "Sujet"),
         FIELD_REPLY_TO: ("Répondre à",),
         FIELD_IGNORED: ("Importance", "Pièces jointes"),
@@ -115,7 +129,7 @@ LABELS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {
         FIELD_BCC: ("Ccn",),
         FIELD_DATE: ("Data", "Inviato", "Inviato il"),
         FIELD_SUBJECT: ("Oggetto",),
-        FIELD_REPLY_TO: ("Rispondi a",),
+        FIELD_REPLY_TO: ("Rispondi a", "Risposta", "Risposta a"),
         FIELD_IGNORED: ("Priorità", "Allegati", "Importanza"),
     },
     "nl": {
@@ -288,6 +302,186 @@ LABELS_BY_LANGUAGE: dict[str, dict[str, tuple[str, ...]]] = {
         FIELD_REPLY_TO: ("返信先",),
         FIELD_IGNORED: ("重要度", "添付ファイル"),
     },
+    "zh": {
+        FIELD_FROM: ("发件人", "寄件人"),
+        FIELD_TO: ("收件人",),
+        FIELD_CC: ("抄送", "抄送人"),
+        FIELD_BCC: ("密送",),
+        FIELD_DATE: ("发送时间", "发送日期", "日期"),
+        FIELD_SUBJECT: ("主题",),
+        FIELD_REPLY_TO: ("答复至", "回复至"),
+        FIELD_IGNORED: ("重要性", "附件"),
+    },
+    "zh-TW": {
+        FIELD_FROM: ("寄件者",),
+        FIELD_TO: ("收件者",),
+        FIELD_CC: ("副本",),
+        FIELD_BCC: ("密件副本",),
+        FIELD_DATE: ("寄件日期", "傳送時間", "日期"),
+        FIELD_SUBJECT: ("主旨",),
+        FIELD_REPLY_TO: ("回覆至",),
+        FIELD_IGNORED: ("重要性", "附件"),
+    },
+    "ko": {
+        FIELD_FROM: ("보낸 사람", "보낸사람"),
+        FIELD_TO: ("받는 사람", "받는사람"),
+        FIELD_CC: ("참조",),
+        FIELD_BCC: ("숨은 참조",),
+        FIELD_DATE: ("보낸 날짜", "보낸날짜", "날짜"),
+        FIELD_SUBJECT: ("제목",),
+        FIELD_REPLY_TO: ("회신 주소",),
+        FIELD_IGNORED: ("중요도", "첨부 파일"),
+    },
+    "el": {
+        FIELD_FROM: ("Από",),
+        FIELD_TO: ("Προς",),
+        FIELD_CC: ("Κοιν.", "Κοιν", "Cc"),
+        FIELD_BCC: ("Κρυφή κοιν.",),
+        FIELD_DATE: ("Ημερομηνία", "Στάλθηκε", "Εστάλη"),
+        FIELD_SUBJECT: ("Θέμα",),
+        FIELD_REPLY_TO: ("Απάντηση σε",),
+        FIELD_IGNORED: ("Σημασία", "Συνημμένα"),
+    },
+    "he": {
+        FIELD_FROM: ("מאת",),
+        FIELD_TO: ("אל",),
+        FIELD_CC: ("עותק",),
+        FIELD_BCC: ("עותק מוסתר",),
+        FIELD_DATE: ("תאריך", "נשלח"),
+        FIELD_SUBJECT: ("נושא",),
+        FIELD_REPLY_TO: ("השב אל",),
+        FIELD_IGNORED: ("חשיבות", "קבצים מצורפים"),
+    },
+    "ar": {
+        FIELD_FROM: ("من", "المرسل"),
+        FIELD_TO: ("إلى", "الى"),
+        FIELD_CC: ("نسخة", "نسخة إلى"),
+        FIELD_BCC: ("نسخة مخفية",),
+        FIELD_DATE: ("التاريخ", "تاريخ الإرسال", "أُرسل", "أرسل", "تم الإرسال"),
+        FIELD_SUBJECT: ("الموضوع",),
+        FIELD_REPLY_TO: ("الرد إلى",),
+        FIELD_IGNORED: ("الأهمية", "المرفقات"),
+    },
+    "hi": {
+        FIELD_FROM: ("प्रेषक",),
+        FIELD_TO: ("प्रति", "प्राप्तकर्ता"),
+        FIELD_CC: ("प्रतिलिपि", "सीसी"),
+        FIELD_BCC: ("गुप्त प्रतिलिपि",),
+        FIELD_DATE: ("दिनांक", "तारीख", "भेजा गया"),
+        FIELD_SUBJECT: ("विषय",),
+        FIELD_REPLY_TO: ("इसे उत्तर दें",),
+        FIELD_IGNORED: ("महत्व", "अनुलग्नक"),
+    },
+    "th": {
+        FIELD_FROM: ("จาก", "ผู้ส่ง"),
+        FIELD_TO: ("ถึง", "ผู้รับ"),
+        FIELD_CC: ("สำเนาถึง", "สำเนา"),
+        FIELD_BCC: ("สำเนาลับถึง",),
+        FIELD_DATE: ("วันที่", "ส่ง", "ส่งเมื่อ"),
+        FIELD_SUBJECT: ("เรื่อง", "หัวเรื่อง"),
+        FIELD_REPLY_TO: ("ตอบกลับไปยัง",),
+        FIELD_IGNORED: ("ความสำคัญ", "สิ่งที่แนบมา"),
+    },
+    "vi": {
+        FIELD_FROM: ("Từ", "Người gửi"),
+        FIELD_TO: ("Đến", "Tới", "Người nhận"),
+        FIELD_CC: ("Cc", "Đồng gửi"),
+        FIELD_BCC: ("Bcc",),
+        FIELD_DATE: ("Ngày", "Đã gửi", "Thời gian"),
+        FIELD_SUBJECT: ("Chủ đề", "Tiêu đề"),
+        FIELD_REPLY_TO: ("Trả lời tới",),
+        FIELD_IGNORED: ("Mức độ quan trọng", "Tệp đính kèm"),
+    },
+    "id": {
+        FIELD_FROM: ("Dari", "Pengirim"),
+        FIELD_TO: ("Kepada", "Ke", "Penerima"),
+        FIELD_CC: ("Cc", "Tembusan"),
+        FIELD_BCC: ("Bcc",),
+        FIELD_DATE: ("Tanggal", "Dikirim", "Terkirim"),
+        FIELD_SUBJECT: ("Subjek", "Perihal"),
+        FIELD_REPLY_TO: ("Balas Ke",),
+        FIELD_IGNORED: ("Kepentingan", "Lampiran"),
+    },
+    "et": {
+        FIELD_FROM: ("Saatja", "Kellelt"),
+        FIELD_TO: ("Adressaat", "Kellele", "Saaja"),
+        FIELD_CC: ("Koopia", "Cc"),
+        FIELD_BCC: ("Pimekoopia",),
+        FIELD_DATE: ("Kuupäev", "Saadetud", "Saatmisaeg"),
+        FIELD_SUBJECT: ("Teema",),
+        FIELD_REPLY_TO: ("Vastus aadressile",),
+        FIELD_IGNORED: ("Olulisus", "Manused"),
+    },
+    "bg": {
+        FIELD_FROM: ("От", "Подател"),
+        FIELD_TO: ("До", "Получател"),
+        FIELD_CC: ("Копие", "Cc"),
+        FIELD_BCC: ("Скрито копие",),
+        FIELD_DATE: ("Дата", "Изпратено"),
+        FIELD_SUBJECT: ("Тема", "Относно"),
+        FIELD_REPLY_TO: ("Отговор до",),
+        FIELD_IGNORED: ("Важност", "Прикачени файлове"),
+    },
+    "sr": {
+        FIELD_FROM: ("Од", "Пошиљалац"),
+        FIELD_TO: ("За", "Прима", "Прималац"),
+        FIELD_CC: ("Копија", "Cc"),
+        FIELD_BCC: ("Скривена копија",),
+        FIELD_DATE: ("Датум", "Послато", "Послата"),
+        FIELD_SUBJECT: ("Тема", "Предмет"),
+        FIELD_REPLY_TO: ("Одговор на",),
+        FIELD_IGNORED: ("Важност", "Прилози"),
+    },
+    "sr-Latn": {
+        FIELD_FROM: ("Od", "Pošiljalac"),
+        FIELD_TO: ("Za", "Prima", "Primalac"),
+        FIELD_CC: ("Kopija", "Cc"),
+        FIELD_BCC: ("Skrivena kopija",),
+        FIELD_DATE: ("Datum", "Poslato"),
+        FIELD_SUBJECT: ("Tema", "Predmet"),
+        FIELD_REPLY_TO: ("Odgovor na",),
+        FIELD_IGNORED: ("Važnost", "Prilozi"),
+    },
+    "lt": {
+        FIELD_FROM: ("Nuo", "Siuntėjas"),
+        FIELD_TO: ("Kam", "Gavėjas"),
+        FIELD_CC: ("Kopija", "Cc"),
+        FIELD_BCC: ("Nematoma kopija",),
+        FIELD_DATE: ("Data", "Išsiųsta"),
+        FIELD_SUBJECT: ("Tema",),
+        FIELD_REPLY_TO: ("Atsakyti",),
+        FIELD_IGNORED: ("Svarba", "Priedai"),
+    },
+    "lv": {
+        FIELD_FROM: ("No", "Sūtītājs"),
+        FIELD_TO: ("Kam", "Adresāts"),
+        FIELD_CC: ("Kopija", "Cc"),
+        FIELD_BCC: ("Diskrētā kopija",),
+        FIELD_DATE: ("Datums", "Nosūtīts"),
+        FIELD_SUBJECT: ("Tēma",),
+        FIELD_REPLY_TO: ("Atbildēt uz",),
+        FIELD_IGNORED: ("Svarīgums", "Pielikumi"),
+    },
+    "sl": {
+        FIELD_FROM: ("Od", "Pošiljatelj"),
+        FIELD_TO: ("Za", "Prejemnik"),
+        FIELD_CC: ("Kp", "Kopija", "Cc"),
+        FIELD_BCC: ("Skp",),
+        FIELD_DATE: ("Datum", "Poslano"),
+        FIELD_SUBJECT: ("Zadeva",),
+        FIELD_REPLY_TO: ("Odgovori",),
+        FIELD_IGNORED: ("Pomembnost", "Priloge"),
+    },
+    "ca": {
+        FIELD_FROM: ("De",),
+        FIELD_TO: ("A", "Per a", "Per"),
+        FIELD_CC: ("A/c", "Cc"),
+        FIELD_BCC: ("C/o", "Cco"),
+        FIELD_DATE: ("Data", "Enviat", "Enviat el"),
+        FIELD_SUBJECT: ("Assumpte",),
+        FIELD_REPLY_TO: ("Respon a",),
+        FIELD_IGNORED: ("Importància", "Fitxers adjunts"),
+    },
 }
 
 
@@ -306,6 +500,10 @@ def _build_header_labels() -> dict[str, tuple[str, frozenset[str]]]:
 
 # folded label -> (field, languages that use it)
 HEADER_LABELS: dict[str, tuple[str, frozenset[str]]] = _build_header_labels()
+
+# Phrases that lead a date with no colon between them, as a header line of their own: Orange's and
+# SFR's webmail write "Message du 24/11/26 18:02" above "De :", "A :", "Copie à :", "Objet :".
+DATE_LEADS: dict[str, frozenset[str]] = {fold("Message du"): frozenset({"fr"})}
 
 # Labels of a forwarded meeting ("-----Original Appointment-----" blocks): such a block is a calendar
 # invitation, not a forward.
@@ -413,11 +611,72 @@ FORWARD_SEPARATORS: dict[str, str | None] = {
     "перенаправлене повідомлення": "yahoo",
     "початок листа, що пересилається": "apple",
     # Japanese: Thunderbird, Apple Mail, HubSpot
-    "転送メッセージ": "thunderbird",
+    "転送メッセージ": None,  # Thunderbird ("-------- x --------"), Yahoo! JAPAN ("----- x -----")
     "転送されたメッセージ": "apple",
     "メッセージを転送": None,
     "転送済みメッセージ": None,
+    # Chinese: NetEase (163/126 mail), Apple Mail, Thunderbird; Traditional Chinese
+    "转发邮件信息": "netease",
+    "转发的邮件": "apple",
+    "转发的消息": None,
+    "轉寄的郵件": "apple",
+    "轉寄訊息": None,
+    "轉寄的訊息": None,
+    # Korean: Apple Mail, Thunderbird, Naver and Daum
+    "전달된 메시지": None,
+    "전달된 메일": None,
+    # Greek
+    "προωθημένο μήνυμα": None,
+    "έναρξη προωθημένου μηνύματος": "apple",
+    # Hebrew
+    "הודעה שהועברה": None,
+    "תחילת הודעה שהועברה": "apple",
+    # Arabic
+    "رسالة معاد توجيهها": None,
+    "رسالة محولة": None,
+    "بداية الرسالة المعاد توجيهها": "apple",
+    # Hindi
+    "अग्रेषित संदेश": None,
+    "अग्रेषित संदेश की शुरुआत": "apple",
+    # Thai
+    "ข้อความที่ส่งต่อ": None,
+    "เริ่มข้อความที่ส่งต่อ": "apple",
+    # Vietnamese
+    "thư được chuyển tiếp": None,
+    "tin nhắn đã chuyển tiếp": None,
+    "bắt đầu tin nhắn được chuyển tiếp": "apple",
+    # Indonesian
+    "pesan yang diteruskan": None,
+    "pesan terusan": None,
+    "awal pesan yang diteruskan": "apple",
+    # Estonian
+    "edastatud kiri": None,
+    "edastatud sõnum": None,
+    "edastatud kirja algus": "apple",
+    # Bulgarian
+    "препратено съобщение": None,
+    "начало на препратеното съобщение": "apple",
+    # Serbian (Cyrillic and Latin)
+    "прослеђена порука": None,
+    "почетак прослеђене поруке": "apple",
+    "prosleđena poruka": None,
+    "početak prosleđene poruke": "apple",
+    # Lithuanian
+    "persiųstas laiškas": None,
+    "persiųsto laiško pradžia": "apple",
+    # Latvian
+    "pārsūtīts ziņojums": None,
+    "pārsūtītā ziņojuma sākums": "apple",
+    # Slovenian
+    "posredovano sporočilo": None,
+    "začetek posredovanega sporočila": "apple",
+    # Catalan
+    "missatge reenviat": None,
+    "inici del missatge reenviat": "apple",
 }
+
+# written as the clients spell them; folded here (Greek's final sigma folds to a plain one)
+FORWARD_SEPARATORS = {fold(phrase): client for phrase, client in FORWARD_SEPARATORS.items()}
 
 # Lines written above replies as well as forwards (Outlook's "-----Original Message-----", IONOS,
 # Zimbra): a block under them is a forward only when the subject says so.
@@ -451,6 +710,26 @@ AMBIGUOUS_SEPARATORS = frozenset(
         "оригинальное сообщение",
         "оригінальне повідомлення",
         "元のメッセージ",
+        "原始邮件",  # QQ Mail, Outlook (zh), above replies and forwards alike
+        "原始郵件",
+        "원본 메시지",
+        "αρχικό μήνυμα",
+        "הודעה מקורית",
+        "الرسالة الأصلية",
+        "मूल संदेश",
+        "ข้อความต้นฉบับ",
+        "thư gốc",
+        "tin nhắn gốc",
+        "pesan asli",
+        "algne kiri",
+        "algne sõnum",
+        "оригинално съобщение",
+        "оригинална порука",
+        "originalna poruka",
+        "originalus laiškas",
+        "sākotnējais ziņojums",
+        "izvirno sporočilo",
+        "missatge original",
     }
 )
 
@@ -463,7 +742,7 @@ SUBJECT_FORWARD_PREFIXES: dict[str, frozenset[str] | None] = {
     "tr": frozenset({"fr"}),
     "trs": frozenset({"fr"}),
     "wg": frozenset({"de"}),
-    "rv": frozenset({"es"}),
+    "rv": frozenset({"es", "ca"}),
     "i": frozenset({"it"}),
     "inoltro": frozenset({"it"}),
     "doorst": frozenset({"nl"}),
@@ -477,11 +756,20 @@ SUBJECT_FORWARD_PREFIXES: dict[str, frozenset[str] | None] = {
     "tov": frozenset({"hu"}),
     "redir.": frozenset({"ro"}),
     "redir": frozenset({"ro"}),
-    "prosl": frozenset({"hr"}),
+    "prosl": frozenset({"hr", "sr-Latn"}),
+    "просл": frozenset({"sr"}),
     "ilt": frozenset({"tr"}),
     "пересл": frozenset({"ru", "uk"}),
     "переслать": frozenset({"ru"}),
     "転送": frozenset({"ja"}),
+    "转发": frozenset({"zh"}),
+    "轉寄": frozenset({"zh-TW"}),
+    "轉發": frozenset({"zh-TW"}),
+    "전달": frozenset({"ko"}),
+    "πρθ": frozenset({"el"}),
+    "prs": frozenset({"lt"}),
+    "pārs": frozenset({"lv"}),
+    "posl": frozenset({"sl"}),
 }
 
 SUBJECT_REPLY_PREFIXES: dict[str, frozenset[str] | None] = {
@@ -492,9 +780,11 @@ SUBJECT_REPLY_PREFIXES: dict[str, frozenset[str] | None] = {
     "rif": frozenset({"it"}),
     "res": frozenset({"pt", "pt-BR"}),
     "sv": frozenset({"sv", "da", "no"}),
-    "vs": frozenset({"fi"}),
+    "vs": frozenset({"fi", "et"}),
     "odp": frozenset({"pl", "cs", "sk"}),
-    "odg": frozenset({"hr"}),
+    "odg": frozenset({"hr", "sl", "sr-Latn"}),
+    "одг": frozenset({"sr"}),
+    "отг": frozenset({"bg"}),
     "vá": frozenset({"hu"}),
     "răsp": frozenset({"ro"}),
     "ynt": frozenset({"tr"}),
@@ -502,6 +792,19 @@ SUBJECT_REPLY_PREFIXES: dict[str, frozenset[str] | None] = {
     "ответ": frozenset({"ru"}),
     "відп": frozenset({"uk"}),
     "返信": frozenset({"ja"}),
+    "回复": frozenset({"zh"}),
+    "答复": frozenset({"zh"}),
+    "回覆": frozenset({"zh-TW"}),
+    "答覆": frozenset({"zh-TW"}),
+    "회신": frozenset({"ko"}),
+    "답장": frozenset({"ko"}),
+    "απ": frozenset({"el"}),
+    "השב": frozenset({"he"}),
+    "رد": frozenset({"ar"}),
+    "tl": frozenset({"vi"}),
+    "bls": frozenset({"id"}),
+    "atb": frozenset({"lv"}),
+    "ats": frozenset({"lt"}),
 }
 
 # Verbs of attribution lines ("On ..., Sue <sue@...> wrote:", "Le ... a écrit :") -> languages.
@@ -515,7 +818,11 @@ REPLY_ATTRIBUTION_WORDS: dict[str, frozenset[str]] = {
         ("napisała", "pl"), ("napsal", "cs"), ("napsala", "cs"), ("napísal", "sk"), ("napísala", "sk"),
         ("írta", "hu"), ("a scris", "ro"), ("napisao", "hr"), ("napisala", "hr"), ("yazdı", "tr"),
         ("написал", "ru"), ("написала", "ru"), ("написав", "uk"), ("のメッセージ", "ja"),
-        ("書きました", "ja"),
+        ("書きました", "ja"), ("写道", "zh"), ("寫道", "zh-TW"), ("작성", "ko"),
+        ("έγραψε", "el"), ("כתב", "he"), ("كتب", "ar"), ("लिखा", "hi"), ("เขียนว่า", "th"),
+        ("đã viết", "vi"), ("menulis", "id"), ("kirjutas", "et"), ("написа", "bg"),
+        ("написао", "sr"), ("napisao", "sr-Latn"), ("rašė", "lt"), ("rakstīja", "lv"),
+        ("napisal", "sl"), ("va escriure", "ca"),
     )
 }  # fmt: skip
 
@@ -647,6 +954,73 @@ _MONTH_NAMES: dict[str, tuple[str, ...]] = {
         "липень липня лип", "серпень серпня серп сер", "вересень вересня вер",
         "жовтень жовтня жовт жов", "листопад листопада лист лис", "грудень грудня груд гру",
     ),
+    "el": (
+        "ιανουαρίου ιανουάριος ιαν", "φεβρουαρίου φεβρουάριος φεβ", "μαρτίου μάρτιος μαρ",
+        "απριλίου απρίλιος απρ", "μαΐου μάιος μαΐ μαι", "ιουνίου ιούνιος ιουν",
+        "ιουλίου ιούλιος ιουλ", "αυγούστου αύγουστος αυγ", "σεπτεμβρίου σεπτέμβριος σεπ",
+        "οκτωβρίου οκτώβριος οκτ", "νοεμβρίου νοέμβριος νοε", "δεκεμβρίου δεκέμβριος δεκ",
+    ),
+    "bg": (
+        "януари яну", "февруари фев", "март мар", "април апр", "май", "юни", "юли",
+        "август авг", "септември сеп", "октомври окт", "ноември ное", "декември дек",
+    ),
+    "sr": (
+        "јануар јануара јан", "фебруар фебруара феб", "март марта мар", "април априла апр",
+        "мај маја", "јун јуна", "јул јула", "август августа авг", "септембар септембра сеп",
+        "октобар октобра окт", "новембар новембра нов", "децембар децембра дец",
+    ),
+    "sr-Latn": (
+        "januar januara jan", "februar februara feb", "mart marta mar", "april aprila apr",
+        "maj maja", "jun juna", "jul jula", "avgust avgusta avg", "septembar septembra sep",
+        "oktobar oktobra okt", "novembar novembra nov", "decembar decembra dec",
+    ),
+    "sl": (
+        "januar januarja jan", "februar februarja feb", "marec marca mar", "april aprila apr",
+        "maj maja", "junij junija jun", "julij julija jul", "avgust avgusta avg",
+        "september septembra sep", "oktober oktobra okt", "november novembra nov",
+        "december decembra dec",
+    ),
+    "lt": (
+        "sausio sausis saus", "vasario vasaris vas", "kovo kovas kov",
+        "balandžio balandis bal", "gegužės gegužė geg", "birželio birželis birž",
+        "liepos liepa liep", "rugpjūčio rugpjūtis rugp", "rugsėjo rugsėjis rugs",
+        "spalio spalis spal", "lapkričio lapkritis lapkr", "gruodžio gruodis gruod",
+    ),
+    "lv": (
+        "janvāris janvārī janv", "februāris februārī febr", "marts martā",
+        "aprīlis aprīlī apr", "maijs maijā", "jūnijs jūnijā jūn", "jūlijs jūlijā jūl",
+        "augusts augustā aug", "septembris septembrī sept", "oktobris oktobrī okt",
+        "novembris novembrī nov", "decembris decembrī dec",
+    ),
+    "et": (
+        "jaanuar jaan", "veebruar veebr", "märts", "aprill apr", "mai", "juuni", "juuli",
+        "august aug", "september sept", "oktoober okt", "november nov", "detsember dets",
+    ),
+    "id": (
+        "januari jan", "februari feb", "maret mar", "april apr", "mei", "juni jun", "juli jul",
+        "agustus agu ags", "september sep", "oktober okt", "november nov", "desember des",
+    ),
+    "ca": (
+        "gener gen", "febrer febr", "març", "abril abr", "maig", "juny", "juliol jul",
+        "agost ag", "setembre set", "octubre oct", "novembre nov", "desembre des",
+    ),
+    "he": (
+        "ינואר בינואר", "פברואר בפברואר", "מרץ במרץ", "אפריל באפריל", "מאי במאי",
+        "יוני ביוני", "יולי ביולי", "אוגוסט באוגוסט", "ספטמבר בספטמבר", "אוקטובר באוקטובר",
+        "נובמבר בנובמבר", "דצמבר בדצמבר",
+    ),
+    "ar": (
+        "يناير", "فبراير", "مارس", "أبريل ابريل", "مايو", "يونيو", "يوليو", "أغسطس اغسطس",
+        "سبتمبر", "أكتوبر اكتوبر", "نوفمبر", "ديسمبر",
+    ),
+    "hi": (
+        "जनवरी", "फ़रवरी फरवरी", "मार्च", "अप्रैल", "मई", "जून", "जुलाई", "अगस्त",
+        "सितंबर सितम्बर", "अक्टूबर", "नवंबर नवम्बर", "दिसंबर दिसम्बर",
+    ),
+    "th": (
+        "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน", "กรกฎาคม",
+        "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
+    ),
 }  # fmt: skip
 _MONTH_NAMES["pt-BR"] = _MONTH_NAMES["pt"]
 
@@ -665,5 +1039,6 @@ ZONE_OFFSETS: dict[str, int] = {
     "CET": 60, "MEZ": 60, "SEČ": 60, "CEST": 120, "MESZ": 120, "SELČ": 120, "EET": 120,
     "OEZ": 120, "EEST": 180, "OESZ": 180, "MSK": 180, "TRT": 180, "EST": -300, "EDT": -240,
     "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-    "AKST": -540, "AKDT": -480, "HST": -600, "JST": 540, "KST": 540, "AEST": 600, "AEDT": 660,
+    "AKST": -540, "AKDT": -480, "HST": -600, "JST": 540, "KST": 540, "HKT": 480, "SGT": 480,
+    "WIB": 420, "ICT": 420, "IDT": 180, "AEST": 600, "AEDT": 660,
 }  # fmt: skip

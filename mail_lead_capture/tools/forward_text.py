@@ -21,6 +21,13 @@ Rules that keep false forwards out (a wrong sender files mail on the wrong custo
   address and the text below it is quoted or indented (Outlook for Mac forwards that way);
 - a block listing "When:"/"Where:" is a forwarded meeting, not a forward.
 
+How a block may be written (the evidence above is asked of each): its labels in any order (Outlook
+starts with From, Thunderbird with the subject, GMX and web.de with the date, La Poste with "Objet
+:"), a date line without a colon ("Message du 24/11/26 18:02", Orange), folded (indented) lines,
+header lines copied from the original that it passes over ("Message-ID:", "Sender:"), up to two
+blank lines between header lines while it has no subject yet (BlackBerry), and, under a separator
+only forwards write, a single "<date>, <name> <address>:" line instead of labels (Yandex).
+
 Every loop is bounded (lines scanned per level, lines per block, characters per header value), so
 the cost stays linear in the body size whatever it holds.
 """
@@ -36,6 +43,7 @@ from .addresses import normalize_address
 from .forward_labels import AMBIGUOUS_SEPARATORS
 from .forward_labels import ATTRIBUTION_NAME_LEADS
 from .forward_labels import CALENDAR_LABELS
+from .forward_labels import DATE_LEADS
 from .forward_labels import FIELD_BCC
 from .forward_labels import FIELD_CC
 from .forward_labels import FIELD_DATE
@@ -78,6 +86,10 @@ MAX_BLOCK_LINES = 40
 MAX_VALUE_CHARS = 2000
 MAX_LABEL_CHARS = 40
 _ADDRESS_FIELDS = frozenset({FIELD_FROM, FIELD_TO, FIELD_CC, FIELD_BCC, FIELD_REPLY_TO})
+# The labels a block under no separator may start with: Outlook starts with From, GMX and web.de
+# with "Gesendet:" (the date), La Poste with "Objet :" (the subject).
+_FIRST_FIELDS = frozenset({FIELD_FROM, FIELD_DATE, FIELD_SUBJECT, FIELD_TO})
+_MAX_BLANKS_IN_BLOCK = 2  # blank lines between two header lines (BlackBerry, older mobile clients)
 _ADDRESS_STOP = frozenset(" \t<>[]()\"',;:«»“”„")
 _BRACKETED = re.compile(r"<[^<>]*>|\[[^\[\]]*\]|\([^()]*\)")
 _NAME_TRIM = " \t\"'«»„“”‘’<>[]()*,;:"
@@ -429,6 +441,8 @@ def _separator(text: str) -> tuple[str, bool, str | None, str] | None:
     first = stripped[0]
     if first == "_" and len(stripped) >= 20 and not stripped.strip("_"):
         return "", True, "outlook", ""
+    if first == "=" and len(stripped) >= 10 and not stripped.strip("="):
+        return "", True, None, ""  # Orange's and SFR's webmail write a line of "=" signs
     core, rest, lead = None, "", 0
     if first in "-=":
         lead = len(stripped) - len(stripped.lstrip(first))
@@ -480,6 +494,11 @@ def _label(text: str) -> tuple[str, frozenset[str], str] | None:
     key = fold(stripped[:colon].strip(" *\t\xa0"))
     entry = HEADER_LABELS.get(key)
     if entry is None and key not in CALENDAR_LABELS:
+        for lead, languages in DATE_LEADS.items():
+            if key.startswith(lead) and key[len(lead) : len(lead) + 1] in (" ", "\xa0"):
+                value = stripped[len(lead) : len(lead) + MAX_VALUE_CHARS].strip(" :*\t\xa0")
+                if value[:1].isdigit():  # "Message du 24/11/26 18:02", not "Message du chef :"
+                    return FIELD_DATE, languages, value
         return None
     value = stripped[colon + 1 : colon + 1 + MAX_VALUE_CHARS].strip(" *\t\xa0")
     return (_CALENDAR, frozenset(), value) if entry is None else (entry[0], entry[1], value)
@@ -593,6 +612,9 @@ def _parse_block(
                 blanks += 1
                 index += 1
                 continue
+            if fields and _block_goes_on(lines, index, limit, fields, depth):
+                index += 1
+                continue
             break
         if fields and line.depth != depth:
             break
@@ -600,7 +622,7 @@ def _parse_block(
         if hit is not None:
             name, name_languages, value = hit
             if not fields:
-                if bare and name != FIELD_FROM:
+                if bare and name not in _FIRST_FIELDS:
                     return None
                 depth = line.depth
             if name == _CALENDAR:
@@ -615,16 +637,56 @@ def _parse_block(
                 if name == FIELD_FROM:
                     from_line = index
             last = name
-        elif last in _ADDRESS_FIELDS and _continues_addresses(stripped, fields[last]):
-            fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
-        elif last == FIELD_SUBJECT and line.text[:1] in (" ", "\t"):
-            fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
-        else:
+        elif not _continues(line, stripped, last, fields):
             break
         index += 1
     if not fields:
         return None
     return fields, languages, index, depth, from_line, calendar
+
+
+def _continues(line: Line, stripped: str, last: str | None, fields: dict[str, str]) -> bool:
+    """Add ``line`` to the value of the field above it if it continues it; tell whether it does.
+
+    A folded header line (indented) continues any field; an address list also goes on over a
+    line that starts or ends like one ("<sue@...>", "Tom Baker <tom@...>,").
+    """
+    if last is None:
+        return False
+    if line.text[:1] in (" ", "\t"):
+        if last in fields:  # an ignored field's folded lines are passed over
+            fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
+        return True
+    if last in _ADDRESS_FIELDS and _continues_addresses(stripped, fields[last]):
+        fields[last] = f"{fields[last]} {stripped}"[:MAX_VALUE_CHARS]
+        return True
+    return False
+
+
+def _block_goes_on(
+    lines: Lines | list[Line], index: int, limit: int, fields: dict[str, str], depth: int
+) -> bool:
+    """Tell whether the header block goes on after the blank line at ``index``.
+
+    Some clients (BlackBerry, older mobile ones) leave a blank line between header lines. A block
+    goes on over at most two blank lines to a header line of a field it does not have yet (or one
+    it ignores, "Sender:", "Importance:"), and only while it has no subject: every client writes
+    the subject last or before the date, so a block with a subject is over at its first blank
+    line, and a body starting "To: ..." stays a body.
+    """
+    if FIELD_SUBJECT in fields:
+        return False
+    following = index
+    while following < limit and following - index < _MAX_BLANKS_IN_BLOCK:
+        line = lines[following]
+        text = line.text.strip()
+        if text:
+            if line.depth != depth:
+                return False
+            hit = _label(text)
+            return hit is not None and hit[0] != _CALENDAR and hit[0] not in fields
+        following += 1
+    return False
 
 
 def _continues_addresses(text: str, value: str) -> bool:
@@ -706,7 +768,7 @@ def _find_block(lines: Lines, start: int, subject: _Subject) -> Block | str | No
             hit = _label(stripped) if stripped.find(":", 0, MAX_LABEL_CHARS) > 0 else None
             if hit is None and "：" in stripped[:MAX_LABEL_CHARS]:
                 hit = _label(stripped)
-            if hit is not None and hit[0] == FIELD_FROM:
+            if hit is not None and hit[0] in _FIRST_FIELDS and subject.tokens:
                 block = _block_from(lines, index, index, None, True, None, subject)
                 if block is not None:
                     return block
@@ -730,7 +792,44 @@ def _block_after_separator(
                     fields, languages, index, index + 1, depth, index, phrase, ambiguous,
                     client or "yahoo", calendar, subject,
                 )  # fmt: skip
-    return _block_from(lines, index + 1, index, phrase, ambiguous, client, subject)
+    block = _block_from(lines, index + 1, index, phrase, ambiguous, client, subject)
+    if block is None and not ambiguous:
+        block = _attribution_after_separator(lines, index, phrase, client)
+    return block
+
+
+def _attribution_after_separator(
+    lines: Lines, index: int, phrase: str, client: str | None
+) -> Block | None:
+    """Yandex's forwards: the separator, then one line "24.11.2026, 18:02, "Name" <address>:".
+
+    Under a separator that only forwards write, a line ending with a colon that holds exactly one
+    address and a date names the original's sender; no reply writes that separator.
+    """
+    following = index + 1
+    limit = min(len(lines), index + 4)
+    while following < limit and not lines[following].text.strip():
+        following += 1
+    if following >= limit:
+        return None
+    line = lines[following]
+    text = line.text.strip()
+    if len(text) > 400 or not text.endswith((":", "：")):
+        return None
+    addresses = _addresses(text)
+    if len(addresses) != 1:
+        return None
+    name = _attribution_name(text)
+    cut = text.find(name) if name else -1
+    if cut < 0:
+        cut = max(text.rfind("<", 0, text.find("@")), 0)
+    date = text[:cut].strip(" ,\"'«»„“”<(")
+    if not any(char.isdigit() for char in date):
+        return None
+    fields = {FIELD_FROM: f"{name} <{addresses[0]}>" if name else addresses[0], FIELD_DATE: date}
+    return Block(
+        fields, index, following + 1, line.depth, frozenset(), following, phrase, False, client
+    )
 
 
 def _block_from(

@@ -13,8 +13,9 @@ not a forward. It understands:
 - forwards of forwards, inline or attached, to any mix: ``Forward.chain`` lists every forwarded
   message, innermost first (``chain[0] is original``). Each one's ``text``/``html`` is what its own
   author wrote, without the message it forwarded (which is the previous entry);
-- Outlook's From lines with a display name only: the address comes from the ``mailto:`` link on
-  that line of the HTML body, else the sender has no address. An address is never made up;
+- Outlook's and Windows Mail's From lines with a display name only: the address comes from the
+  ``mailto:`` link on that line of the HTML body, else the sender has no address. An address is
+  never made up;
 - Outlook for Mac's forwards, an "On <date>, <name> <address> wrote:" line over the indented
   original, under a forward subject (the same line under any other subject is a reply's).
 
@@ -23,10 +24,11 @@ the forwarder's zone, the offset of the outer Date header, since clients write i
 time. ``date_text`` always keeps what was written. Subjects lose their forward prefixes ("Fwd:",
 "TR:", "WG:", "RV:"...), not their reply prefixes: "Fwd: Re: x" was a reply named "Re: x".
 
-Not forwards (``None``): replies (a reply subject prefix, or a reply attribution line before any
-forwarded block), mail that only contains "From:" lines without a forward separator or a forward
-subject, calendar invitations (a text/calendar part, a forwarded "When:/Where:" block), delivery
-reports, and bulk mail (newsletters) unless it has both a forward subject and an explicit separator.
+Not forwards (``None``): replies (a reply subject prefix, even over an attached mail, or a reply
+attribution line before any forwarded block), mail that only contains "From:" lines without a
+forward separator or a forward subject, calendar invitations (a text/calendar part, a forwarded
+"When:/Where:" block), delivery reports, and bulk mail (newsletters) unless it has both a forward
+subject and an explicit separator.
 
 Bad input never raises: broken MIME, unknown charsets, huge bodies and deep nesting give ``None`` or
 a partial result. Work is bounded per message (parts walked, lines searched per level, levels
@@ -297,11 +299,26 @@ def _payload(part: Message) -> bytes:
     return data if isinstance(data, bytes) else b""
 
 
+# Charsets mail clients name for what is written in a larger one (Outlook's "gb2312" holds GBK
+# characters, "ks_c_5601-1987" is Windows' code page 949), or by a name Python does not know.
+_SUPERSETS = {
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "windows-874": "cp874",
+    "tis-620": "cp874",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
+
+
 def _decode(part: Message) -> str:
     data = _payload(part)
     try:
-        charset = part.get_content_charset() or "utf-8"
+        charset = (part.get_content_charset() or "utf-8").strip().lower()
+        charset = _SUPERSETS.get(charset, charset)
         codec = codecs.lookup(charset).name
+        codec = _SUPERSETS.get(codec, codec)
         return data.decode(codec, errors="replace")
     except (LookupError, TypeError, ValueError, UnicodeError):
         return data.decode("utf-8", errors="replace")

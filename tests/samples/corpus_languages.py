@@ -317,15 +317,32 @@ def format_date(
         "SS": f"{local.second:02d}",
         "AP": "AM" if local.hour < 12 else "PM",
         "Z": zone,
-        "W": WEEKDAYS.get(language, WEEKDAYS["en"]).split()[weekday],
+        "W": _names(WEEKDAYS.get(language, WEEKDAYS["en"]))[weekday],
         "M": MONTHS.get(language, MONTHS["en"]).split()[local.month - 1],
+        "BY": str(local.year + 543),  # Thai: the Buddhist era
+        "APzh": "上午" if local.hour < 12 else "下午",
+        "APko": "오전" if local.hour < 12 else "오후",
+        "APel": "π.μ." if local.hour < 12 else "μ.μ.",
+        "APar": "ص" if local.hour < 12 else "م",
+        "APhi": "पूर्वाह्न" if local.hour < 12 else "अपराह्न",
     }
     values["W3"], values["M3"] = values["W"][:3], values["M"][:3]
+    values["deM"] = _catalan_de(values["M"])
     if gmail:
-        values["wd"] = GMAIL_WEEKDAYS[language].split()[weekday]
+        values["wd"] = _names(GMAIL_WEEKDAYS[language])[weekday]
         if language in GMAIL_MONTHS:
             values["mon"] = GMAIL_MONTHS[language].split()[local.month - 1]
+            values["demon"] = _catalan_de(values["mon"])
     return pattern.format(**values)
+
+
+def _names(names: str) -> list[str]:
+    return names.split("|") if "|" in names else names.split()
+
+
+def _catalan_de(month: str) -> str:
+    """Catalan writes "de novembre" but "d'abril", "d'agost", "d'octubre"."""
+    return f"d'{month}" if month[:1].lower() in "aeiou" else f"de {month}"
 
 
 def zone_text(language: str, minutes: int, style: str | None) -> str:
@@ -340,3 +357,194 @@ def zone_text(language: str, minutes: int, style: str | None) -> str:
     hours, rest = divmod(abs(minutes), 60)
     sign = "+" if minutes > 0 else "-"
     return f"{style}{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+# -- the rest of the world (issue 18): languages added after the first 22 --------------------------
+# Kept apart, and generated after every earlier sample, so that the earlier samples stay unchanged.
+
+WORLD_LANGUAGES = (
+    "zh", "zh-TW", "ko", "el", "he", "ar", "hi", "th", "vi", "id", "et", "bg", "sr", "sr-Latn",
+    "lt", "lv", "sl", "ca",
+)  # fmt: skip
+
+PEOPLE.update({
+    "zh": ("王伟", "wang.wei@chaye-hangzhou.example", "李娜", "li.na@chaye-hangzhou.example"),
+    "zh-TW": ("陳怡君", "chen.yijun@chaye-taipei.example", "林志明", "lin.zhiming@chaye-taipei.example"),
+    "ko": ("김민지", "minji.kim@tteok-seoul.example", "박준호", "junho.park@tteok-seoul.example"),
+    "el": ("Ελένη Παπαδοπούλου", "eleni.papadopoulou@fournos-athina.example", "Γιώργος Νικολάου", "giorgos.nikolaou@fournos-athina.example"),
+    "he": ("נועה כהן", "noa.cohen@maafiya-haifa.example", "יוסי לוי", "yossi.levi@maafiya-haifa.example"),
+    "ar": ("ليلى حداد", "layla.haddad@halawiyat-amman.example", "عمر خليل", "omar.khalil@halawiyat-amman.example"),
+    "hi": ("प्रिया शर्मा", "priya.sharma@mithai-jaipur.example", "राहुल वर्मा", "rahul.verma@mithai-jaipur.example"),
+    "th": ("สมศรี ใจดี", "somsri.jaidee@khanom-chiangmai.example", "ประเสริฐ ทองดี", "prasert.thongdee@khanom-chiangmai.example"),
+    "vi": ("Nguyễn Thị Lan", "lan.nguyen@banhmi-hanoi.example", "Trần Văn Minh", "minh.tran@banhmi-hanoi.example"),
+    "id": ("Siti Rahmawati", "siti.rahmawati@kue-bandung.example", "Budi Santoso", "budi.santoso@kue-bandung.example"),
+    "et": ("Kadri Tamm", "kadri.tamm@pagar-tartu.example", "Märt Kask", "mart.kask@pagar-tartu.example"),
+    "bg": ("Мария Иванова", "maria.ivanova@sladkarnitsa-sofia.example", "Георги Петров", "georgi.petrov@sladkarnitsa-sofia.example"),
+    "sr": ("Јелена Јовановић", "jelena.jovanovic@pekara-beograd.example", "Марко Петровић", "marko.petrovic@pekara-beograd.example"),
+    "sr-Latn": ("Milica Stojanović", "milica.stojanovic@poslasticarnica-novisad.example", "Nikola Ilić", "nikola.ilic@poslasticarnica-novisad.example"),
+    "lt": ("Rūta Kazlauskienė", "ruta.kazlauskiene@kepykla-vilnius.example", "Tomas Petrauskas", "tomas.petrauskas@kepykla-vilnius.example"),
+    "lv": ("Ilze Bērziņa", "ilze.berzina@maiznica-riga.example", "Jānis Ozols", "janis.ozols@maiznica-riga.example"),
+    "sl": ("Maja Novak", "maja.novak@slascicarna-ljubljana.example", "Luka Horvat", "luka.horvat@slascicarna-ljubljana.example"),
+    "ca": ("Montserrat Puig", "montserrat.puig@forn-girona.example", "Jordi Vila", "jordi.vila@forn-girona.example"),
+})  # fmt: skip
+
+CONTENT.update({
+    "zh": ("12月12日40人餐饮报价", ("Ines您好，", "我们希望订购与去年相同的菜单，这次是40人。", "能否在周五前发给我们报价？", "谢谢，王伟"), "你能报个价吗？"),
+    "zh-TW": ("12月12日40人餐點報價", ("Ines 您好：", "我們想訂和去年一樣的菜單，這次是40人。", "可以在星期五前寄報價給我們嗎？", "謝謝，陳怡君"), "可以幫忙報價嗎？"),
+    "ko": ("12월 12일 40인분 견적 요청", ("Ines님 안녕하세요,", "작년과 같은 메뉴로 이번에는 40명분을 주문하고 싶습니다.", "금요일까지 견적서를 보내주실 수 있을까요?", "감사합니다, 김민지"), "견적 부탁해도 될까요?"),
+    "el": ("Προσφορά για 40 άτομα στις 12 Δεκεμβρίου", ("Γεια σας Ines,", "Θα θέλαμε το ίδιο μενού με πέρσι, αυτή τη φορά για 40 άτομα.", "Μπορείτε να μας στείλετε προσφορά έως την Παρασκευή;", "Ευχαριστώ, Ελένη"), "Μπορείς να ετοιμάσεις την προσφορά;"),
+    "he": ("הצעת מחיר ל-40 איש ב-12 בדצמבר", ("שלום Ines,", "נשמח לקבל את אותו תפריט כמו בשנה שעברה, הפעם ל-40 איש.", "האם תוכלי לשלוח לנו הצעת מחיר עד יום שישי?", "תודה, נועה"), "תוכלי להכין הצעת מחיר?"),
+    "ar": ("عرض سعر لـ 40 شخصًا يوم 12 ديسمبر", ("مرحبًا Ines،", "نود الحصول على نفس قائمة الطعام مثل العام الماضي، هذه المرة لـ 40 شخصًا.", "هل يمكنك إرسال عرض سعر قبل يوم الجمعة؟", "شكرًا، ليلى"), "هل يمكنك إعداد العرض؟"),
+    "hi": ("12 दिसंबर को 40 लोगों के लिए कोटेशन", ("नमस्ते Ines,", "हम पिछले साल वाला ही मेन्यू चाहते हैं, इस बार 40 लोगों के लिए।", "क्या आप शुक्रवार तक हमें कोटेशन भेज सकती हैं?", "धन्यवाद, प्रिया"), "क्या तुम कोटेशन बना सकती हो?"),
+    "th": ("ใบเสนอราคาสำหรับ 40 ท่าน วันที่ 12 ธันวาคม", ("เรียน คุณ Ines", "เราต้องการเมนูเดียวกับปีที่แล้ว ครั้งนี้สำหรับ 40 ท่าน", "รบกวนส่งใบเสนอราคาภายในวันศุกร์ได้ไหมคะ", "ขอบคุณค่ะ สมศรี"), "ช่วยทำใบเสนอราคาได้ไหม"),
+    "vi": ("Báo giá cho 40 người ngày 12 tháng 12", ("Chào Ines,", "Chúng tôi muốn đặt thực đơn giống năm ngoái, lần này cho 40 người.", "Bạn có thể gửi báo giá trước thứ Sáu không?", "Cảm ơn, Lan"), "Bạn làm báo giá giúp nhé?"),
+    "id": ("Penawaran untuk 40 orang pada 12 Desember", ("Halo Ines,", "Kami ingin menu yang sama seperti tahun lalu, kali ini untuk 40 orang.", "Bisakah Anda mengirimkan penawaran sebelum hari Jumat?", "Terima kasih, Siti"), "Bisa buatkan penawarannya?"),
+    "et": ("Pakkumine 40 inimesele 12. detsembriks", ("Tere Ines,", "Soovime sama menüüd kui eelmisel aastal, seekord 40 inimesele.", "Kas saaksite meile reedeks pakkumise saata?", "Aitäh, Kadri"), "Kas saad pakkumise teha?"),
+    "bg": ("Оферта за 40 души за 12 декември", ("Здравейте, Инес,", "Бихме искали същото меню като миналата година, този път за 40 души.", "Можете ли да ни изпратите оферта до петък?", "Благодаря, Мария"), "Можеш ли да подготвиш офертата?"),
+    "sr": ("Понуда за 40 особа за 12. децембар", ("Поштована Инес,", "желели бисмо исти мени као прошле године, овога пута за 40 особа.", "Можете ли да нам пошаљете понуду до петка?", "Хвала, Јелена"), "Можеш ли да припремиш понуду?"),
+    "sr-Latn": ("Ponuda za 40 osoba za 12. decembar", ("Poštovana Ines,", "želeli bismo isti meni kao prošle godine, ovoga puta za 40 osoba.", "Možete li da nam pošaljete ponudu do petka?", "Hvala, Milica"), "Možeš li da pripremiš ponudu?"),
+    "lt": ("Pasiūlymas 40 asmenų gruodžio 12 d.", ("Sveiki, Ines,", "norėtume to paties meniu kaip pernai, šį kartą 40 asmenų.", "Ar galėtumėte atsiųsti pasiūlymą iki penktadienio?", "Ačiū, Rūta"), "Ar gali paruošti pasiūlymą?"),
+    "lv": ("Piedāvājums 40 personām 12. decembrī", ("Labdien, Ines!", "Mēs vēlētos to pašu ēdienkarti kā pagājušajā gadā, šoreiz 40 personām.", "Vai varat atsūtīt piedāvājumu līdz piektdienai?", "Paldies, Ilze"), "Vai vari sagatavot piedāvājumu?"),
+    "sl": ("Ponudba za 40 oseb za 12. december", ("Pozdravljeni, Ines,", "želeli bi enak meni kot lani, tokrat za 40 oseb.", "Nam lahko pošljete ponudbo do petka?", "Hvala, Maja"), "Lahko pripraviš ponudbo?"),
+    "ca": ("Pressupost per a 40 persones el 12 de desembre", ("Hola Ines,", "Voldríem el mateix menú que l'any passat, aquesta vegada per a 40 persones.", "Ens podríeu enviar un pressupost abans de divendres?", "Gràcies, Montserrat"), "Pots preparar el pressupost?"),
+})  # fmt: skip
+
+ZONES.update({
+    "zh": (480, 480), "zh-TW": (480, 480), "ko": (540, 540), "el": (120, 180), "he": (120, 180),
+    "ar": (180, 180), "hi": (330, 330), "th": (420, 420), "vi": (420, 420), "id": (420, 420),
+    "et": (120, 180), "bg": (120, 180), "lt": (120, 180), "lv": (120, 180),
+})  # fmt: skip
+
+# "|" separates names of several words
+WEEKDAYS.update(
+    {
+        "zh": "星期一 星期二 星期三 星期四 星期五 星期六 星期日",
+        "zh-TW": "星期一 星期二 星期三 星期四 星期五 星期六 星期日",
+        "ko": "월요일 화요일 수요일 목요일 금요일 토요일 일요일",
+        "el": "Δευτέρα Τρίτη Τετάρτη Πέμπτη Παρασκευή Σάββατο Κυριακή",
+        "he": "שני שלישי רביעי חמישי שישי שבת ראשון",
+        "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد",
+        "hi": "सोमवार मंगलवार बुधवार गुरुवार शुक्रवार शनिवार रविवार",
+        "th": "จันทร์ อังคาร พุธ พฤหัสบดี ศุกร์ เสาร์ อาทิตย์",
+        "vi": "Thứ Hai|Thứ Ba|Thứ Tư|Thứ Năm|Thứ Sáu|Thứ Bảy|Chủ Nhật",
+        "id": "Senin Selasa Rabu Kamis Jumat Sabtu Minggu",
+        "et": "esmaspäev teisipäev kolmapäev neljapäev reede laupäev pühapäev",
+        "bg": "понеделник вторник сряда четвъртък петък събота неделя",
+        "sr": "понедељак уторак среда четвртак петак субота недеља",
+        "sr-Latn": "ponedeljak utorak sreda četvrtak petak subota nedelja",
+        "lt": "pirmadienis antradienis trečiadienis ketvirtadienis penktadienis šeštadienis sekmadienis",
+        "lv": "pirmdiena otrdiena trešdiena ceturtdiena piektdiena sestdiena svētdiena",
+        "sl": "ponedeljek torek sreda četrtek petek sobota nedelja",
+        "ca": "dilluns dimarts dimecres dijous divendres dissabte diumenge",
+    }
+)
+MONTHS.update(
+    {
+        "el": "Ιανουαρίου Φεβρουαρίου Μαρτίου Απριλίου Μαΐου Ιουνίου Ιουλίου Αυγούστου Σεπτεμβρίου "
+        "Οκτωβρίου Νοεμβρίου Δεκεμβρίου",
+        "he": "ינואר פברואר מרץ אפריל מאי יוני יולי אוגוסט ספטמבר אוקטובר נובמבר דצמבר",
+        "ar": "يناير فبراير مارس أبريل مايو يونيو يوليو أغسطس سبتمبر أكتوبر نوفمبر ديسمبر",
+        "hi": "जनवरी फ़रवरी मार्च अप्रैल मई जून जुलाई अगस्त सितंबर अक्टूबर नवंबर दिसंबर",
+        "th": "มกราคม กุมภาพันธ์ มีนาคม เมษายน พฤษภาคม มิถุนายน กรกฎาคม สิงหาคม กันยายน ตุลาคม "
+        "พฤศจิกายน ธันวาคม",
+        "id": "Januari Februari Maret April Mei Juni Juli Agustus September Oktober November Desember",
+        "et": "jaanuar veebruar märts aprill mai juuni juuli august september oktoober november detsember",
+        "bg": "януари февруари март април май юни юли август септември октомври ноември декември",
+        "sr": "јануар фебруар март април мај јун јул август септембар октобар новембар децембар",
+        "sr-Latn": "januar februar mart april maj jun jul avgust septembar oktobar novembar decembar",
+        "lt": "sausio vasario kovo balandžio gegužės birželio liepos rugpjūčio rugsėjo spalio lapkričio "
+        "gruodžio",
+        "lv": "janvāris februāris marts aprīlis maijs jūnijs jūlijs augusts septembris oktobris "
+        "novembris decembris",
+        "sl": "januar februar marec april maj junij julij avgust september oktober november december",
+        "ca": "gener febrer març abril maig juny juliol agost setembre octubre novembre desembre",
+    }
+)
+GMAIL_WEEKDAYS.update({
+    "zh": "一 二 三 四 五 六 日", "zh-TW": "一 二 三 四 五 六 日", "ko": "월 화 수 목 금 토 일",
+    "el": "Δευ Τρί Τετ Πέμ Παρ Σάβ Κυρ", "he": "ב׳ ג׳ ד׳ ה׳ ו׳ ש׳ א׳",
+    "ar": "الاثنين الثلاثاء الأربعاء الخميس الجمعة السبت الأحد",
+    "hi": "सोम मंगल बुध गुरु शुक्र शनि रवि", "th": "จ. อ. พ. พฤ. ศ. ส. อา.",
+    "vi": "Th 2|Th 3|Th 4|Th 5|Th 6|Th 7|CN", "id": "Sen Sel Rab Kam Jum Sab Min",
+    "et": "E T K N R L P", "bg": "пн вт ср чт пт сб нд", "sr": "пон уто сре чет пет суб нед",
+    "sr-Latn": "pon uto sre čet pet sub ned", "lt": "pr an tr kt pn št sk",
+    "lv": "pirmd. otrd. trešd. ceturtd. piektd. sestd. svētd.",
+    "sl": "pon. tor. sre. čet. pet. sob. ned.", "ca": "dl. dt. dc. dj. dv. ds. dg.",
+})  # fmt: skip
+GMAIL_MONTHS.update({
+    "el": "Ιαν Φεβ Μαρ Απρ Μαΐ Ιουν Ιουλ Αυγ Σεπ Οκτ Νοε Δεκ",
+    "id": "Jan Feb Mar Apr Mei Jun Jul Agu Sep Okt Nov Des",
+    "et": "jaan veebr märts apr mai juuni juuli aug sept okt nov dets",
+    "sr": "јан феб мар апр мај јун јул авг сеп окт нов дец",
+    "sr-Latn": "jan feb mar apr maj jun jul avg sep okt nov dec",
+    "lv": "janv. febr. marts apr. maijs jūn. jūl. aug. sept. okt. nov. dec.",
+    "sl": "jan. feb. mar. apr. maj jun. jul. avg. sep. okt. nov. dec.",
+    "ca": "gen. febr. març abr. maig juny jul. ag. set. oct. nov. des.",
+})  # fmt: skip
+GMAIL_DATE.update(
+    {
+        "zh": "{Y}年{m}月{d}日周{wd} {APzh}{h}:{MM}",
+        "zh-TW": "{Y}年{m}月{d}日 週{wd} {APzh}{h}:{MM}",
+        "ko": "{Y}년 {m}월 {d}일 ({wd}) {APko} {h}:{MM}",
+        "el": "{wd}, {d} {mon} {Y} στις {h}:{MM} {APel}",
+        "he": "יום {wd}, {d} ב{M} {Y} ב-{H}:{MM}",
+        "ar": "{wd}، {d} {M} {Y} في {h}:{MM} {APar}",
+        "hi": "{wd}, {d} {M} {Y}, {h}:{MM} {APhi}",
+        "th": "{wd} {d} {M} {BY} เวลา {H}:{MM}",
+        "vi": "{wd}, {d} thg {m}, {Y} vào lúc {H}:{MM}",
+        "id": "{wd}, {d} {mon} {Y} pukul {HH}.{MM}",
+        "et": "{wd}, {d}. {mon} {Y} kell {H}:{MM}",
+        "bg": "{wd}, {d}.{mm}.{Y} г. в {H}:{MM}",
+        "sr": "{wd}, {d}. {mon} {Y}. у {HH}:{MM}",
+        "sr-Latn": "{wd}, {d}. {mon} {Y}. u {HH}:{MM}",
+        "lt": "{Y}-{mm}-{dd}, {wd}, {HH}:{MM}",
+        "lv": "{wd}, {Y}. gada {d}. {mon}, plkst. {HH}:{MM}",
+        "sl": "{wd}, {d}. {mon} {Y} ob {H}:{MM}",
+        "ca": "{wd}, {d} {demon} {Y} a les {H}:{MM}",
+    }
+)
+OUTLOOK_DATE.update(
+    {
+        "zh": "{Y}年{m}月{d}日 {W} {H}:{MM}",
+        "zh-TW": "{Y}年{m}月{d}日 {W} {APzh} {h}:{MM}",
+        "ko": "{Y}년 {m}월 {d}일 {W} {APko} {h}:{MM}",
+        "el": "{W}, {d} {M} {Y} {h}:{MM} {APel}",
+        "he": "יום {W} {d} {M} {Y} {H}:{MM}",
+        "ar": "{W}، {d} {M} {Y} {h}:{MM} {APar}",
+        "hi": "{W}, {d} {M} {Y} {h}:{MM} {APhi}",
+        "th": "วัน{W}ที่ {d} {M} {BY} {H}:{MM}",
+        "vi": "{W}, {d} tháng {m}, {Y} {H}:{MM}",
+        "id": "{W}, {d} {M} {Y} {HH}.{MM}",
+        "et": "{W}, {d}. {M} {Y} {H}:{MM}",
+        "bg": "{W}, {d} {M} {Y} г. {H}:{MM} ч.",
+        "sr": "{W}, {d}. {M} {Y}. {H}:{MM}",
+        "sr-Latn": "{W}, {d}. {M} {Y}. {H}:{MM}",
+        "lt": "{Y} m. {M} {d} d., {W} {H}:{MM}",
+        "lv": "{W}, {Y}. gada {d}. {M} {H}:{MM}",
+        "sl": "{W}, {d}. {M} {Y} {H}:{MM}",
+        "ca": "{W}, {d} {deM} {Y} {H}:{MM}",
+    }
+)
+APPLE_DATE.update(
+    {
+        "zh": "{Y}年{m}月{d}日 {HH}:{MM}:{SS} {Z}",
+        "zh-TW": "{Y}年{m}月{d}日 {APzh}{h}:{MM}:{SS} {Z}",
+        "ko": "{Y}년 {m}월 {d}일 {APko} {h}:{MM}:{SS} {Z}",
+        "el": "{d} {M} {Y} - {HH}:{MM}:{SS} {Z}",
+        "he": "{d} ב{M} {Y} בשעה {HH}:{MM}:{SS} {Z}",
+        "ar": "{d} {M} {Y} في {HH}:{MM}:{SS} {Z}",
+        "hi": "{d} {M} {Y} को {HH}:{MM}:{SS} {Z}",
+        "th": "{d} {M} {BY} เวลา {HH}:{MM}:{SS} {Z}",
+        "vi": "{d} tháng {m}, {Y} lúc {HH}:{MM}:{SS} {Z}",
+        "id": "{d} {M} {Y} pukul {HH}.{MM}.{SS} {Z}",
+        "et": "{d}. {M} {Y} kell {HH}:{MM}:{SS} {Z}",
+        "bg": "{d} {M} {Y} г., в {HH}:{MM}:{SS} {Z}",
+        "sr": "{d}. {M} {Y}. у {HH}:{MM}:{SS} {Z}",
+        "sr-Latn": "{d}. {M} {Y}. u {HH}:{MM}:{SS} {Z}",
+        "lt": "{Y} m. {M} {d} d. {HH}:{MM}:{SS} {Z}",
+        "lv": "{Y}. gada {d}. {M} {HH}:{MM}:{SS} {Z}",
+        "sl": "{d}. {M} {Y} ob {HH}:{MM}:{SS} {Z}",
+        "ca": "{d} {deM} {Y} a les {HH}:{MM}:{SS} {Z}",
+    }
+)
+APPLE_ZONE_STYLE.update(dict.fromkeys(WORLD_LANGUAGES, "GMT"))

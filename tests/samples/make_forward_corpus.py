@@ -46,6 +46,7 @@ from corpus_languages import GMAIL_DATE  # noqa: E402 - the sibling data module
 from corpus_languages import LANGUAGES  # noqa: E402 - the sibling data module
 from corpus_languages import OUTLOOK_DATE  # noqa: E402 - the sibling data module
 from corpus_languages import PEOPLE  # noqa: E402 - the sibling data module
+from corpus_languages import WORLD_LANGUAGES  # noqa: E402 - the sibling data module
 from corpus_languages import YAHOO_DATE  # noqa: E402 - the sibling data module
 from corpus_languages import YAHOO_ZONE_STYLE  # noqa: E402 - the sibling data module
 from corpus_languages import ZONE_DEFAULT  # noqa: E402 - the sibling data module
@@ -170,6 +171,9 @@ GMAIL_FROM = {
     "pt-BR": "De", "sv": "Från", "da": "Fra", "no": "Fra", "fi": "Lähettäjä", "pl": "Od",
     "cs": "Od", "sk": "Od", "hu": "Feladó", "ro": "De la", "hr": "Šalje", "tr": "Gönderen",
     "ru": "От", "uk": "Від", "ja": "From",
+    "zh": "发件人", "zh-TW": "寄件者", "ko": "보낸사람", "el": "Από", "he": "מאת", "ar": "من",
+    "hi": "प्रेषक", "th": "จาก", "vi": "Từ", "id": "Dari", "et": "Saatja", "bg": "От", "sr": "Од",
+    "sr-Latn": "Od", "lt": "Nuo", "lv": "No", "sl": "Od", "ca": "De",
 }  # fmt: skip
 
 
@@ -232,6 +236,24 @@ OUTLOOK_LABELS = {  # From, Sent, To, Cc, Subject, subject prefix
     "ru": ("От", "Отправлено", "Кому", "Копия", "Тема", "FW"),
     "uk": ("Від", "Надіслано", "Кому", "Копія", "Тема", "FW"),
     "ja": ("差出人", "送信日時", "宛先", "CC", "件名", "FW"),
+    "zh": ("发件人", "发送时间", "收件人", "抄送", "主题", "转发"),
+    "zh-TW": ("寄件者", "寄件日期", "收件者", "副本", "主旨", "轉寄"),
+    "ko": ("보낸 사람", "보낸 날짜", "받는 사람", "참조", "제목", "전달"),
+    "el": ("Από", "Στάλθηκε", "Προς", "Κοιν.", "Θέμα", "ΠΡΘ"),
+    "he": ("מאת", "נשלח", "אל", "עותק", "נושא", "FW"),
+    "ar": ("من", "تاريخ الإرسال", "إلى", "نسخة", "الموضوع", "FW"),
+    "hi": ("प्रेषक", "भेजा गया", "प्रति", "प्रतिलिपि", "विषय", "FW"),
+    "th": ("จาก", "ส่ง", "ถึง", "สำเนาถึง", "เรื่อง", "FW"),
+    "vi": ("Từ", "Đã gửi", "Đến", "Cc", "Chủ đề", "FW"),
+    "id": ("Dari", "Dikirim", "Kepada", "Cc", "Subjek", "FW"),
+    "et": ("Saatja", "Saadetud", "Adressaat", "Koopia", "Teema", "FW"),
+    "bg": ("От", "Изпратено", "До", "Копие", "Тема", "FW"),
+    "sr": ("Од", "Послато", "За", "Копија", "Тема", "FW"),
+    "sr-Latn": ("Od", "Poslato", "Za", "Kopija", "Tema", "FW"),
+    "lt": ("Nuo", "Išsiųsta", "Kam", "Kopija", "Tema", "PRS"),
+    "lv": ("No", "Nosūtīts", "Kam", "Kopija", "Tēma", "PĀRS"),
+    "sl": ("Od", "Poslano", "Za", "Kp", "Zadeva", "FW"),
+    "ca": ("De", "Enviat el", "Per a", "A/c", "Assumpte", "RV"),
 }
 OWA_PREFIX = {
     "en": "Fw",
@@ -244,7 +266,11 @@ OWA_PREFIX = {
 }
 # Classic Outlook writes text in the Windows code page of its language.
 OUTLOOK_CHARSETS = {"ru": "windows-1251", "de": "iso-8859-1", "fr": "windows-1252",
-                    "pl": "iso-8859-2", "cs": "windows-1250", "ja": "iso-2022-jp", "tr": "iso-8859-9"}  # fmt: skip
+                    "pl": "iso-8859-2", "cs": "windows-1250", "ja": "iso-2022-jp", "tr": "iso-8859-9",
+                    "zh": "gb2312", "zh-TW": "big5", "ko": "ks_c_5601-1987", "el": "windows-1253",
+                    "he": "windows-1255", "ar": "windows-1256", "th": "windows-874", "bg": "windows-1251",
+                    "sr": "windows-1251", "et": "windows-1257", "lt": "windows-1257", "lv": "windows-1257",
+                    "sl": "windows-1250", "sr-Latn": "windows-1250", "ca": "windows-1252"}  # fmt: skip
 WORD_HEAD = (
     '<html xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
     'xmlns:w="urn:schemas-microsoft-com:office:word" xmlns:m="http://schemas.microsoft.com/office/2004/12/omml" '
@@ -373,15 +399,20 @@ OUTLOOK_MAC = {  # From, Date, To, Cc, Subject, prefix, date pattern
 }
 
 
-def outlook_mac(s: Scenario) -> Sample:
-    """Outlook for Mac: no separator, "Date:" label, the body right under the subject line."""
+def outlook_mac(s: Scenario, labels: tuple[str, ...] | None = None) -> Sample:
+    """Outlook for Mac: no separator, "Date:" label, the body right under the subject line.
+
+    ``labels`` may add an eighth label: a Reply-To line written under the From line.
+    """
     language = s.language
-    labels = OUTLOOK_MAC[language]
+    labels = labels or OUTLOOK_MAC[language]
     date = format_date(labels[6], language, s.local)
     to = ", ".join(f"{p.address} <{p.address}>" for p in s.to)
     fields = [(labels[0], s.sender.text()), (labels[1], date), (labels[2], to)]
     if s.cc:
         fields.append((labels[3], ", ".join(p.text() for p in s.cc)))
+    if len(labels) > 7:
+        fields.insert(1, (labels[7], f"{s.sender.name} <{s.sender.address}>"))
     fields.append((labels[4], s.subject))
     text = f"{s.note}\n\n" + "\n".join(f"{colon(language, k)} {v}" for k, v in fields)
     text += "\n" + "\n".join(s.body) + "\n"
@@ -433,6 +464,24 @@ APPLE = {  # separator, From, Subject, Date, To, Cc
     "ru": ("Начало переадресованного сообщения:", "Отправитель", "Тема", "Дата", "Кому", "Копия"),
     "uk": ("Початок листа, що пересилається:", "Від кого", "Тема", "Дата", "Кому", "Копія"),
     "ja": ("転送されたメッセージ:", "差出人", "件名", "日付", "宛先", "Cc"),
+    "zh": ("转发的邮件：", "发件人", "主题", "日期", "收件人", "抄送"),
+    "zh-TW": ("轉寄的郵件：", "寄件者", "主旨", "日期", "收件者", "副本"),
+    "ko": ("전달된 메시지:", "보낸 사람", "제목", "날짜", "받는 사람", "참조"),
+    "el": ("Έναρξη προωθημένου μηνύματος:", "Από", "Θέμα", "Ημερομηνία", "Προς", "Κοιν."),
+    "he": ("תחילת הודעה שהועברה:", "מאת", "נושא", "תאריך", "אל", "עותק"),
+    "ar": ("بداية الرسالة المعاد توجيهها:", "من", "الموضوع", "التاريخ", "إلى", "نسخة"),
+    "hi": ("अग्रेषित संदेश की शुरुआत:", "प्रेषक", "विषय", "दिनांक", "प्रति", "प्रतिलिपि"),
+    "th": ("เริ่มข้อความที่ส่งต่อ:", "จาก", "เรื่อง", "วันที่", "ถึง", "สำเนาถึง"),
+    "vi": ("Bắt đầu tin nhắn được chuyển tiếp:", "Từ", "Chủ đề", "Ngày", "Đến", "Cc"),
+    "id": ("Awal pesan yang diteruskan:", "Dari", "Subjek", "Tanggal", "Kepada", "Cc"),
+    "et": ("Edastatud kirja algus:", "Saatja", "Teema", "Kuupäev", "Adressaat", "Koopia"),
+    "bg": ("Начало на препратеното съобщение:", "От", "Тема", "Дата", "До", "Копие"),
+    "sr": ("Почетак прослеђене поруке:", "Од", "Тема", "Датум", "За", "Копија"),
+    "sr-Latn": ("Početak prosleđene poruke:", "Od", "Tema", "Datum", "Za", "Kopija"),
+    "lt": ("Persiųsto laiško pradžia:", "Nuo", "Tema", "Data", "Kam", "Kopija"),
+    "lv": ("Pārsūtītā ziņojuma sākums:", "No", "Tēma", "Datums", "Kam", "Kopija"),
+    "sl": ("Začetek posredovanega sporočila:", "Od", "Zadeva", "Datum", "Za", "Kp"),
+    "ca": ("Inici del missatge reenviat:", "De", "Assumpte", "Data", "Per a", "A/c"),
 }
 APPLE_SPAN = "font-family: -webkit-system-font, Helvetica Neue, Helvetica, sans-serif;"
 
@@ -527,6 +576,31 @@ THUNDERBIRD = {  # separator, Subject, Date, From, To, CC
     "ru": ("-------- Перенаправленное сообщение --------", "Тема", "Дата", "От", "Кому", "Копия"),
     "uk": ("-------- Переслане повідомлення --------", "Тема", "Дата", "Від", "Кому", "CC"),
     "ja": ("-------- 転送メッセージ --------", "件名", "日付", "差出人", "宛先", "CC"),
+    "zh": ("-------- 转发的消息 --------", "主题", "日期", "发件人", "收件人", "抄送"),
+    "zh-TW": ("-------- 轉寄訊息 --------", "主旨", "日期", "寄件者", "收件者", "副本"),
+    "ko": ("-------- 전달된 메시지 --------", "제목", "날짜", "보낸 사람", "받는 사람", "참조"),
+    "el": ("-------- Προωθημένο μήνυμα --------", "Θέμα", "Ημερομηνία", "Από", "Προς", "Κοιν."),
+    "he": ("-------- הודעה שהועברה --------", "נושא", "תאריך", "מאת", "אל", "עותק"),
+    "ar": ("-------- رسالة معاد توجيهها --------", "الموضوع", "التاريخ", "من", "إلى", "نسخة"),
+    "hi": ("-------- अग्रेषित संदेश --------", "विषय", "दिनांक", "प्रेषक", "प्रति", "प्रतिलिपि"),
+    "th": ("-------- ข้อความที่ส่งต่อ --------", "เรื่อง", "วันที่", "จาก", "ถึง", "สำเนาถึง"),
+    "vi": ("-------- Thư được chuyển tiếp --------", "Chủ đề", "Ngày", "Từ", "Đến", "Cc"),
+    "id": (
+        "-------- Pesan yang Diteruskan --------",
+        "Subjek",
+        "Tanggal",
+        "Dari",
+        "Kepada",
+        "Tembusan",
+    ),
+    "et": ("-------- Edastatud kiri --------", "Teema", "Kuupäev", "Saatja", "Adressaat", "Koopia"),
+    "bg": ("-------- Препратено съобщение --------", "Тема", "Дата", "От", "До", "Копие"),
+    "sr": ("-------- Прослеђена порука --------", "Тема", "Датум", "Од", "За", "Копија"),
+    "sr-Latn": ("-------- Prosleđena poruka --------", "Tema", "Datum", "Od", "Za", "Kopija"),
+    "lt": ("-------- Persiųstas laiškas --------", "Tema", "Data", "Nuo", "Kam", "Kopija"),
+    "lv": ("-------- Pārsūtīts ziņojums --------", "Tēma", "Datums", "No", "Kam", "Kopija"),
+    "sl": ("-------- Posredovano sporočilo --------", "Zadeva", "Datum", "Od", "Za", "Kopija"),
+    "ca": ("-------- Missatge reenviat --------", "Assumpte", "Data", "De", "Per a", "A/c"),
 }
 
 
@@ -888,12 +962,17 @@ def build(key: str, subject: str, text: str | None, html: str | None, when: date
     cte = "quoted-printable" if charset not in ("utf-8", "iso-2022-jp") else None
     if charset == "iso-2022-jp":
         cte = "7bit"
+    label, charset = charset, PYTHON_CODECS.get(charset, charset)
     if text is not None:
         message.set_content(text, charset=charset, cte=cte)
         if html is not None:
             message.add_alternative(html, subtype="html", charset=charset, cte=cte)
     elif html is not None:
         message.set_content(html, subtype="html", charset=charset, cte=cte)
+    if label != charset:  # the name the client writes, which Python's codecs do not know
+        for part in message.walk():
+            if part.get_content_maintype() == "text":
+                part.set_param("charset", label)
     for attachment in attachments or []:
         if isinstance(attachment, EmailMessage):
             message.add_attachment(attachment, filename=f"{attachment['Subject']}.eml")
@@ -901,6 +980,9 @@ def build(key: str, subject: str, text: str | None, html: str | None, when: date
             filename, maintype, subtype, data = attachment
             message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
     return message
+
+
+PYTHON_CODECS = {"windows-874": "cp874"}  # Outlook's name for Thai -> Python's
 
 
 def fixed_boundaries(message: EmailMessage, name: str) -> EmailMessage:
@@ -1502,6 +1584,528 @@ def attribution_forwards(manifest: dict, others: dict) -> None:
     (NOT_FORWARDS_DIR / "manifest.json").unlink(missing_ok=True)
 
 
+# -- the rest of the world (issue 18) ---------------------------------------------------------------
+# Generated after every earlier sample (the scenario counter runs on), so that those stay unchanged.
+
+
+def world_forwards(manifest: dict) -> None:
+    """The common clients in 18 more languages, then the families of mail seen in the wild."""
+    for template, name in ((gmail, "gmail"), (outlook_desktop, "outlook-desktop"),
+                           (outlook_web, "outlook-web"), (thunderbird, "thunderbird")):  # fmt: skip
+        for language in WORLD_LANGUAGES:
+            s = scenario(language, f"{name}-{language}")
+            emit(manifest, s, template(s))
+    for index, language in enumerate(WORLD_LANGUAGES):
+        s = scenario(language, f"apple-{language}")
+        emit(manifest, s, apple(s, style=index % 3))
+    # Outlook and Windows Mail in Cyrillic: the From line names the sender, the link holds the address
+    for language in ("ru", "uk", "bg", "sr"):
+        s = scenario(language, f"outlook-name-only-mailto-{language}")
+        link = f'<a href="mailto:{s.sender.address}">{escape(s.sender.name)}</a>'
+        emit(manifest, s, outlook_desktop(s, text_from=s.sender.name, html_from=link))
+    for language in ("ru", "en", "uk"):
+        s = scenario(language, f"windows-mail-{language}", cc=[])
+        emit(manifest, s, windows_mail(s), to=[None], to_names=[FORWARDER.name])
+    for language in ("fr", "fr-quoted"):
+        s = scenario("fr", f"orange-{language}")
+        emit(manifest, s, orange(s, quoted=language == "fr-quoted"))
+    s = scenario("fr", "laposte-fr")
+    emit(manifest, s, laposte(s))
+    for brand, language in (("gmx", "de"), ("webde", "de"), ("gmx", "en")):
+        s = scenario(language, f"{brand}-{language}")
+        emit(manifest, s, gmx(s, brand))
+    for language in ("it", "es", "pt", "pt-BR"):
+        s = scenario(language, f"outlook-mac-reply-to-{language}")
+        emit(manifest, s, outlook_mac(s, OUTLOOK_MAC_REPLY_TO[language]))
+    for language, key in (("en", "blackberry-en"), ("de", "blackberry-de"), ("fr", "mobile-fr")):
+        s = scenario(language, key, cc=[])
+        emit(manifest, s, blackberry(s))
+    s = scenario("en", "date-first-unreadable-en", cc=[])
+    sample = date_first_unreadable(s)
+    emit(manifest, s, sample, date=None, body_contains="")
+    s = scenario("en", "gmail-message-id-folded-cc-en",
+                 cc=[Person("Tom Baker", "tom.baker@harbourfoods.example"),
+                     Person("Ann Miller", "ann.miller@harbourfoods.example")])  # fmt: skip
+    emit(manifest, s, gmail_header_dump(s))
+    s = scenario("ja", "yahoo-japan-ja")
+    emit(manifest, s, yahoo_japan(s))
+    s = scenario("zh", "qq-zh")
+    emit(manifest, s, qq(s))
+    s = scenario("zh", "netease-163-zh", cc=[])
+    emit(manifest, s, netease(s))
+    s = scenario("ru", "mailru-ru", cc=[])
+    emit(manifest, s, mailru(s))
+    s = scenario("ru", "yandex-ru")
+    emit(manifest, s, yandex(s), to=[], cc=[])
+    s = scenario("ko", "naver-ko")
+    emit(manifest, s, naver(s))
+    # the webmails' HTML alone (no text/plain part): their markup is all there is to read
+    for name, language, template in (("gmx", "de", lambda s: gmx(s, "gmx")), ("qq", "zh", qq),
+                                     ("yandex", "ru", yandex), ("orange", "fr", orange),
+                                     ("windows-mail", "ru", windows_mail)):  # fmt: skip
+        s = scenario(language, f"html-only-{name}-{language}", cc=[])
+        sample = template(s)
+        sample.text = None
+        extra = {"to": [], "cc": []} if name == "yandex" else {}
+        if name == "windows-mail":
+            extra = {"to": [None], "to_names": [FORWARDER.name]}
+        emit(manifest, s, sample, **extra)
+
+
+def windows_mail(s: Scenario) -> Sample:
+    """Windows Mail (Windows 10/11): names only in the block, each a mailto: link in the HTML."""
+    labels = {"ru": ("От", "Отправлено", "Кому", "Тема", "{d} {M} {Y} г. в {H}:{MM}"),
+              "uk": ("Від", "Надіслано", "Кому", "Тема", "{d} {M} {Y} р. о {H}:{MM}"),
+              "en": ("From", "Sent", "To", "Subject", "{W}, {M} {d}, {Y} {h}:{MM} {AP}")}[s.language]  # fmt: skip
+    date = format_date(labels[4], s.language, s.local)
+    to = s.to[0]
+    text = (f"{s.note}\n\n{labels[0]}: {s.sender.name}\n{labels[1]}: {date}\n{labels[2]}: {to.name}\n"
+            f"{labels[3]}: {s.subject}\n\n{s.body_text()}\n")  # fmt: skip
+
+    def link(person: Person) -> str:
+        return f'<a href="mailto:{person.address}">{escape(person.name)}</a>'
+
+    html = (
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head>'
+        '<body lang="RU" link="blue" vlink="#954F72"><div class="WordSection1">'
+        f'<p class="MsoNormal">{escape(s.note)}</p><p class="MsoNormal"><o:p>&nbsp;</o:p></p>'
+        '<div style="mso-element:para-border-div;border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">'
+        f'<p class="MsoNormal" style="border:none;padding:0cm"><b>{labels[0]}: </b>{link(s.sender)}<br>'
+        f"<b>{labels[1]}: </b>{escape(date)}<br><b>{labels[2]}: </b>{link(to)}<br>"
+        f"<b>{labels[3]}: </b>{escape(s.subject)}</p></div>"
+        '<p class="MsoNormal"><o:p>&nbsp;</o:p></p>'
+        + "".join(f'<p class="MsoNormal">{escape(line)}</p>' for line in s.body)
+        + "</div></body></html>\n"
+    )
+    return Sample(f"FW: {s.subject}", text, html, date, False, "outlook",
+                  {"X-Mailer": "Microsoft Windows Mail 16.0"})  # fmt: skip
+
+
+def orange(s: Scenario, quoted: bool = False) -> Sample:
+    """Orange's and SFR's webmail: a line of "=" signs, "Message du <date>", De / A / Copie à / Sujet."""
+    date = format_date("{dd}/{mm}/{yy} {HH}:{MM}", "fr", s.local)
+    cc = ", ".join(p.text() for p in s.cc)
+    rows = [f"Message du {date}", f"De : {s.sender.text()}",
+            f"A : {', '.join(p.address for p in s.to)}", f"Copie à : {cc}", f"Sujet : {s.subject}"]  # fmt: skip
+    rule = "=" * 40
+    quote = "> " if quoted else ""
+    text = f"{s.note}\n\n{rule}\n" + "\n".join(f"{quote}{row}".rstrip() for row in rows)
+    text += f"\n{rule}\n\n{s.body_text(quote)}\n"
+    html = (
+        f'<html><body><p>{escape(s.note)}</p><br><div class="orange-webmail-forward">{rule}<br>'
+        '<blockquote style="border-left: 2px solid #ff7900; padding-left: 8px; margin-left: 4px;">'
+        + "<br>".join(escape(row) for row in rows)
+        + f"<br></blockquote>{rule}<br><br>"
+        + "<br>".join(escape(line) for line in s.body)
+        + "</div></body></html>"
+    )
+    return Sample(f"TR : {s.subject}", text, html, date, False, None,
+                  {"X-Mailer": "Orange Messagerie"})  # fmt: skip
+
+
+def laposte(s: Scenario) -> Sample:
+    """La Poste's webmail: the block starts with "Objet :", no separator line."""
+    date = format_date("{W} {d} {M} {Y} {HH}:{MM}", "fr", s.local)
+    rows = [f"Objet : {s.subject}", f"De : {s.sender.text()}", f"Date : {date}",
+            f"À : {', '.join(p.text() for p in s.to)}"]  # fmt: skip
+    if s.cc:
+        rows.append(f"Cc : {', '.join(p.text() for p in s.cc)}")
+    text = f"{s.note}\n\n" + "\n".join(rows) + f"\n\n{s.body_text()}\n"
+    html = (
+        f'<html><body><div>{escape(s.note)}</div><br><div style="border-left: 2px solid #003da5; '
+        'padding: 0 8px; margin: 0 0 0 4px;"><div class="quote-header">'
+        + "".join(f"<div>{escape(row)}</div>" for row in rows)
+        + "</div><br>"
+        + "".join(f"<div>{escape(line)}</div>" for line in s.body)
+        + "</div></body></html>"
+    )
+    return Sample(f"TR: {s.subject}", text, html, date, False, None,
+                  {"X-Mailer": "Webmail La Poste"})  # fmt: skip
+
+
+GMX = {  # Sent, From, To, Cc, Subject, date pattern
+    "de": ("Gesendet", "Von", "An", "Cc", "Betreff", "{W}, {d}. {M} {Y} um {HH}:{MM} Uhr"),
+    "en": ("Sent", "From", "To", "Cc", "Subject", "{W}, {M} {d}, {Y} at {h}:{MM} {AP}"),
+}
+
+
+def gmx(s: Scenario, brand: str) -> Sample:
+    """GMX and web.de: Sent / From / To / Subject, in that order, in the provider's quote markup."""
+    sent, sender, to, cc, subject, pattern = GMX[s.language]
+    date = format_date(pattern, s.language, s.local)
+    rows = [(sent, date), (sender, s.sender.text()), (to, ", ".join(p.address for p in s.to))]
+    if s.cc:
+        rows.append((cc, ", ".join(p.text() for p in s.cc)))
+    rows.append((subject, s.subject))
+    text = (
+        f"{s.note}\n \n \n\n" + "\n".join(f"{k}: {v}" for k, v in rows) + f"\n\n{s.body_text()}\n"
+    )
+    quote = ('<div name="quote" style="margin:10px 5px 5px 10px; padding: 10px 0 10px 10px; '
+             'border-left:2px solid #C3D9E5; word-wrap: break-word;">' if brand == "webde" else
+             '<div style="margin: 10.0px 5.0px 5.0px 10.0px;padding: 10.0px 0 10.0px 10.0px;'
+             'border-left: 2.0px solid rgb(195,217,229);word-wrap: break-word;">')  # fmt: skip
+    html = (
+        '<html><head></head><body><div style="font-family: Verdana;font-size: 12.0px;">'
+        f"<div>{escape(s.note)}</div><div>&nbsp;</div><div>&nbsp;<div>&nbsp;{quote}"
+        '<div style="margin:0 0 10px 0;">'
+        + "<br/>\n".join(f"<b>{k}:</b>&nbsp;{escape(v)}" for k, v in rows)
+        + '</div><div name="quoted-content">'
+        + "<br/>\n".join(escape(line) for line in s.body)
+        + "</div></div></div></div></div></body></html>"
+    )
+    mailer = "GMX Freemail" if brand == "gmx" else "WEB.DE Freemail"
+    return Sample(f"Fwd: {s.subject}", text, html, date, False, None,
+                  {"X-UI-Message-Type": "mail", "X-Provags-ID": f"V03:K1:{brand}", "X-Mailer": mailer})  # fmt: skip
+
+
+OUTLOOK_MAC_REPLY_TO = {  # Outlook for Mac with a Reply-To line under the From line
+    "it": ("Da", "Data", "A", "Cc", "Oggetto", "I", "{W}, {d} {M} {Y} {HH}:{MM}", "Risposta"),
+    "es": (
+        "De",
+        "Fecha",
+        "Para",
+        "CC",
+        "Asunto",
+        "RV",
+        "{W}, {d} de {M} de {Y}, {HH}:{MM}",
+        "Responder a",
+    ),
+    "pt": (
+        "De",
+        "Data",
+        "Para",
+        "Cc",
+        "Assunto",
+        "FW",
+        "{W}, {d} de {M} de {Y} às {HH}:{MM}",
+        "Responder A",
+    ),
+    "pt-BR": (
+        "De",
+        "Data",
+        "Para",
+        "Cc",
+        "Assunto",
+        "ENC",
+        "{W}, {d} de {M} de {Y} às {HH}:{MM}",
+        "Responder a",
+    ),
+}
+
+
+def blackberry(s: Scenario) -> Sample:
+    """BlackBerry and older mobile clients: "-----Original Message-----", blank lines between lines."""
+    separator = {"en": "-----Original Message-----", "de": "-----Ursprüngliche Nachricht-----",
+                 "fr": "-----Message d'origine-----"}[s.language]  # fmt: skip
+    labels = {"en": ("From", "Sender", "Date", "To", "Subject", "FW"),
+              "de": ("Von", "Sender", "Datum", "An", "Betreff", "WG"),
+              "fr": ("De", "Sender", "Date", "À", "Objet", "TR")}[s.language]  # fmt: skip
+    if s.language == "en":  # the device's zone is not written: the forwarder's is assumed
+        date = format_date("{W3}, {d} {M3} {Y} {HH}:{MM}:{SS}", "en", s.local)
+    else:
+        date = format_datetime(s.sent.astimezone(s.zone))
+    rows = [(labels[0], s.sender.text()), (labels[1], s.sender.address), (labels[2], date),
+            (labels[3], ", ".join(f"<{p.address}>" for p in s.to)), (labels[4], s.subject)]  # fmt: skip
+    note = f"{s.note}\nSent from my BlackBerry® smartphone"
+    text = f"{note}\n\n{separator}\n" + "\n\n".join(f"{colon(s.language, k)} {v}" for k, v in rows)
+    text += f"\n\n{s.body_text()}\n"
+    return Sample(f"{labels[5]}: {s.subject}", text, None, date, True, None,
+                  {"X-Mailer": "BlackBerry Email (10.3.3.3216)"})  # fmt: skip
+
+
+def date_first_unreadable(s: Scenario) -> Sample:
+    """A block that starts with Date:, holds a date no parser can read, and ends the mail."""
+    date = "Tuesday evening, week 48"
+    text = (f"{s.note}\n\n---------- Forwarded message ---------\nDate: {date}\n"
+            f"From: {s.sender.text()}\nSubject: {s.subject}\nTo: {', '.join(p.text() for p in s.to)}\n")  # fmt: skip
+    return Sample(f"Fwd: {s.subject}", text, None, date, False, None, {"X-Mailer": "K-9 Mail"})
+
+
+def gmail_header_dump(s: Scenario) -> Sample:
+    """A Gmail separator over Date: and Message-ID: before From:, the Cc folded over two lines."""
+    date = format_datetime(s.sent.astimezone(s.zone))
+    first, second = s.cc
+    text = (f"{s.note}\n\n---------- Forwarded message ---------\nDate: {date}\n"
+            f"Message-ID: <CAK{zlib.crc32(s.key.encode()):08x}@mail.harbourfoods.example>\n"
+            f"From: {s.sender.text()}\nTo: {', '.join(p.text() for p in s.to)}\n"
+            f"Cc: {first.text()},\n\t{second.text()}\nSubject: {s.subject}\n\n\n{s.body_text()}\n")  # fmt: skip
+    return Sample(f"Fwd: {s.subject}", text, None, date, True, None)
+
+
+def yahoo_japan(s: Scenario) -> Sample:
+    """Yahoo! JAPAN mail: "----- 転送メッセージ -----" and Japanese labels."""
+    weekday = "月火水木金土日"[s.local.weekday()]
+    date = format_date(f"{{Y}}/{{mm}}/{{dd}} ({weekday}) {{HH}}:{{MM}}", "ja", s.local)
+    rows = [("差出人", f'"{s.sender.name}" <{s.sender.address}>'),
+            ("宛先", ", ".join(p.address for p in s.to))]  # fmt: skip
+    if s.cc:
+        rows.append(("CC", ", ".join(p.address for p in s.cc)))
+    rows += [("送信日時", date), ("件名", s.subject)]
+    text = f"{s.note}\n\n----- 転送メッセージ -----\n" + "\n".join(f"{k}: {v}" for k, v in rows)
+    text += f"\n\n{s.body_text()}\n"
+    html = (
+        f'<html><body><div>{escape(s.note)}</div><br><div class="yj-forward">'
+        "<div>----- 転送メッセージ -----</div>"
+        '<blockquote style="margin: 0 0 0 4px; padding-left: 8px; border-left: 2px solid #ff0033;">'
+        + "".join(f"<div><b>{k}:</b> {escape(v)}</div>" for k, v in rows)
+        + "<br>"
+        + "".join(f"<div>{escape(line)}</div>" for line in s.body)
+        + "</blockquote></div></body></html>"
+    )
+    return Sample(f"Fw: {s.subject}", text, html, date, False, None,
+                  {"X-Mailer": "Yahoo! JAPAN Mail"}, charset="iso-2022-jp")  # fmt: skip
+
+
+def _qq_time(local: datetime) -> str:
+    part = "上午" if local.hour < 12 else ("下午" if local.hour < 18 else "晚上")
+    weekday = "一二三四五六日"[local.weekday()]
+    return f"{local.year}年{local.month}月{local.day}日(星期{weekday}) {part}{local.hour % 12 or 12}:{local.minute:02d}"
+
+
+def qq(s: Scenario) -> Sample:
+    """QQ Mail: "原始邮件" between rules of dashes (replies write it too), labels in Chinese."""
+    date = _qq_time(s.local)
+    rows = [("发件人", f'"{s.sender.name}"<{s.sender.address}>;'), ("发送时间", date),
+            ("收件人", "".join(f'"{p.name}"<{p.address}>;' for p in s.to))]  # fmt: skip
+    if s.cc:
+        rows.append(("抄送", "".join(f'"{p.name}"<{p.address}>;' for p in s.cc)))
+    rows.append(("主题", s.subject))
+    rule = "-" * 18
+    text = f"{s.note}\n\n\n{rule} 原始邮件 {rule}\n" + "\n".join(f"{k}: {v}" for k, v in rows)
+    text += f"\n\n\n{s.body_text()}\n"
+    html = (
+        f"<div>{escape(s.note)}</div><div><br></div><div><br></div>"
+        '<div style="font-size: 12px;font-family: Arial Narrow;padding:2px 0 2px 0;">'
+        f"{rule}&nbsp;原始邮件&nbsp;{rule}</div>"
+        '<div style="font-size: 12px;background:#efefef;padding:8px;">'
+        + "".join(f"<div><b>{k}:</b>&nbsp;{escape(v)}</div>" for k, v in rows)
+        + "</div><div><br></div>"
+        + "".join(f"<div>{escape(line)}</div>" for line in s.body)
+    )
+    return Sample(f"转发：{s.subject}", text, html, date, False, None,
+                  {"X-QQ-Mailer": "QQMail 2.x", "X-QQ-mid": "xmsezb3t1764583337"}, charset="gb18030")  # fmt: skip
+
+
+def netease(s: Scenario) -> Sample:
+    """163 and 126 mail (NetEase): "转发邮件信息", full-width colons."""
+    date = format_date("{Y}-{mm}-{dd} {HH}:{MM}:{SS}", "zh", s.local)
+    rows = [("发件人", f'"{s.sender.name}" <{s.sender.address}>'), ("发送日期", date),
+            ("收件人", ", ".join(f'"{p.name}" <{p.address}>' for p in s.to)), ("主题", s.subject)]  # fmt: skip
+    text = f"{s.note}\n\n-------- 转发邮件信息 --------\n" + "\n".join(f"{k}：{v}" for k, v in rows)
+    text += f"\n\n{s.body_text()}\n"
+    html = (
+        f'<div style="line-height:1.7;font-size:14px;font-family:Arial"><div>{escape(s.note)}</div>'
+        '<div id="isForwardContent"><div style="font-size:14px;padding:2px 0 2px 0;">-------- 转发邮件信息 --------</div>'
+        '<div style="font-size:12px;background:#efefef;padding:8px;">'
+        + "".join(f"<div><b>{k}：</b>{escape(v)}</div>" for k, v in rows)
+        + "</div><br>"
+        + "".join(f"<div>{escape(line)}</div>" for line in s.body)
+        + "</div></div>"
+    )
+    return Sample(f"Fw:{s.subject}", text, html, date, True, "netease",
+                  {"X-Mailer": "Coremail Webmail Server Version XT5.0.14"})  # fmt: skip
+
+
+def _offset_text(s: Scenario) -> str:
+    sign = "+" if s.offset >= 0 else "-"
+    return f"{sign}{abs(s.offset) // 60:02d}:{abs(s.offset) % 60:02d}"
+
+
+def mailru(s: Scenario) -> Sample:
+    """Mail.ru: "Пересылаемое сообщение", "От кого:", the body in its blue-ruled blockquote."""
+    weekday = format_date("{W}", "ru", s.local).capitalize()
+    date = format_date(
+        f"{weekday}, {{d}} {{M}} {{Y}}, {{HH}}:{{MM}} {_offset_text(s)}", "ru", s.local
+    )
+    rows = [("От кого", s.sender.text()), ("Кому", ", ".join(p.address for p in s.to)),
+            ("Дата", date), ("Тема", s.subject)]  # fmt: skip
+    text = f"{s.note}\n\n\n-------- Пересылаемое сообщение --------\n"
+    text += "\n".join(f"{k}: {v}" for k, v in rows) + f"\n\n{s.body_text()}\n"
+    html = (
+        f"<HTML><BODY><div>{escape(s.note)}</div><div>&nbsp;</div><div>&nbsp;</div>"
+        "<div>-------- Пересылаемое сообщение --------<br>"
+        + "<br>".join(f"{k}: {escape(v)}" for k, v in rows)
+        + '<br>&nbsp;<blockquote style="border-left:1px solid #0857A6; margin:10px; padding:0 0 0 10px;">'
+        '<div id=""><div class="js-helper js-readmsg-msg"><div id="style_17645833370000000000_BODY">'
+        + "<br>".join(escape(line) for line in s.body)
+        + "</div></div></div></blockquote></div></BODY></HTML>"
+    )
+    return Sample(f"Fwd: {s.subject}", text, html, date, False, None,
+                  {"X-Mailer": "Mail.Ru Mailer 1.0"})  # fmt: skip
+
+
+def yandex(s: Scenario) -> Sample:
+    """Yandex Mail: the separator, then one line "<date>, "<name>" <address>:" over the original."""
+    date = format_date("{dd}.{mm}.{Y}, {HH}:{MM}", "ru", s.local)
+    line = f'{date}, "{s.sender.name}" <{s.sender.address}>:'
+    text = (f"{s.note}\n\n-------- Пересылаемое сообщение --------\n{line}\n\n{s.body_text()}\n\n"
+            "-------- Конец пересылаемого сообщения --------\n")  # fmt: skip
+    html = (
+        f"<div>{escape(s.note)}</div><div>&nbsp;</div><div>-------- Пересылаемое сообщение --------</div>"
+        f"<div>{escape(line)}</div><div>&nbsp;</div><blockquote>"
+        + "".join(f"<div>{escape(row)}</div>" for row in s.body)
+        + "</blockquote><div>&nbsp;</div><div>-------- Конец пересылаемого сообщения --------</div>"
+    )
+    return Sample(f"Fwd: {s.subject}", text, html, date, False, None,
+                  {"X-Yandex-Forward": "4a1b5c0e8d7f6a2b", "X-Mailer": "Yamail [ http://yandex.ru ] 5.0"})  # fmt: skip
+
+
+def naver(s: Scenario) -> Sample:
+    """Naver Mail: "-----Original Message-----" (replies write it too), English labels, "(화)" dates."""
+    weekday = "월화수목금토일"[s.local.weekday()]
+    date = format_date(f"{{Y}}-{{mm}}-{{dd}} ({weekday}) {{HH}}:{{MM}}:{{SS}}", "ko", s.local)
+    rows = [("From", f'"{s.sender.name}"<{s.sender.address}>'),
+            ("To", "".join(f'"{p.name}"<{p.address}>;' for p in s.to)),
+            ("Cc", "".join(f'"{p.name}"<{p.address}>;' for p in s.cc)),
+            ("Sent", date), ("Subject", s.subject)]  # fmt: skip
+    text = f"{s.note}\n\n-----Original Message-----\n" + "\n".join(
+        f"{k}: {v}".rstrip() for k, v in rows
+    )
+    text += f"\n\n{s.body_text()}\n"
+    html = (
+        f'<div class="__aU">{escape(s.note)}</div><br><blockquote style="border-left: 2px solid #03c75a; '
+        'margin: 0 0 0 0.8ex; padding-left: 1ex;"><div>-----Original Message-----</div>'
+        + "".join(f"<div><b>{k}:</b> {escape(v)}</div>" for k, v in rows)
+        + "<br>"
+        + "".join(f"<div>{escape(line)}</div>" for line in s.body)
+        + "</blockquote>"
+    )
+    return Sample(f"FW: {s.subject}", text, html, date, True, None,
+                  {"X-Mailer": "NaverMail"})  # fmt: skip
+
+
+WORLD_REPLY_PREFIX = {"zh": "答复", "zh-TW": "回覆", "ko": "회신", "el": "ΑΠ", "et": "Vs", "lt": "ATS",
+                      "lv": "ATB", "bg": "Отг", "sr": "Одг", "sl": "Odg"}  # fmt: skip
+WORLD_GMAIL_REPLY = {
+    "zh": "{name} <{address}> 于{date}写道：",
+    "zh-TW": "{name} <{address}> 於 {date} 寫道：",
+    "ko": "{date}, {name} <{address}>님이 작성:",
+    "el": "Στις {date}, ο χρήστης {name} <{address}> έγραψε:",
+    "he": "בתאריך {date}, {name} <{address}> כתב:",
+    "ar": "في {date}، كتب {name} <{address}>:",
+    "hi": "{date} को {name} <{address}> ने लिखा:",
+    "th": "เมื่อ {date} {name} <{address}> เขียนว่า:",
+    "vi": "Vào {date}, {name} <{address}> đã viết:",
+    "id": "Pada {date} {name} <{address}> menulis:",
+    "et": "{date} kirjutas {name} <{address}>:",
+    "bg": "На {date} {name} <{address}> написа:",
+    "sr": "{date} {name} <{address}> је написао:",
+    "sr-Latn": "{date} {name} <{address}> je napisao:",
+    "lt": "{date} {name} <{address}> rašė:",
+    "lv": "{date} {name} <{address}> rakstīja:",
+    "sl": "{date} je {name} <{address}> napisal:",
+    "ca": "El {date}, {name} <{address}> va escriure:",
+}
+
+
+def world_not_forwards(manifest: dict) -> None:
+    """Replies, newsletters and digests that look like forwards, in the added languages and webmails."""
+
+    def save(key: str, message: EmailMessage, why: str) -> None:
+        write(NOT_FORWARDS_DIR, key, message)
+        manifest[f"{key}.eml"] = {"why": why}
+
+    for language in WORLD_LANGUAGES:  # Outlook's block under a reply subject
+        s = scenario(language, f"reply-outlook-{language}")
+        sample = outlook_desktop(s)
+        prefix = WORLD_REPLY_PREFIX.get(language, "RE")
+        save(s.key, build(s.key, f"{prefix}: {s.subject}", sample.text, sample.html, s.forwarded,
+                          to=s.sender.address, charset=sample.charset),
+             f"Outlook reply ({language}): the same block as a forward, under a reply subject")  # fmt: skip
+    for language in WORLD_LANGUAGES:  # a reply whose subject lost its prefix, quoting a forward
+        s = scenario(language, f"reply-unprefixed-quoting-forward-{language}")
+        date = format_date(GMAIL_DATE[language], language, s.local, gmail=True)
+        line = WORLD_GMAIL_REPLY[language].format(
+            date=date, name=FORWARDER.name, address=FORWARDER.address
+        )
+        quoted = "\n".join(f"> {row}" if row else ">" for row in gmail(s).text.splitlines())
+        save(s.key, build(s.key, s.subject, f"{s.note}\n\n{line}\n\n{quoted}\n", None, s.forwarded,
+                          sender=COLLEAGUE),
+             f"a reply ({language}) without a prefix: its attribution line comes before the quoted forward")  # fmt: skip
+    webmail_replies(save)
+    world_newsletters(save)
+    digests(save)
+    reply_with_attached_mail(save)
+
+
+def webmail_replies(save) -> None:
+    """The webmails' own quote markup under a reply subject: replies, whatever they quote."""
+    for key, language, template, prefix in (
+        ("reply-qq-zh", "zh", qq, "回复："), ("reply-naver-ko", "ko", naver, "RE: "),
+        ("reply-mailru-ru", "ru", mailru, "Re: "), ("reply-yandex-ru", "ru", yandex, "Re: "),
+        ("reply-gmx-de", "de", lambda s: gmx(s, "gmx"), "AW: "), ("reply-orange-fr", "fr", orange, "RE : "),
+        ("reply-laposte-fr", "fr", laposte, "Re: "), ("reply-yahoo-japan-ja", "ja", yahoo_japan, "Re: "),
+        ("reply-blackberry-en", "en", blackberry, "RE: "), ("reply-windows-mail-ru", "ru", windows_mail, "RE: "),
+    ):  # fmt: skip
+        s = scenario(language, key)
+        sample = template(s)
+        save(key, build(key, f"{prefix}{s.subject}", sample.text, sample.html, s.forwarded,
+                        to=s.sender.address, charset=sample.charset),
+             f"a reply written by the webmail of {key.split('-')[1]}: its quote looks like its forwards")  # fmt: skip
+    # the quote markup without any forward or reply subject: no evidence of a forward
+    for key, language, template in (("quoted-block-no-prefix-gmx-de", "de", lambda s: gmx(s, "gmx")),
+                                    ("quoted-block-no-prefix-qq-zh", "zh", qq),
+                                    ("quoted-block-no-prefix-naver-ko", "ko", naver),
+                                    ("quoted-block-no-prefix-orange-fr", "fr", orange),
+                                    ("quoted-block-no-prefix-laposte-fr", "fr", laposte)):  # fmt: skip
+        s = scenario(language, key)
+        sample = template(s)
+        save(key, build(key, s.subject, sample.text, sample.html, s.forwarded, to=s.sender.address,
+                        charset=sample.charset),
+             "a header block under no separator of its own and no forward subject")  # fmt: skip
+
+
+def world_newsletters(save) -> None:
+    bulk = {"List-Unsubscribe": "<https://news.example/u/1>, <mailto:leave@news.example>",
+            "List-Id": "News <news.example>", "Precedence": "bulk"}  # fmt: skip
+    when = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    for language, intro in (("zh", "本周精选："), ("ru", "Новости недели:"), ("ko", "이번 주 소식:"),
+                            ("ar", "أخبار الأسبوع:"), ("el", "Τα νέα της εβδομάδας:"), ("de", "Die Woche:")):  # fmt: skip
+        s = scenario(language, f"newsletter-quoting-headers-{language}")
+        labels = OUTLOOK_LABELS.get(language, OUTLOOK_LABELS["en"])
+        date = format_date(OUTLOOK_DATE[language], language, s.local)
+        text = (f"{intro}\n\n---------- Forwarded message ---------\n{labels[0]}: {s.sender.text()}\n"
+                f"{labels[1]}: {date}\n{labels[2]}: news@news.example\n{labels[4]}: {s.subject}\n\n"
+                f"{s.body_text()}\n")  # fmt: skip
+        save(s.key, build(s.key, s.subject, text, None, when, sender=Person("News", "news@news.example"),
+                          headers=bulk),
+             f"a newsletter ({language}) pasting a forwarded block, without a forward subject")  # fmt: skip
+
+
+def digests(save) -> None:
+    """Mailing-list digests: header blocks of many messages, in the text or as attached mail."""
+    when = datetime(2026, 11, 24, 15, 30, tzinfo=UTC)
+    lists = {"List-Id": "<bakers.lists.example>", "Precedence": "list",
+             "List-Unsubscribe": "<mailto:bakers-leave@lists.example>"}  # fmt: skip
+    for language in ("en", "ru", "zh"):
+        rows = []
+        for number, other in enumerate(("en", "de", language), 1):
+            s = scenario(other, f"digest-part-{language}-{number}")
+            rows.append(f"------------------------------\n\nMessage: {number}\n"
+                        f"Date: {format_datetime(s.sent)}\nFrom: {s.sender.text()}\n"
+                        f"To: bakers@lists.example\nSubject: {s.subject}\n\n{s.body_text()}\n")  # fmt: skip
+        key = f"digest-text-{language}"
+        text = "Today's Topics:\n\n   1. Menus\n   2. Prices\n   3. Orders\n\n" + "\n".join(rows)
+        save(key, build(key, f"Bakers Digest, Vol 12, Issue {len(rows)}", text, None, when, headers=lists),
+             "a plain-text digest: one header block per message")  # fmt: skip
+    key = "digest-mime-fwd-subject-ko"
+    s = scenario("ko", key)
+    digest = build(key, "Fwd: 제빵사 다이제스트 12호", "오늘의 주제:\n", None, when, headers=lists)
+    digest.add_attachment(attached_message(s))
+    save(key, digest, "a list digest of attached mail, even under a forward subject")
+
+
+def reply_with_attached_mail(save) -> None:
+    """Issue 19: a "Re:" mail carrying an attached mail is a reply with an attachment, not a forward."""
+    for key, language, prefix in (("reply-with-attached-mail-en", "en", "Re"),
+                                  ("reply-with-attached-mail-de", "de", "AW"),
+                                  ("reply-with-attached-mail-zh", "zh", "回复")):  # fmt: skip
+        s = scenario(language, key)
+        message = build(key, f"{prefix}: {s.subject}", f"{s.note}\n", None, s.forwarded,
+                        attachments=[attached_message(s)])  # fmt: skip
+        save(key, message, "a reply that carries an attached mail (message/rfc822)")
+
+
 def main() -> None:
     for folder in (FORWARDS_DIR, NOT_FORWARDS_DIR):
         folder.mkdir(exist_ok=True)
@@ -1515,6 +2119,8 @@ def main() -> None:
     others: dict = {}
     not_forwards(others)
     attribution_forwards(forwards, others)
+    world_forwards(forwards)
+    world_not_forwards(others)
     for folder, manifest in ((FORWARDS_DIR, forwards), (NOT_FORWARDS_DIR, others)):
         text = json.dumps(dict(sorted(manifest.items())), ensure_ascii=False, indent=1)
         (folder / "manifest.json").write_text(text + "\n", encoding="utf-8")
