@@ -37,6 +37,8 @@ import unicodedata
 import urllib.request
 from pathlib import Path
 
+import bootstrap
+
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "mail_lead_capture"
 RUN_DIR = ROOT / ".run"
@@ -44,8 +46,8 @@ DEMO_STATE = RUN_DIR / "demo.json"
 PY = sys.executable
 PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 ODOO_HINT = (
-    "Install Odoo 19.0 Community so that `python3 -c 'import odoo.release'` works (see README.md, "
-    "'Prerequisites'), or run with ODOO_PYTHON pointing at the Python that has it."
+    "`make test` and `make demo` set Odoo 19.0 up in .venv/ when python3 cannot import it (see "
+    "README.md, 'Prerequisites'); or run with ODOO_PYTHON pointing at a Python that has it."
 )
 
 
@@ -80,6 +82,71 @@ def odoo_version() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
+
+
+def ensure_odoo() -> None:
+    """Have Odoo 19.0: the one installed (ODOO_PYTHON, or this Python), else the project's .venv/.
+
+    The first time, Odoo is set up in .venv/ (dev/bootstrap.py); then this very command starts
+    again with .venv/bin/python, so that everything (dev requirements, linters) runs there.
+    """
+    if odoo_version():
+        return
+    if os.environ.get("ODOO_PYTHON"):
+        raise HarnessError(
+            f"ODOO_PYTHON={os.environ['ODOO_PYTHON']} cannot import Odoo 19.0: point it at a "
+            "Python that can, or unset it to have Odoo set up in .venv/."
+        )
+    if bootstrap.is_this_venv():
+        raise HarnessError(
+            f"The project's {bootstrap.VENV} cannot import Odoo 19.0: remove it "
+            "(`rm -rf .venv`) and run the command again to set it up afresh."
+        )
+    if not bootstrap.ready():
+        try:
+            bootstrap.bootstrap(bootstrap.source_from_environment())
+        except bootstrap.BootstrapError as exc:
+            raise HarnessError(str(exc)) from None
+    python = str(bootstrap.venv_python())
+    say(f"\n==> Odoo 19.0 from the project's virtualenv: {python}")
+    os.execv(python, [python, str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+# The Debian packages of the programs each command runs, by what is missing.
+SYSTEM_PACKAGES = {
+    "postgresql": "PostgreSQL's server programs (initdb, pg_ctl)",
+    "dovecot-imapd": "Dovecot, the IMAP server of the mailbox tests and of the demo's mailboxes",
+    "chromium": "Chromium, the browser of the tours",
+}
+
+
+def missing_system_packages(names: tuple[str, ...]) -> list[str]:
+    """The Debian packages among ``names`` whose programs this machine lacks."""
+    present = {
+        "postgresql": bool(pg_bindir()) or any(os.environ.get(var) for var in PG_VARS),
+        "dovecot-imapd": all(
+            os.access(path, os.X_OK)
+            for path in (
+                os.environ.get("MLC_DOVECOT", "/usr/sbin/dovecot"),
+                os.environ.get("MLC_DOVEADM", "/usr/bin/doveadm"),
+            )
+        ),
+        "chromium": any(
+            shutil.which(name)
+            for name in ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+        ),
+    }
+    return [name for name in names if not present[name]]
+
+
+def require_system_packages(names: tuple[str, ...], command: str) -> None:
+    missing = missing_system_packages(names)
+    if missing:
+        what = "; ".join(SYSTEM_PACKAGES[name] for name in missing)
+        raise HarnessError(
+            f"`{command}` needs programs this machine lacks ({what}). Install them with:\n"
+            f"    sudo apt-get install -y --no-install-recommends {' '.join(missing)}"
+        )
 
 
 def addons_path() -> str:
@@ -1043,7 +1110,19 @@ def main(argv: list[str] | None = None) -> int:
         "demo": cmd_demo,
         "push": cmd_push,
     }
+    needs = {
+        "test": ("postgresql", "dovecot-imapd", "chromium"),
+        "pytest": ("postgresql", "dovecot-imapd", "chromium"),
+        "demo": ("postgresql", "dovecot-imapd"),
+        "pot": ("postgresql",),
+    }
     try:
+        if args.command in needs:
+            target = {"pytest": "test-odoo"}.get(args.command, args.command)
+            require_system_packages(needs[args.command], f"make {target}")
+            ensure_odoo()
+        elif args.command == "bench" and not odoo_version() and bootstrap.ready():
+            ensure_odoo()  # Odoo was set up in .venv/: the benchmarks run there too
         return handler[args.command](args)
     except HarnessError as exc:
         print(f"\nerror: {exc}", file=sys.stderr, flush=True)
