@@ -892,6 +892,114 @@ def wait_http(url: str, process: subprocess.Popen, timeout: float = 180) -> None
     )
 
 
+def demo_mailboxes_module():
+    return load_module("mlc_demo_mailboxes", ROOT / ADDON / "tests" / "demo_mailboxes.py")
+
+
+def start_demo_dovecot():
+    """Start the tests' private Dovecot (tests/dovecot_server.py) and fill the demo mailboxes."""
+    try:
+        import cryptography  # noqa: F401, PLC0415
+    except ImportError:
+        raise HarnessError(
+            "The demo's IMAP server needs the cryptography package (one of Odoo's requirements): "
+            "run the demo with the Python that has Odoo's requirements (ODOO_PYTHON)."
+        ) from None
+    module = load_module("mlc_dovecot_server", ROOT / ADDON / "tests" / "dovecot_server.py")
+    demo = demo_mailboxes_module()
+    section("IMAP server for the demo mailboxes (Dovecot)")
+    dovecot = module.DovecotServer()
+    try:
+        dovecot.start()
+    except module.DovecotUnavailable as exc:
+        raise HarnessError(str(exc)) from None
+    counts = demo.seed(dovecot)
+    say(f"    Dovecot on {dovecot.host}:{dovecot.plain_port} (TLS {dovecot.tls_port})")
+    for login, count in counts.items():
+        say(f"    mailbox {login}: {count} mails (incoming in INBOX, sent in Sent)")
+    return dovecot
+
+
+def demo_rpc(url: str):
+    import xmlrpc.client  # noqa: PLC0415
+
+    return (
+        xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common"),
+        xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True),
+    )
+
+
+def connect_demo_mailboxes(url: str, db: str, dovecot, timeout: float = 240) -> None:
+    """Connect Ines's and Marco's mailboxes in Odoo as they would (Test Connection), then follow
+    the first import that Odoo's scheduled action runs in the background."""
+    demo = demo_mailboxes_module()
+    common, models = demo_rpc(url)
+    admin = common.authenticate(db, "admin", "admin", {})
+    ids = {}
+    for mailbox in demo.MAILBOXES:
+        users = models.execute_kw(
+            db, admin, "admin", "res.users", "search", [[("login", "=", mailbox.user_login)]]
+        )
+        if not users:
+            raise HarnessError(f"The demo user {mailbox.user_login} is missing from the demo data.")
+        values = demo.mailbox_values(mailbox, dovecot, users[0])
+        mailbox_id = models.execute_kw(
+            db, admin, "admin", "mail.capture.mailbox", "create", [values]
+        )
+        # The salesperson presses Test Connection: it connects, lists the folders, and asks the
+        # scheduled action to import the mailbox.
+        uid = common.authenticate(db, mailbox.user_login, mailbox.user_login, {})
+        result = models.execute_kw(
+            db,
+            uid,
+            mailbox.user_login,
+            "mail.capture.mailbox",
+            "action_test_connection",
+            [[mailbox_id]],
+        )
+        message = (result or {}).get("params", {}).get("message", "")
+        say(f"    {mailbox.user_login}: {message}")
+        ids[mailbox_id] = mailbox.user_login
+    deadline, shown = time.monotonic() + timeout, {}
+    while True:
+        rows = models.execute_kw(
+            db,
+            admin,
+            "admin",
+            "mail.capture.mailbox",
+            "read",
+            [list(ids)],
+            {"fields": ["state", "import_done", "import_total", "import_progress", "last_error"]},
+        )
+        for row in rows:
+            line = (
+                f"{row['state']}, first import {row['import_progress']:.0f}% "
+                f"({row['import_done']}/{row['import_total']} mails)"
+            )
+            if shown.get(row["id"]) != line:
+                shown[row["id"]] = line
+                say(f"    {ids[row['id']]}: {line}")
+        if all(r["state"] == "connected" and r["import_progress"] >= 100 for r in rows):
+            break
+        failed = [r for r in rows if r["state"] in ("error", "reauth")]
+        if failed or time.monotonic() > deadline:
+            reason = failed[0]["last_error"] if failed else f"not done after {timeout:.0f}s"
+            say(f"    The first import did not finish ({reason}); it goes on in the background.")
+            break
+        time.sleep(1)
+    filed = models.execute_kw(
+        db,
+        admin,
+        "admin",
+        "mail.message",
+        "search_count",
+        [[("model", "=", "crm.lead"), ("message_id", "=like", "<demo-%")]],
+    )
+    say(
+        f"    {filed} demo mails are on leads (CRM > a lead's chatter; My Mailboxes shows progress)"
+    )
+
+
 def cmd_demo(args) -> int:
     running = read_demo_state()
     if running:
@@ -916,8 +1024,10 @@ def cmd_demo(args) -> int:
         pg.create_database(db)
         sink = None
         odoo = None
+        dovecot = None
         try:
             sink = start_smtp_sink(RUN_DIR / "outbox")
+            dovecot = start_demo_dovecot()
             smtp_args = ["--smtp=127.0.0.1", f"--smtp-port={sink.port}"]
             section(f"Database {db}: {ADDON} with demo data")
             run_odoo_logged(
@@ -943,8 +1053,12 @@ def cmd_demo(args) -> int:
             )
             with Spinner("Starting Odoo"):
                 wait_http(f"{url}/web/login", odoo)
-            DEMO_STATE.write_text(json.dumps({"pid": os.getpid(), "url": url, "db": db}))
-            demo_banner(pg, db, url, sink)
+            section("Demo mailboxes: Ines's and Marco's mail, synced from the private Dovecot")
+            connect_demo_mailboxes(url, db, dovecot)
+            imap = {"host": dovecot.host, "port": dovecot.plain_port, "tls_port": dovecot.tls_port}
+            state = {"pid": os.getpid(), "url": url, "db": db, "imap": imap}
+            DEMO_STATE.write_text(json.dumps(state))
+            demo_banner(pg, db, url, sink, dovecot)
             while not stop.is_set() and odoo.poll() is None:
                 stop.wait(1)
             if odoo.poll() is not None:
@@ -962,10 +1076,12 @@ def cmd_demo(args) -> int:
                     os.killpg(odoo.pid, signal.SIGKILL)
             if sink:
                 sink.stop()
+            if dovecot:
+                dovecot.stop()
             DEMO_STATE.unlink(missing_ok=True)
             with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
                 pg.drop_database(db)
-    say("Demo stopped: Odoo, the SMTP sink and the throwaway database are gone.")
+    say("Demo stopped: Odoo, the SMTP sink, the IMAP server and the throwaway database are gone.")
     return 0
 
 
@@ -988,7 +1104,7 @@ def capture_address(pg: Postgres, db: str) -> str | None:
     )
 
 
-def demo_banner(pg: Postgres, db: str, url: str, sink) -> None:
+def demo_banner(pg: Postgres, db: str, url: str, sink, dovecot) -> None:
     address = capture_address(pg, db)
     say("")
     say("=" * 78)
@@ -1001,6 +1117,18 @@ def demo_banner(pg: Postgres, db: str, url: str, sink) -> None:
         f"(SMTP sink on port {sink.port})."
     )
     say("  Try capture without a mail server:  make push EML=samples/demo/forward-gmail.eml")
+    demo = demo_mailboxes_module()
+    say(
+        f"  IMAP server (Dovecot) on {dovecot.host}: port {dovecot.plain_port} (no TLS), "
+        f"{dovecot.tls_port} (TLS, self-signed)"
+    )
+    for mailbox in demo.MAILBOXES:
+        login = mailbox.imap_login
+        say(
+            f"    IMAP login {login:<6} password {dovecot.password_of(login):<15} "
+            f"({mailbox.email}: {mailbox.description})"
+        )
+    say("  Watch a mail arrive on its lead:  make push-imap EML=samples/demo/imap-reply-hank.eml")
     say(f"  Odoo's log: {RUN_DIR / 'odoo.log'}.  Ctrl-C stops everything.")
     say("=" * 78)
 
@@ -1079,6 +1207,94 @@ def cmd_push(args) -> int:
     return 0
 
 
+def cmd_push_imap(args) -> int:
+    """Append a raw mail to a demo mailbox on the demo's Dovecot, sync it, say where it went."""
+    import email  # noqa: PLC0415
+    import email.policy  # noqa: PLC0415
+    import email.utils  # noqa: PLC0415
+    import imaplib  # noqa: PLC0415
+    import xmlrpc.client  # noqa: PLC0415
+
+    state = read_demo_state()
+    if not state or "imap" not in state:
+        raise HarnessError(
+            "No demo is running: start one with `make demo` in another terminal first."
+        )
+    demo = demo_mailboxes_module()
+    mailboxes = {m.imap_login: m for m in demo.MAILBOXES}
+    if args.to not in mailboxes:
+        raise HarnessError(
+            f"There is no demo mailbox {args.to!r}: choose TO={' or TO='.join(mailboxes)}."
+        )
+    mailbox = mailboxes[args.to]
+    path = Path(args.eml)
+    if not path.is_file():
+        raise HarnessError(
+            f"{path} is not a file: give the path of a raw email, e.g. EML=message.eml."
+        )
+    raw = re.sub(rb"(?<!\r)\n", b"\r\n", path.read_bytes())  # IMAP wants CRLF line ends
+    parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
+    message_id = (parsed["Message-ID"] or "").strip()
+    if not message_id:
+        message_id = email.utils.make_msgid(domain="push-imap.invalid")
+        raw = f"Message-ID: {message_id}\r\n".encode() + raw
+    imap, url, db = state["imap"], state["url"], state["db"]
+    try:
+        client = imaplib.IMAP4(imap["host"], imap["port"], timeout=10)
+        try:
+            client.login(mailbox.imap_login, f"{mailbox.imap_login}-password")
+            typ, data = client.append(f'"{args.folder}"', None, None, raw)
+        finally:
+            with contextlib.suppress(Exception):
+                client.logout()
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise HarnessError(f"The demo's IMAP server refused the mail: {exc}.") from None
+    if typ != "OK":
+        raise HarnessError(
+            f"The demo's IMAP server refused the mail in {args.folder}: {data!r} (folders: INBOX, "
+            "Sent, Archive)."
+        )
+    say(f"{path.name}: appended to {mailbox.imap_login}'s {args.folder} ({message_id})")
+    login = mailbox.user_login
+    try:
+        common, models = demo_rpc(url)
+        uid = common.authenticate(db, login, login, {})
+        ids = models.execute_kw(
+            db, uid, login, "mail.capture.mailbox", "search", [[("user_id", "=", uid)]]
+        )
+        # What the salesperson's "Sync Now" button does.
+        models.execute_kw(db, uid, login, "mail.capture.mailbox", "action_sync_now", [ids[:1]])
+        admin = common.authenticate(db, "admin", "admin", {})
+        found = models.execute_kw(
+            db,
+            admin,
+            "admin",
+            "mail.message",
+            "search_read",
+            [[("message_id", "=", message_id), ("model", "=", "crm.lead")]],
+            {"fields": ["res_id", "record_name"]},
+        )
+    except xmlrpc.client.Fault as fault:
+        raise HarnessError(
+            f"Odoo refused: {first_line(fault.faultString.splitlines()[-1])}"
+        ) from None
+    except OSError as exc:
+        raise HarnessError(f"Could not reach the demo at {url}: {exc}.") from None
+    if found:
+        for row in found:
+            say(
+                f"{path.name}: synced onto the lead {row['record_name']!r}: "
+                f"{url}/odoo/crm.lead/{row['res_id']}"
+            )
+    else:
+        say(
+            f"{path.name}: synced, but filed on no lead: none has its participants as contacts"
+            + ("" if mailbox.auto_create else f", and {login}'s mailbox creates no leads")
+            + " (or it is robot mail, or mail between colleagues)."
+        )
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------
 
 
@@ -1101,6 +1317,12 @@ def main(argv: list[str] | None = None) -> int:
     push = sub.add_parser("push", help="deliver a raw .eml to the running demo")
     push.add_argument("eml")
     push.add_argument("--to", help="envelope recipient (default: the company's capture address)")
+    push_imap = sub.add_parser(
+        "push-imap", help="put a raw .eml in a demo mailbox on the demo's IMAP server and sync it"
+    )
+    push_imap.add_argument("eml")
+    push_imap.add_argument("--to", default="ines", help="the demo mailbox: ines (default) or marco")
+    push_imap.add_argument("--folder", default="INBOX", help="INBOX (default), Sent or Archive")
     args = parser.parse_args(argv)
     handler = {
         "test": cmd_test,
@@ -1109,6 +1331,7 @@ def main(argv: list[str] | None = None) -> int:
         "pot": cmd_pot,
         "demo": cmd_demo,
         "push": cmd_push,
+        "push-imap": cmd_push_imap,
     }
     needs = {
         "test": ("postgresql", "dovecot-imapd", "chromium"),
