@@ -307,6 +307,9 @@ def bootstrap(
             f"Creating the virtualenv {venv} failed: {result.stderr.strip() or result.stdout.strip()}"
             "\nOn Debian, install the venv module: apt-get install python3-venv"
         )
+    # Odoo's setup.py is installed editable without build isolation: it needs a setuptools that
+    # builds wheels itself (70.1+); Python 3.12+ venvs have none, 3.11's an older one.
+    pip(python, "the build tools", "setuptools>=70.1", "wheel")
     say(f"    [2/5] Odoo 19.0's source ({source or DEFAULT_SOURCE})")
     root = odoo_source(source, venv)
     say("    [3/5] Odoo's requirements (with dev/odoo-constraints.txt)")
