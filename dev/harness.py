@@ -6,8 +6,14 @@ test   installs the dev dependencies, gets a PostgreSQL, installs and upgrades t
        Odoo tests (pytest-odoo, with an HTTP server for the browser tours) and the linters.
 demo   brings up Odoo on http://127.0.0.1:8069 with the addon and demo data in a throwaway database,
        with a local SMTP sink that prints every mail Odoo sends. Ctrl-C stops and removes everything.
+       It also starts a private Dovecot holding Ines's and Marco's demo mailboxes
+       (mail_lead_capture/tests/demo_mailboxes.py), connects them in Odoo and follows their sync.
 push   delivers a raw .eml file to the running demo's mail gateway, as an MTA does through Odoo's
        mailgate (XML-RPC ``mail.thread.message_process``).
+push-imap  appends a raw .eml file to a demo mailbox on that Dovecot and syncs it onto its lead.
+
+Odoo: ODOO_PYTHON, or this Python if it imports Odoo 19.0; otherwise test, demo, pytest and pot set
+it up once in .venv/ (dev/bootstrap.py, from ODOO_SOURCE) and re-run themselves there.
 
 PostgreSQL: when any of PGHOST, PGPORT, PGUSER or PGPASSWORD is set, that server is used (it must be
 reachable); otherwise a private throwaway cluster is started from the machine's PostgreSQL binaries
