@@ -10,6 +10,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools import html_escape
 from odoo.tools.mail import formataddr
 from odoo.tools.mail import html_sanitize
 from odoo.tools.mail import plaintext2html
@@ -20,6 +21,7 @@ from ..tools import capture
 from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
+from ..tools import plain_text
 from ..tools.direction import INCOMING
 from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
@@ -147,10 +149,30 @@ class MailCaptureEngine(models.AbstractModel):
             body, attachments = self._lead_capture_forward_content(forward, message_dict)
         else:
             body, attachments = (
-                message_dict.get("body") or "",
+                self._lead_capture_plain_parts(message, message_dict.get("body") or ""),
                 message_dict.get("attachments") or [],
             )
         return mail, body, attachments, self._lead_capture_automated(message, forward)
+
+    @api.model
+    def _lead_capture_plain_parts(self, message, body):
+        """``body`` with the ``<pre>`` blocks Odoo's gateway made of text/plain parts rendered as
+        paragraphs (``tools.plain_text``): wrapped lines, links, foldable quotes."""
+        if message is None or "<pre>" not in body:
+            return body
+        rendered = str(body)
+        for part in message.walk():
+            disposition = (part.get("Content-Disposition") or "").strip().lower()
+            if part.get_content_type() != "text/plain" or disposition.startswith("attachment"):
+                continue
+            try:
+                content = part.get_content()
+            except (LookupError, ValueError, AssertionError, UnicodeError):
+                continue  # Odoo could not read it either: its <pre> stays as it is
+            pre = f"<pre>{html_escape(content)}</pre>"
+            if pre in rendered:
+                rendered = rendered.replace(pre, plain_text.text_to_html(content), 1)
+        return Markup(rendered)
 
     @api.model
     def _lead_capture_content_problem(self, message, attachments):
@@ -817,7 +839,7 @@ class MailCaptureEngine(models.AbstractModel):
         if original.html:
             body = Markup(html_sanitize(original.html))
         else:
-            body = Markup(plaintext2html(original.text or ""))
+            body = Markup(plain_text.text_to_html(original.text or ""))
         attachments = [(a.filename, a.data, {}) for a in original.attachments]
         if forward.kind == "inline":
             attachments += list(message_dict.get("attachments") or [])

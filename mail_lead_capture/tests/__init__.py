@@ -1,5 +1,6 @@
 from . import test_capture
 from . import test_delivery_paths
+from . import test_demo_mailboxes
 from . import test_filters
 from . import test_filters_block
 from . import test_install
@@ -8,5 +9,6 @@ from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_workers
+from . import test_plain_text
 from . import test_tours
 from . import test_unmatched
