@@ -77,6 +77,10 @@ class MailCaptureEngine(models.AbstractModel):
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
         if mode == "capture" and not owner:
+            disputed = company._lead_capture_disputed_owners(sender)
+            if disputed:
+                self._lead_capture_refuse_disputed(message, company, sender, disputed)
+                return False
             lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
             if not lead:
                 self._lead_capture_refuse_sender(
@@ -758,6 +762,27 @@ class MailCaptureEngine(models.AbstractModel):
         )
         self._lead_capture_send(
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_refuse_disputed(self, message, company, sender, users):
+        """Refuse mail from an address several users claim, and ask the admins to settle it."""
+        trace = self.env._(
+            "Refused: %(sender)s is claimed by several users (%(users)s), so it counts for none "
+            "of them. An administrator should leave it to one of them (Settings > Users, Email "
+            "Capture tab, or the user's email).",
+            sender=sender,
+            users=", ".join(users.mapped("name")),
+        )
+        log = self._lead_capture_log(
+            capture.captured_mail(message, None),
+            company,
+            self.env["res.users"],
+            "capture",
+            "refused",
+            trace,
+            rule="disputed_address",
         )
         log._lead_capture_notify_admins(trace)
 

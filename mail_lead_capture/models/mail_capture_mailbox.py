@@ -341,6 +341,7 @@ class MailCaptureMailbox(models.Model):
             }
         )
         self._lead_capture_trigger()
+        mailbox._lead_capture_claim_address()
         synced = len(mailbox.folder_ids.filtered("synced"))
         return self._lead_capture_notification(
             self.env._("Connected"),
@@ -632,6 +633,29 @@ class MailCaptureMailbox(models.Model):
                 changed = True
                 folder.missing = True
         return changed
+
+    def _lead_capture_claim_address(self):
+        """Ask the owner to confirm the mailbox's address, unless it is already theirs.
+
+        Logging in proves the owner reads the mailbox, not that its address (typed on the form)
+        is theirs: the address counts as theirs, beyond this mailbox's own sync, only once they
+        open the link mailed to it, as for an alternate address. An address another user holds
+        is not proposed (an administrator settles such cases).
+        """
+        Address = self.env["mail.capture.address"].sudo()
+        for mailbox in self:
+            user = mailbox.user_id
+            if mailbox.email in user._lead_capture_addresses() or Address.search_count(
+                [("user_id", "=", user.id), ("email", "=", mailbox.email)]
+            ):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    Address.create({"user_id": user.id, "email": mailbox.email})
+            except ValidationError:
+                _logger.info(
+                    "Mailbox %s: its address belongs to another user; not proposed", mailbox.id
+                )
 
     def _lead_capture_importing(self):
         """True while a synced folder has not finished its first import."""
