@@ -75,15 +75,19 @@ class TestMailboxSettings(MailboxCase):
     # THE PASSWORD
     # ------------------------------------------------------------
 
-    def test_password_is_for_its_owner_and_admins_never_exported(self):
-        mailbox = self.make_mailbox()
-        self.assertEqual(mailbox.with_user(self.bob).password, self.password)
-        self.assertEqual(mailbox.with_user(self.admin).password, self.password)
+    def test_password_is_write_only_and_never_exported(self):
+        mailbox = self.make_mailbox()  # Test Connection worked: the stored password is used
+        for user in (self.bob, self.admin):
+            with self.subTest(user=user.login):
+                as_user = mailbox.with_user(user)
+                self.assertFalse(as_user.read(["password"])[0]["password"])
+                self.assertTrue(as_user.password_set)
+                with self.assertRaises(AccessError):
+                    as_user.read(["imap_password"])
+                with self.assertRaises(AccessError):
+                    self.Mailbox.with_user(user).search([("imap_password", "=", self.password)])
         with self.assertRaises(AccessError):
             mailbox.with_user(self.karen).read(["password"])
-        self.assertFalse(
-            self.Mailbox.with_user(self.karen).search([("password", "=", self.password)])
-        )
         self.assertFalse(self.Mailbox.fields_get(["password"])["password"]["exportable"])
         for record, path in (
             (mailbox.with_user(self.admin), "password"),

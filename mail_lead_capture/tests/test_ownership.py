@@ -5,10 +5,12 @@ token first and confirms only on a POST carrying Odoo's CSRF token."""
 
 import re
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from . import dovecot_server
 from .common import LeadCaptureHttpCase
 from .test_capture import GATEWAY_LOGGERS
 
@@ -224,3 +226,224 @@ class TestConfirmationRoute(LeadCaptureHttpCase):
         self.assertIn("bob@cafe.example", self.bob._lead_capture_addresses())
         page = self.url_open(self.link, data={"csrf_token": csrf})
         self.assertIn("Already confirmed", page.text)
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestBlocksAndCompanies(RpcMixin, LeadCaptureHttpCase):
+    """Blocks and mailboxes belong to one of their owner's companies; a refused block tells
+    nothing about a colleague's blocks."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.globex = cls.env["res.company"].create({"name": "Globex"})
+        cls.karens_block = cls.env["mail.capture.block"].create(
+            {"entry": "rival.example", "user_id": cls.karen.id, "company_id": cls.company.id}
+        )
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("bob", "bob")
+
+    def rpc_error(self, model, method, *args, **kwargs):
+        """The error the web client would show for this call (its class and message)."""
+        with mute_logger(*HTTP_LOGGERS):
+            response = self.url_open(
+                "/web/dataset/call_kw",
+                json={
+                    "id": 0,
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+                },
+            ).json()
+        self.assertIn("error", response, "the call was refused")
+        self.env.invalidate_all()
+        return response["error"]["data"]["name"], response["error"]["data"]["message"]
+
+    def test_a_refused_personal_block_says_nothing_of_a_colleagues_blocks(self):
+        for values in (
+            {"entry": "rival.example", "user_id": self.karen.id},
+            {"entry": "Rival.Example", "user_id": self.karen.id},
+        ):
+            with self.subTest(values=values):
+                name, message = self.rpc_error("mail.capture.block", "create", [values])
+                self.assertEqual(name, "odoo.exceptions.AccessError")
+                self.assertNotIn(self.karen.name, message)
+                self.assertNotIn("already", message)
+        mine = self.rpc("mail.capture.block", "create", [{"entry": "other.example"}])
+        name, message = self.rpc_error(
+            "mail.capture.block", "write", mine, {"entry": "rival.example", "user_id": self.karen.id}
+        )
+        self.assertEqual(name, "odoo.exceptions.AccessError")
+        self.assertNotIn(self.karen.name, message)
+
+    def test_blocks_stay_in_their_owners_companies(self):
+        mine = self.rpc("mail.capture.block", "create", [{"entry": "noise.example"}])
+        name, _message = self.rpc_error(
+            "mail.capture.block", "write", mine, {"company_id": self.globex.id}
+        )
+        self.assertIn(name, ("odoo.exceptions.AccessError", "odoo.exceptions.ValidationError"))
+        self.assertEqual(self.env["mail.capture.block"].browse(mine).company_id, self.company)
+        self.assertRpcRefused(
+            "mail.capture.block",
+            "create",
+            [{"entry": "noise2.example", "company_id": self.globex.id}],
+        )
+        with self.assertRaisesRegex(ValidationError, "does not work for"):
+            self.env["mail.capture.block"].create(
+                {"entry": "x.example", "user_id": self.bob.id, "company_id": self.globex.id}
+            )
+
+    def test_a_mailbox_stays_in_its_owners_companies(self):
+        mailbox = self.rpc(
+            "mail.capture.mailbox",
+            "create",
+            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": "x"}],
+        )
+        name, message = self.rpc_error(
+            "mail.capture.mailbox", "write", mailbox, {"company_id": self.globex.id}
+        )
+        self.assertEqual(name, "odoo.exceptions.ValidationError")
+        self.assertIn("does not work for", message)
+        self.assertEqual(self.env["mail.capture.mailbox"].browse(mailbox).company_id, self.company)
+        name, _message = self.rpc_error(
+            "mail.capture.mailbox",
+            "create",
+            [{"email": "bob2@acme.example", "host": "imap.acme.example", "company_id": self.globex.id}],
+        )
+        self.assertEqual(name, "odoo.exceptions.ValidationError")
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestMailboxPasswordOverRpc(RpcMixin, LeadCaptureHttpCase):
+    """The stored IMAP password is write-only for every client, its owner's included."""
+
+    SECRET = "S3cret-Imap-Passw0rd"
+
+    def setUp(self):
+        super().setUp()
+        self.authenticate("bob", "bob")
+        self.mailbox_id = self.rpc(
+            "mail.capture.mailbox",
+            "create",
+            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": self.SECRET}],
+        )[0]
+
+    def test_nothing_reads_the_password_back(self):
+        ids = [self.mailbox_id]
+        answers = [
+            self.rpc("mail.capture.mailbox", "read", ids, ["password", "password_set"]),
+            self.rpc("mail.capture.mailbox", "search_read", [("id", "in", ids)], ["password"]),
+            self.rpc(
+                "mail.capture.mailbox",
+                "web_read",
+                ids,
+                specification={"password": {}, "password_set": {}},
+            ),
+            self.rpc(
+                "mail.capture.mailbox",
+                "web_save",
+                ids,
+                {"password": "N3w-" + self.SECRET},
+                specification={"password": {}, "password_set": {}},
+            ),
+        ]
+        self.assertNotIn(self.SECRET, repr(answers))
+        self.assertEqual(answers[0][0]["password_set"], True, "the form shows one is set")
+        self.assertEqual(answers[3][0]["password"], False)
+        for method, args, kwargs in (
+            ("read", [ids, ["imap_password"]], {}),
+            ("search_read", [[("imap_password", "!=", False)], ["id"]], {}),
+            ("search", [[("imap_password", "=like", "S3%")]], {}),
+            ("formatted_read_group", [[]], {"groupby": ["imap_password"]}),
+            ("formatted_read_group", [[]], {"aggregates": ["imap_password:array_agg"]}),
+            ("export_data", [ids, ["password"]], {}),
+        ):
+            with self.subTest(method=method, args=args, kwargs=kwargs):
+                self.assertRpcRefused("mail.capture.mailbox", method, *args, **kwargs)
+        self.assertEqual(
+            self.env["mail.capture.mailbox"].browse(self.mailbox_id).sudo().imap_password,
+            "N3w-" + self.SECRET,
+            "the new password was stored",
+        )
+
+
+class BannerServer(dovecot_server._Listener):
+    """Not an IMAP server: greets with its software's banner, as an SSH server does."""
+
+    BANNER = b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n"
+
+    def handle(self, connection):
+        connection.sendall(self.BANNER)
+        connection.close()
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestConnectionIsNoScanner(RpcMixin, LeadCaptureHttpCase):
+    """Test Connection, as any employee can click it over JSON-RPC."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["ir.config_parameter"].set_param("mail_lead_capture.imap_timeout", "2")
+        self.mailbox = (
+            self.env["mail.capture.mailbox"]
+            .with_user(self.bob)
+            .create(
+                {
+                    "email": self.bob.email,
+                    "host": "127.0.0.1",
+                    "security": "none",
+                    "password": "x",
+                    "port": dovecot_server.free_port(),
+                }
+            )
+        )
+        self.authenticate("bob", "bob")
+
+    def click_test_connection(self):
+        with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_mailbox"):
+            result = self.rpc("mail.capture.mailbox", "action_test_connection", [self.mailbox.id])
+        self.env.invalidate_all()
+        return result
+
+    def test_only_imap_ports_and_those_an_administrator_allows(self):
+        with dovecot_server.SilentServer() as server:
+            self.mailbox.port = server.port
+            self.assertRpcRefused("mail.capture.mailbox", "action_test_connection", [self.mailbox.id])
+            self.assertRpcRefused("mail.capture.mailbox", "action_fetch_folders", [self.mailbox.id])
+            self.assertFalse(server._connections, "nothing was connected to")
+            self.env["ir.config_parameter"].set_param(
+                "mail_lead_capture.imap_extra_ports", f"1143, {server.port - 1}-{server.port + 1}"
+            )
+            result = self.click_test_connection()
+            self.assertEqual(result["params"]["type"], "danger")
+            self.assertEqual(len(server._connections), 1, "an allowed port is connected to")
+
+    def test_a_servers_banner_is_never_echoed(self):
+        with BannerServer() as server:
+            self.env["ir.config_parameter"].set_param(
+                "mail_lead_capture.imap_extra_ports", str(server.port)
+            )
+            self.mailbox.port = server.port
+            result = self.click_test_connection()
+        self.assertEqual(result["params"]["type"], "danger")
+        for text in (result["params"]["message"], self.mailbox.last_error):
+            self.assertNotIn("OpenSSH", text)
+            self.assertNotIn("SSH-2.0", text)
+
+    def test_attempts_are_rate_limited_per_user(self):
+        self.env["ir.config_parameter"].set_param(
+            "mail_lead_capture.imap_extra_ports", str(self.mailbox.port)
+        )
+        self.env["ir.config_parameter"].set_param("mail_lead_capture.connection_attempts", "3")
+        for _attempt in range(3):
+            self.assertEqual(self.click_test_connection()["params"]["type"], "danger")
+        self.assertRpcRefused("mail.capture.mailbox", "action_test_connection", [self.mailbox.id])
+        self.assertRpcRefused("mail.capture.mailbox", "action_fetch_folders", [self.mailbox.id])
+        # Karen's attempts are her own
+        karens = self.mailbox.sudo().copy({"user_id": self.karen.id, "email": self.karen.email})
+        self.authenticate("karen", "karen")
+        with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_mailbox"):
+            result = self.rpc("mail.capture.mailbox", "action_test_connection", [karens.id])
+        self.assertEqual(result["params"]["type"], "danger")
