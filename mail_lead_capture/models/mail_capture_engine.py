@@ -32,8 +32,12 @@ _logger = logging.getLogger(__name__)
 FINGERPRINT_WINDOW_HOURS = 14
 # Attachments larger than this (in MB, setting mail_lead_capture.max_attachment_mb) are refused.
 DEFAULT_MAX_ATTACHMENT_MB = 25
-# Senders who may not use the capture address get at most one explanation in this period.
+# Senders who may not use the capture address get at most one explanation in this period; and
+# at most this many go to one sender domain, and from one company, in the same period (forged
+# senders are free to vary: the explanations and the administrators' notices stay few).
 REFUSAL_REPLY_PERIOD = timedelta(hours=24)
+REFUSAL_REPLIES_PER_DOMAIN = 3
+REFUSAL_REPLIES_PER_COMPANY = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -742,20 +746,13 @@ class MailCaptureEngine(models.AbstractModel):
             company=company.name,
         )
         robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
-        Log = self.env["mail.capture.log"].sudo()
-        recent = Log.search_count(
-            [
-                ("sender", "=", sender),
-                ("outcome", "=", "refused"),
-                ("rule", "=", "not_a_user"),
-                ("create_date", ">=", fields.Datetime.now() - REFUSAL_REPLY_PERIOD),
-            ]
-        )
+        capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
         log = self._lead_capture_log(
             mail, company, self.env["res.users"], "capture", "refused", trace, rule="not_a_user"
         )
-        if robot or recent or not sender:
+        if capped:
             return
+        log.explained = True
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_refused_sender_email",
             {"company": company, "subject": mail.subject, "name": sender_name},
@@ -764,6 +761,37 @@ class MailCaptureEngine(models.AbstractModel):
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
         )
         log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_explanations_capped(self, company, sender):
+        """True when ``sender`` may not be explained a refusal now (one query).
+
+        Within each period: one explanation per sender, a few per sender domain (any company),
+        and some per company, so that forged senders varying their address get few explanations
+        and the administrators few notices.
+        """
+        self.env["mail.capture.log"].flush_model(["explained", "sender", "company_id"])
+        domain = addresses.domain_of(sender) or ""
+        pattern = "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT COUNT(*) FILTER (WHERE sender = %(sender)s),
+                          COUNT(*) FILTER (WHERE sender LIKE %(pattern)s),
+                          COUNT(*) FILTER (WHERE company_id = %(company)s)
+                     FROM mail_capture_log
+                    WHERE explained AND create_date >= %(since)s""",
+                sender=sender,
+                pattern=pattern,
+                company=company.id,
+                since=fields.Datetime.now() - REFUSAL_REPLY_PERIOD,
+            )
+        )
+        per_sender, per_domain, per_company = rows[0]
+        return (
+            per_sender >= 1
+            or per_domain >= REFUSAL_REPLIES_PER_DOMAIN
+            or per_company >= REFUSAL_REPLIES_PER_COMPANY
+        )
 
     @api.model
     def _lead_capture_refuse_disputed(self, message, company, sender, users):

@@ -11,6 +11,7 @@ from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from . import dovecot_server
+from .common import LeadCaptureCase
 from .common import LeadCaptureHttpCase
 from .test_capture import GATEWAY_LOGGERS
 
@@ -51,8 +52,7 @@ class TestAddressOwnership(RpcMixin, LeadCaptureHttpCase):
     def states(self):
         self.env.invalidate_all()
         return {
-            a.email: (a.user_id.login, a.state)
-            for a in self.env["mail.capture.address"].search([])
+            a.email: (a.user_id.login, a.state) for a in self.env["mail.capture.address"].search([])
         }
 
     def test_a_user_cannot_confirm_their_own_address_over_rpc(self):
@@ -165,7 +165,9 @@ class TestAddressOwnership(RpcMixin, LeadCaptureHttpCase):
         raw = self.build_mail(sender="karen@home.example", to="yan@client.example")
         self.assertFalse(self.deliver(raw, envelope_to=self.capture_address))
         log = self.last_log()
-        self.assertEqual((log.outcome, log.rule, log.user_id.id), ("refused", "disputed_address", False))
+        self.assertEqual(
+            (log.outcome, log.rule, log.user_id.id), ("refused", "disputed_address", False)
+        )
         self.assertIn("claimed by several users", log.trace)
         self.assertIn(self.bob.name, log.trace)
         self.assertIn(self.karen.name, log.trace)
@@ -179,7 +181,9 @@ class TestConfirmationRoute(LeadCaptureHttpCase):
     def setUp(self):
         super().setUp()
         self.address = (
-            self.env["mail.capture.address"].with_user(self.bob).create({"email": "bob@cafe.example"})
+            self.env["mail.capture.address"]
+            .with_user(self.bob)
+            .create({"email": "bob@cafe.example"})
         )
         html = (
             self.sink.sent_to("bob@cafe.example")[0]
@@ -254,7 +258,12 @@ class TestBlocksAndCompanies(RpcMixin, LeadCaptureHttpCase):
                     "id": 0,
                     "jsonrpc": "2.0",
                     "method": "call",
-                    "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": list(args),
+                        "kwargs": kwargs,
+                    },
                 },
             ).json()
         self.assertIn("error", response, "the call was refused")
@@ -273,7 +282,10 @@ class TestBlocksAndCompanies(RpcMixin, LeadCaptureHttpCase):
                 self.assertNotIn("already", message)
         mine = self.rpc("mail.capture.block", "create", [{"entry": "other.example"}])
         name, message = self.rpc_error(
-            "mail.capture.block", "write", mine, {"entry": "rival.example", "user_id": self.karen.id}
+            "mail.capture.block",
+            "write",
+            mine,
+            {"entry": "rival.example", "user_id": self.karen.id},
         )
         self.assertEqual(name, "odoo.exceptions.AccessError")
         self.assertNotIn(self.karen.name, message)
@@ -310,7 +322,13 @@ class TestBlocksAndCompanies(RpcMixin, LeadCaptureHttpCase):
         name, _message = self.rpc_error(
             "mail.capture.mailbox",
             "create",
-            [{"email": "bob2@acme.example", "host": "imap.acme.example", "company_id": self.globex.id}],
+            [
+                {
+                    "email": "bob2@acme.example",
+                    "host": "imap.acme.example",
+                    "company_id": self.globex.id,
+                }
+            ],
         )
         self.assertEqual(name, "odoo.exceptions.ValidationError")
 
@@ -410,7 +428,9 @@ class TestConnectionIsNoScanner(RpcMixin, LeadCaptureHttpCase):
     def test_only_imap_ports_and_those_an_administrator_allows(self):
         with dovecot_server.SilentServer() as server:
             self.mailbox.port = server.port
-            self.assertRpcRefused("mail.capture.mailbox", "action_test_connection", [self.mailbox.id])
+            self.assertRpcRefused(
+                "mail.capture.mailbox", "action_test_connection", [self.mailbox.id]
+            )
             self.assertRpcRefused("mail.capture.mailbox", "action_fetch_folders", [self.mailbox.id])
             self.assertFalse(server._connections, "nothing was connected to")
             self.env["ir.config_parameter"].set_param(
@@ -447,3 +467,43 @@ class TestConnectionIsNoScanner(RpcMixin, LeadCaptureHttpCase):
         with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_mailbox"):
             result = self.rpc("mail.capture.mailbox", "action_test_connection", [karens.id])
         self.assertEqual(result["params"]["type"], "danger")
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestRefusalExplanationsAreCapped(LeadCaptureCase):
+    """Forged senders to the capture address, through the real gateway."""
+
+    def refuse(self, sender):
+        with mute_logger(*GATEWAY_LOGGERS):
+            self.assertFalse(self.deliver(self.build_mail(sender=sender, to=self.capture_address)))
+
+    def explained(self, senders):
+        return [sender for sender in senders if self.sink.sent_to(sender)]
+
+    def admin_notices(self):
+        return self.env["mail.message"].search_count(
+            [
+                ("model", "=", "mail.capture.log"),
+                ("partner_ids", "in", self.admin.partner_id.ids),
+            ]
+        )
+
+    def test_a_few_explanations_per_sender_domain_a_day(self):
+        senders = [f"forged{n}@evil.example" for n in range(6)]
+        for sender in senders:
+            self.refuse(sender)
+        self.assertEqual(self.explained(senders), senders[:3])
+        self.assertEqual(self.admin_notices(), 3)
+        self.refuse("someone@elsewhere.example")
+        self.assertEqual(
+            self.explained(["someone@elsewhere.example"]), ["someone@elsewhere.example"]
+        )
+        logs = self.env["mail.capture.log"].search([("rule", "=", "not_a_user")])
+        self.assertEqual(len(logs), 7, "every refusal is still logged")
+
+    def test_some_explanations_per_company_a_day(self):
+        senders = [f"someone@domain{n}.example" for n in range(25)]
+        for sender in senders:
+            self.refuse(sender)
+        self.assertEqual(self.explained(senders), senders[:20])
+        self.assertEqual(self.admin_notices(), 20)
