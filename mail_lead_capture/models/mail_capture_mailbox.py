@@ -831,6 +831,9 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        # what this transaction wrote (a new password, say) goes to the database first; in
+        # production the pass's cursor sees only committed data, in tests it shares the connection
+        self.env.flush_all()
         with self.env.registry.cursor() as cr:
             mailbox = self.with_env(self.env(cr=cr))
             return MailboxPass(mailbox, deadline, remaining, time_left).run()
