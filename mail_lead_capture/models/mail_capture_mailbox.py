@@ -8,6 +8,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from ..tools import addresses
 from ..tools import imap_presets
@@ -328,6 +330,21 @@ class MailCaptureMailbox(models.Model):
     # ------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------
+
+    def init(self):
+        # Databases from before the password became write-only stored it in a "password" column:
+        # move it to imap_password, and drop the old column (nothing must read it back).
+        if column_exists(self.env.cr, self._table, "password"):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %(table)s SET imap_password = password "
+                    "WHERE imap_password IS NULL AND password IS NOT NULL",
+                    table=SQL.identifier(self._table),
+                )
+            )
+            self.env.cr.execute(
+                SQL("ALTER TABLE %(table)s DROP COLUMN password", table=SQL.identifier(self._table))
+            )
 
     @api.model_create_multi
     def create(self, vals_list):

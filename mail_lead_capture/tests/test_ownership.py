@@ -507,3 +507,25 @@ class TestRefusalExplanationsAreCapped(LeadCaptureCase):
             self.refuse(sender)
         self.assertEqual(self.explained(senders), senders[:20])
         self.assertEqual(self.admin_notices(), 20)
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestPasswordUpgrade(LeadCaptureCase):
+    def test_a_password_stored_before_the_upgrade_moves_to_the_write_only_field(self):
+        Mailbox = self.env["mail.capture.mailbox"]
+        mailbox = Mailbox.create({"email": "bob@acme.example", "user_id": self.bob.id})
+        self.env.flush_all()
+        # the column as an earlier version stored it
+        self.env.cr.execute("ALTER TABLE mail_capture_mailbox ADD COLUMN password varchar")
+        self.env.cr.execute(
+            "UPDATE mail_capture_mailbox SET password = 'old-secret' WHERE id = %s", [mailbox.id]
+        )
+        Mailbox.init()
+        self.env.invalidate_all()
+        self.assertEqual(mailbox.sudo().imap_password, "old-secret")
+        self.assertTrue(mailbox.password_set)
+        self.env.cr.execute(
+            "SELECT 1 FROM information_schema.columns "
+            "WHERE table_name = 'mail_capture_mailbox' AND column_name = 'password'"
+        )
+        self.assertFalse(self.env.cr.fetchall(), "no copy of the password is left behind")
