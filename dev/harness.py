@@ -941,6 +941,14 @@ def connect_demo_mailboxes(url: str, db: str, dovecot, timeout: float = 240) -> 
     demo = demo_mailboxes_module()
     common, models = demo_rpc(url)
     admin = common.authenticate(db, "admin", "admin", {})
+    models.execute_kw(
+        db,
+        admin,
+        "admin",
+        "ir.config_parameter",
+        "set_param",
+        [demo.EXTRA_PORTS_PARAM, demo.extra_ports(dovecot)],
+    )
     ids = {}
     for mailbox in demo.MAILBOXES:
         users = models.execute_kw(

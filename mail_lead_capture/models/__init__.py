@@ -2,6 +2,7 @@ from . import crm_lead
 from . import ir_ui_menu
 from . import mail_capture_address
 from . import mail_capture_block
+from . import mail_capture_connection_attempt
 from . import mail_capture_engine
 from . import mail_capture_log
 from . import mail_capture_mailbox

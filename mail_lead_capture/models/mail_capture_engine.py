@@ -34,8 +34,12 @@ _logger = logging.getLogger(__name__)
 FINGERPRINT_WINDOW_HOURS = 14
 # Attachments larger than this (in MB, setting mail_lead_capture.max_attachment_mb) are refused.
 DEFAULT_MAX_ATTACHMENT_MB = 25
-# Senders who may not use the capture address get at most one explanation in this period.
+# Senders who may not use the capture address get at most one explanation in this period; and
+# at most this many go to one sender domain, and from one company, in the same period (forged
+# senders are free to vary: the explanations and the administrators' notices stay few).
 REFUSAL_REPLY_PERIOD = timedelta(hours=24)
+REFUSAL_REPLIES_PER_DOMAIN = 3
+REFUSAL_REPLIES_PER_COMPANY = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,6 +83,10 @@ class MailCaptureEngine(models.AbstractModel):
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
         if mode == "capture" and not owner:
+            disputed = company._lead_capture_disputed_owners(sender)
+            if disputed:
+                self._lead_capture_refuse_disputed(message, company, sender, disputed)
+                return False
             lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
             if not lead:
                 self._lead_capture_refuse_sender(
@@ -760,26 +768,71 @@ class MailCaptureEngine(models.AbstractModel):
             company=company.name,
         )
         robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
-        Log = self.env["mail.capture.log"].sudo()
-        recent = Log.search_count(
-            [
-                ("sender", "=", sender),
-                ("outcome", "=", "refused"),
-                ("rule", "=", "not_a_user"),
-                ("create_date", ">=", fields.Datetime.now() - REFUSAL_REPLY_PERIOD),
-            ]
-        )
+        capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
         log = self._lead_capture_log(
             mail, company, self.env["res.users"], "capture", "refused", trace, rule="not_a_user"
         )
-        if robot or recent or not sender:
+        if capped:
             return
+        log.explained = True
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_refused_sender_email",
             {"company": company, "subject": mail.subject, "name": sender_name},
         )
         self._lead_capture_send(
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_explanations_capped(self, company, sender):
+        """True when ``sender`` may not be explained a refusal now (one query).
+
+        Within each period: one explanation per sender, a few per sender domain (any company),
+        and some per company, so that forged senders varying their address get few explanations
+        and the administrators few notices.
+        """
+        self.env["mail.capture.log"].flush_model(["explained", "sender", "company_id"])
+        domain = addresses.domain_of(sender) or ""
+        pattern = "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT COUNT(*) FILTER (WHERE sender = %(sender)s),
+                          COUNT(*) FILTER (WHERE sender LIKE %(pattern)s),
+                          COUNT(*) FILTER (WHERE company_id = %(company)s)
+                     FROM mail_capture_log
+                    WHERE explained AND create_date >= %(since)s""",
+                sender=sender,
+                pattern=pattern,
+                company=company.id,
+                since=fields.Datetime.now() - REFUSAL_REPLY_PERIOD,
+            )
+        )
+        per_sender, per_domain, per_company = rows[0]
+        return (
+            per_sender >= 1
+            or per_domain >= REFUSAL_REPLIES_PER_DOMAIN
+            or per_company >= REFUSAL_REPLIES_PER_COMPANY
+        )
+
+    @api.model
+    def _lead_capture_refuse_disputed(self, message, company, sender, users):
+        """Refuse mail from an address several users claim, and ask the admins to settle it."""
+        trace = self.env._(
+            "Refused: %(sender)s is claimed by several users (%(users)s), so it counts for none "
+            "of them. An administrator should leave it to one of them (Settings > Users, Email "
+            "Capture tab, or the user's email).",
+            sender=sender,
+            users=", ".join(users.mapped("name")),
+        )
+        log = self._lead_capture_log(
+            capture.captured_mail(message, None),
+            company,
+            self.env["res.users"],
+            "capture",
+            "refused",
+            trace,
+            rule="disputed_address",
         )
         log._lead_capture_notify_admins(trace)
 

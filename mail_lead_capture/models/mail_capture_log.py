@@ -61,6 +61,13 @@ class MailCaptureLog(models.Model):
     mail_message_id = fields.Many2one(
         "mail.message", string="Message", readonly=True, ondelete="set null"
     )
+    explained = fields.Boolean(
+        readonly=True,
+        help="The refused sender was mailed an explanation (and the administrators told).",
+    )
+
+    # The few refusals that were explained, looked up by date to cap explanations per day.
+    _explained_idx = models.Index("(create_date) WHERE explained")
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -8,6 +8,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from ..tools import addresses
 from ..tools import imap_presets
@@ -25,6 +27,9 @@ BACKOFF_MAX_MINUTES = 60
 BUTTON_BUDGET_SECONDS = 20
 # Seconds an IMAP server may take to answer (setting mail_lead_capture.imap_timeout).
 DEFAULT_TIMEOUT = 30
+# IMAP's ports; an administrator allows others in the setting mail_lead_capture.imap_extra_ports
+# ("1143, 10000-10100"). A mailbox never connects anywhere else: Test Connection is no port scanner.
+IMAP_PORTS = (993, 143)
 SYNCED_STATES = ("connected", "syncing", "error")
 ERROR_STATES = ("reauth", "error")
 
@@ -88,12 +93,24 @@ class MailCaptureMailbox(models.Model):
         "encryption is only allowed to a server on this machine.",
     )
     login = fields.Char(help="Usually your email address. Leave empty to use it.")
+    # The password is write-only for clients: ``password`` is what the form writes (and always
+    # reads back empty), ``imap_password`` what is stored, readable by no client at all (read,
+    # search, grouping, export), only by the sync's own code.
     password = fields.Char(
+        compute="_compute_password",
+        inverse="_inverse_password",
         groups="base.group_user",
         copy=False,
         exportable=False,
         help="With two-factor authentication, most providers need an app password made for Odoo "
-        "in your account's security settings.",
+        "in your account's security settings. The password is never shown again: type a new one "
+        "to change it.",
+    )
+    imap_password = fields.Char(groups=fields.NO_ACCESS, copy=False, exportable=False)
+    password_set = fields.Boolean(
+        string="Password Stored",
+        compute="_compute_password",
+        help="A password is stored for this mailbox (it is never shown).",
     )
     tls_fingerprint = fields.Char(
         string="Trusted Certificate",
@@ -168,6 +185,18 @@ class MailCaptureMailbox(models.Model):
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
+
+    def _compute_password(self):
+        for mailbox, stored in zip(self, self.sudo(), strict=True):
+            mailbox.password = False
+            mailbox.password_set = bool(stored.imap_password)
+
+    def _inverse_password(self):
+        for mailbox in self:
+            if mailbox.password:
+                mailbox.sudo().imap_password = mailbox.password
+        # nothing reads it back, not even the answer to the save that wrote it
+        self.invalidate_recordset(["password", "password_set"])
 
     @api.depends("preset")
     def _compute_preset_hint(self):
@@ -246,6 +275,19 @@ class MailCaptureMailbox(models.Model):
                     )
                 )
 
+    @api.constrains("company_id", "user_id")
+    def _check_company(self):
+        for mailbox in self:
+            if mailbox.company_id not in mailbox.user_id.sudo().company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work for %(company)s: a mailbox files its mail on the "
+                        "leads of one of its owner's companies. Choose one of them.",
+                        user=mailbox.user_id.sudo().display_name,
+                        company=mailbox.company_id.sudo().display_name,
+                    )
+                )
+
     @api.constrains("host", "security", "port")
     def _check_connection_settings(self):
         for mailbox in self:
@@ -289,6 +331,21 @@ class MailCaptureMailbox(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def init(self):
+        # Databases from before the password became write-only stored it in a "password" column:
+        # move it to imap_password, and drop the old column (nothing must read it back).
+        if column_exists(self.env.cr, self._table, "password"):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %(table)s SET imap_password = password "
+                    "WHERE imap_password IS NULL AND password IS NOT NULL",
+                    table=SQL.identifier(self._table),
+                )
+            )
+            self.env.cr.execute(
+                SQL("ALTER TABLE %(table)s DROP COLUMN password", table=SQL.identifier(self._table))
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
@@ -308,7 +365,7 @@ class MailCaptureMailbox(models.Model):
         return super().write(vals)
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if any(path and path[0] == "password" for path in fields):
+        if any(path and path[0] in ("password", "imap_password") for path in fields):
             raise UserError(self.env._("Mailbox passwords are never exported."))
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
@@ -322,6 +379,8 @@ class MailCaptureMailbox(models.Model):
         try:
             folders = self._lead_capture_refresh_folders()
         except imap_session.ImapError as error:
+            # The server's own words (banners, errors) stay in the server log, for administrators.
+            _logger.info("Mailbox %s: test connection failed (%s)", mailbox.id, error)
             sentence = mailbox._lead_capture_error_sentence(error)
             values = {"last_error": sentence, "error_date": fields.Datetime.now()}
             if mailbox.state != "draft" and error.kind in ("auth", "auth_app_password"):
@@ -341,6 +400,7 @@ class MailCaptureMailbox(models.Model):
             }
         )
         self._lead_capture_trigger()
+        mailbox._lead_capture_claim_address()
         synced = len(mailbox.folder_ids.filtered("synced"))
         return self._lead_capture_notification(
             self.env._("Connected"),
@@ -376,6 +436,7 @@ class MailCaptureMailbox(models.Model):
         """
         self.ensure_one()
         self.check_access("write")
+        self._lead_capture_check_attempt()
         mailbox = self.sudo()
         with mailbox._lead_capture_connect() as session:
             folders = session.list_folders()
@@ -390,6 +451,7 @@ class MailCaptureMailbox(models.Model):
             raise UserError(
                 self.env._("Test the connection first: the mailbox syncs once it connects.")
             )
+        self._lead_capture_check_attempt()
         mailbox = self.sudo().try_lock_for_update(allow_referencing=True)
         if not mailbox:
             raise UserError(
@@ -482,12 +544,59 @@ class MailCaptureMailbox(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    def _lead_capture_check_attempt(self):
+        """Count one connection the user asked for; refuse it past the per-user limit."""
+        if self.env.su:
+            return
+        Attempt = self.env["mail.capture.connection.attempt"]
+        if not Attempt._lead_capture_allow(self.env.user):
+            raise UserError(
+                self.env._(
+                    "You have tested connections %(count)s times in the last few minutes: wait "
+                    "ten minutes, then try again. Check the server name, port and password "
+                    "meanwhile.",
+                    count=Attempt._lead_capture_limit(),
+                )
+            )
+
+    @api.model
+    def _lead_capture_allowed_ports(self):
+        """IMAP's ports and those an administrator allows (single ports and ranges)."""
+        allowed = set(IMAP_PORTS)
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param("mail_lead_capture.imap_extra_ports")
+            or ""
+        )
+        for part in value.replace(";", ",").split(","):
+            low, _dash, high = part.strip().partition("-")
+            try:
+                first, last = int(low), int(high or low)
+            except ValueError:
+                continue
+            if 0 < first <= last < 65536:
+                allowed.add(range(first, last + 1))
+        return allowed
+
+    def _lead_capture_port_allowed(self, port):
+        return any(
+            port == item if isinstance(item, int) else port in item
+            for item in self._lead_capture_allowed_ports()
+        )
+
     @contextmanager
     def _lead_capture_connect(self):
         """An :class:`~..tools.imap_session.ImapSession`, connected and logged in."""
         self.ensure_one()
         if not self.host:
             raise imap_session.ImapError("unreachable", "no server name")
+        if not self._lead_capture_port_allowed(self.port or 993):
+            raise UserError(
+                self.env._(
+                    "Port %(port)s is not an IMAP port: use 993 (SSL/TLS) or 143 (STARTTLS). An "
+                    "administrator can allow another port in Settings > CRM > Email Capture.",
+                    port=self.port,
+                )
+            )
         session = imap_session.ImapSession(
             self.host,
             self.port or 993,
@@ -496,7 +605,7 @@ class MailCaptureMailbox(models.Model):
             pinned_fingerprint=(self.tls_fingerprint or None) if self.security != "none" else None,
         )
         with session:
-            session.login(self.login or self.email, self.password or "")
+            session.login(self.login or self.email, self.sudo().imap_password or "")
             yield session
 
     @api.model
@@ -548,11 +657,10 @@ class MailCaptureMailbox(models.Model):
                 )
             case "unreachable":
                 return self.env._(
-                    "%(host)s cannot be reached on port %(port)s (%(detail)s): check the server "
-                    "name and the port, and that this Odoo server may connect to it.",
+                    "%(host)s cannot be reached on port %(port)s: check the server name and the "
+                    "port, and that this Odoo server may connect to it.",
                     host=host,
                     port=self.port,
-                    detail=detail,
                 )
             case "timeout":
                 return self.env._(
@@ -562,16 +670,14 @@ class MailCaptureMailbox(models.Model):
                 )
             case "dropped":
                 return self.env._(
-                    "The connection to %(host)s was lost (%(detail)s). Sync tries again by itself "
-                    "and resumes where it stopped.",
+                    "The connection to %(host)s was lost. Sync tries again by itself and resumes "
+                    "where it stopped.",
                     host=host,
-                    detail=detail,
                 )
         return self.env._(
-            "%(host)s answered something unexpected (%(detail)s). Sync tries again by itself; if "
-            "this goes on, check the settings with your mail provider.",
+            "%(host)s answered something that is not IMAP as expected. Sync tries again by "
+            "itself; if this goes on, check the settings with your mail provider.",
             host=host,
-            detail=detail,
         )
 
     def _lead_capture_notification(self, title, message, kind):
@@ -632,6 +738,29 @@ class MailCaptureMailbox(models.Model):
                 changed = True
                 folder.missing = True
         return changed
+
+    def _lead_capture_claim_address(self):
+        """Ask the owner to confirm the mailbox's address, unless it is already theirs.
+
+        Logging in proves the owner reads the mailbox, not that its address (typed on the form)
+        is theirs: the address counts as theirs, beyond this mailbox's own sync, only once they
+        open the link mailed to it, as for an alternate address. An address another user holds
+        is not proposed (an administrator settles such cases).
+        """
+        Address = self.env["mail.capture.address"].sudo()
+        for mailbox in self:
+            user = mailbox.user_id
+            if mailbox.email in user._lead_capture_addresses() or Address.search_count(
+                [("user_id", "=", user.id), ("email", "=", mailbox.email)]
+            ):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    Address.create({"user_id": user.id, "email": mailbox.email})
+            except ValidationError:
+                _logger.info(
+                    "Mailbox %s: its address belongs to another user; not proposed", mailbox.id
+                )
 
     def _lead_capture_importing(self):
         """True while a synced folder has not finished its first import."""
@@ -719,6 +848,9 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        # what this transaction wrote (a new password, say) goes to the database first; in
+        # production the pass's cursor sees only committed data, in tests it shares the connection
+        self.env.flush_all()
         with self.env.registry.cursor() as cr:
             mailbox = self.with_env(self.env(cr=cr))
             return MailboxPass(mailbox, deadline, remaining, time_left).run()

@@ -7,6 +7,7 @@ hands back through ``mail.capture.engine``.
 """
 
 import bisect
+import dataclasses
 import email
 import email.policy
 import logging
@@ -69,7 +70,14 @@ class MailboxPass:
     def rules(self):
         """The filter rules, built once per pass, when the first mail needs them."""
         if self._rules is None:
-            self._rules = self.company._lead_capture_filter_rules(self.owner)
+            rules = self.company._lead_capture_filter_rules(self.owner)
+            # In its own mailbox, the mailbox's address is the owner's side of the conversation,
+            # confirmed or not; everywhere else it is theirs only once confirmed.
+            if self.mailbox.email and self.mailbox.email not in rules.user_addresses:
+                rules = dataclasses.replace(
+                    rules, user_addresses=rules.user_addresses | {self.mailbox.email}
+                )
+            self._rules = rules
         return self._rules
 
     @property

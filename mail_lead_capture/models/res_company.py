@@ -218,13 +218,30 @@ class ResCompany(models.Model):
             .search([("share", "=", False), ("company_ids", "in", self.ids)])
         )
 
-    def _lead_capture_user_by_address(self):
-        """Return ``{normalised address: user}`` for every internal user of the company."""
+    def _lead_capture_address_owners(self):
+        """Return ``{normalised address: users}`` for every internal user of the company.
+
+        Usually one user per address; an address two users claim (say, one's email and the
+        other's confirmed alternate address) maps to both, and counts for neither.
+        """
         result = {}
         for user in self._lead_capture_users():
             for address in user._lead_capture_addresses():
-                result.setdefault(address, user)
+                result[address] = result.get(address, user.browse()) | user
         return result
+
+    def _lead_capture_user_by_address(self):
+        """Return ``{normalised address: user}`` for the addresses exactly one user claims."""
+        return {
+            address: users
+            for address, users in self._lead_capture_address_owners().items()
+            if len(users) == 1
+        }
+
+    def _lead_capture_disputed_owners(self, address):
+        """The users who all claim ``address`` (empty unless two or more do)."""
+        users = self._lead_capture_address_owners().get(address, self.env["res.users"])
+        return users if len(users) > 1 else users.browse()
 
     def _lead_capture_filter_rules(self, user=None):
         """Return the :class:`~..tools.filters.FilterRules` of this company, for ``user``'s mail.
@@ -235,7 +252,6 @@ class ResCompany(models.Model):
         loading records, so that 10,000 entries stay cheap.
         """
         self.ensure_one()
-        users = self._lead_capture_users()
         blocks = self.env["mail.capture.block"].sudo()
         domain = Domain("company_id", "=", self.id) & (
             Domain("user_id", "=", False) | Domain("user_id", "=", user.id)
@@ -248,7 +264,7 @@ class ResCompany(models.Model):
         )
         return filters.FilterRules(
             company_domains=self._lead_capture_company_domains(),
-            user_addresses=users._lead_capture_addresses(),
+            user_addresses=frozenset(self._lead_capture_user_by_address()),
             blocked_addresses=frozenset(entry for kind, entry in rows if kind == "address"),
             blocked_domains=frozenset(entry for kind, entry in rows if kind == "domain"),
         )

@@ -30,6 +30,12 @@ class ResConfigSettings(models.TransientModel):
         help="Mail with a larger attachment is not filed: it waits in its owner's Unmatched Mail and "
         "the sender is told why.",
     )
+    lead_capture_imap_extra_ports = fields.Char(
+        string="Other IMAP Ports",
+        config_parameter="mail_lead_capture.imap_extra_ports",
+        help="Synced mailboxes connect only to IMAP's ports, 993 and 143, and to the ports listed "
+        "here (e.g. 1143, 10993-10999): a mail server of yours listening elsewhere.",
+    )
     lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
 
     def _compute_lead_capture_has_alias_domain(self):

@@ -1,5 +1,7 @@
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
+from odoo.fields import Command
 
 from ..tools import addresses
 
@@ -39,9 +41,26 @@ class ResUsers(models.Model):
             "lead_capture_mailbox_ids",
         ]
 
-    @property
-    def SELF_WRITEABLE_FIELDS(self):
-        return [*super().SELF_WRITEABLE_FIELDS, "lead_capture_address_ids"]
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        # A user edits their alternate addresses in their preferences. The field is deliberately
+        # not in SELF_WRITEABLE_FIELDS (those are written as superuser): the one2many commands
+        # are applied here with the user's own rights, so the address model's rules and its
+        # proof fields hold whatever the commands say.
+        if (
+            "lead_capture_address_ids" in vals
+            and not self.env.su
+            and self == self.env.user
+            and not self.env.user.has_group("base.group_erp_manager")
+        ):
+            vals = dict(vals)
+            self._lead_capture_apply_address_commands(vals.pop("lead_capture_address_ids"))
+            if not vals:
+                return True
+        return super().write(vals)
 
     # ------------------------------------------------------------
     # BUSINESS
@@ -53,9 +72,10 @@ class ResUsers(models.Model):
         Mail exchanged only with these addresses is mail between colleagues and is never captured,
         whatever their domain (a user writing from gmail.com is still a colleague); mail from them
         to the capture address is accepted. They are the user's email, their login when it is an
-        address, their confirmed alternate addresses, and the addresses of their synced mailboxes
-        (once connected: logging in proves the address is theirs). Features that give users more
-        addresses extend this method and add theirs to ``super()``'s result.
+        address, and their confirmed alternate addresses. A synced mailbox's address is not one of
+        them by itself (anyone can type any address on a mailbox): connecting the mailbox mails
+        that address a confirmation link, as for an alternate address. Features that give users
+        more addresses extend this method and add theirs to ``super()``'s result.
         """
         found = set()
         for user in self:
@@ -64,11 +84,30 @@ class ResUsers(models.Model):
                     found.add(address)
         confirmed = self.sudo().lead_capture_address_ids.filtered(lambda a: a.state == "verified")
         found.update(confirmed.mapped("email"))
-        mailboxes = (
-            self.env["mail.capture.mailbox"]
-            .sudo()
-            .with_context(active_test=False)
-            .search_fetch([("user_id", "in", self.ids), ("state", "!=", "draft")], ["email"])
-        )
-        found.update(mailboxes.mapped("email"))
         return frozenset(found)
+
+    def _lead_capture_apply_address_commands(self, commands):
+        """Apply one2many ``commands`` on the user's own alternate addresses, with their rights.
+
+        Creating, editing and removing their own addresses is allowed; linking, replacing or
+        taking addresses from another user is not (only an administrator moves an address).
+        """
+        self.ensure_one()
+        Address = self.env["mail.capture.address"]
+        for command in commands or ():
+            code = command[0]
+            if code == Command.CREATE:
+                Address.create(dict(command[2] or {}, user_id=self.id))
+            elif code == Command.UPDATE:
+                Address.browse(command[1]).write(command[2] or {})
+            elif code in (Command.DELETE, Command.UNLINK):
+                Address.browse(command[1]).unlink()
+            elif code == Command.LINK and Address.browse(command[1]).user_id == self:
+                continue
+            else:
+                raise AccessError(
+                    self.env._(
+                        "Only an administrator can give an alternate address to another user: "
+                        "add your addresses one by one in your preferences."
+                    )
+                )

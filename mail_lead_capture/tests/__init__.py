@@ -10,5 +10,6 @@ from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_workers
 from . import test_plain_text
+from . import test_ownership
 from . import test_tours
 from . import test_unmatched

@@ -459,6 +459,16 @@ def seed(dovecot, now: dt.datetime | None = None) -> dict[str, int]:
     return counts
 
 
+# The demo's Dovecot listens on free unprivileged ports, which an administrator must allow
+# (Settings > CRM > Email Capture > Other IMAP Ports), as for any server off 993 and 143.
+EXTRA_PORTS_PARAM = "mail_lead_capture.imap_extra_ports"
+
+
+def extra_ports(dovecot) -> str:
+    """The value of :data:`EXTRA_PORTS_PARAM` that allows ``dovecot``'s two ports."""
+    return f"{dovecot.plain_port},{dovecot.tls_port}"
+
+
 def mailbox_values(mailbox: DemoMailbox, dovecot, user_id: int) -> dict:
     """The ``mail.capture.mailbox`` values that connect ``mailbox`` on ``dovecot`` (plain port)."""
     return {

@@ -20,6 +20,9 @@ class TestDemoMailboxes(dovecot_server.DovecotClassMixin, HttpCase):
             cls.env, "mail_lead_capture", "demo/mail_lead_capture_demo.xml", {}, mode="init"
         )
         cls.env["ir.config_parameter"].set_param("mail_lead_capture.imap_timeout", "5")
+        cls.env["ir.config_parameter"].set_param(
+            demo_mailboxes.EXTRA_PORTS_PARAM, demo_mailboxes.extra_ports(cls.dovecot)
+        )
         demo_mailboxes.seed(cls.dovecot)
         cls.mailboxes = cls.env["mail.capture.mailbox"]
         for demo in demo_mailboxes.MAILBOXES:
