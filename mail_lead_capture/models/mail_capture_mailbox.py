@@ -87,6 +87,14 @@ class MailCaptureMailbox(models.Model):
         help="SSL/TLS usually uses port 993 and STARTTLS port 143. A connection without "
         "encryption is only allowed to a server on this machine.",
     )
+    auth_method = fields.Selection(
+        [("password", "Password")],
+        string="Sign In With",
+        default="password",
+        required=True,
+        help="How Odoo signs in to the mailbox: with its password, or with the Google or "
+        "Microsoft account you connect (when the administrator installed those modules).",
+    )
     login = fields.Char(help="Usually your email address. Leave empty to use it.")
     password = fields.Char(
         groups="base.group_user",
@@ -495,9 +503,24 @@ class MailCaptureMailbox(models.Model):
             timeout=self._lead_capture_timeout(),
             pinned_fingerprint=(self.tls_fingerprint or None) if self.security != "none" else None,
         )
+        # A pass gets the credentials from the transaction that holds the mailbox's lock (see
+        # _lead_capture_pass): its own cursor must not refresh a token, which writes the mailbox.
+        credentials = self.env.context.get("lead_capture_credentials")
+        if credentials is None:
+            credentials = self._lead_capture_credentials()
         with session:
-            session.login(self.login or self.email, self.password or "")
+            session.authenticate(credentials)
             yield session
+
+    def _lead_capture_credentials(self):
+        """How this mailbox logs in, as an ``imap_session.Credentials`` (the extension point of
+        the sign-in methods: the Google and Microsoft bridges return a fresh OAuth access token).
+
+        Called in a transaction that may write the mailbox (a refreshed token is stored there).
+        Raises ``imap_session.ImapError`` ("auth" when the owner must sign in again).
+        """
+        self.ensure_one()
+        return imap_session.Credentials(self.login or self.email, self.password or "")
 
     @api.model
     def _lead_capture_timeout(self):
@@ -719,8 +742,11 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        credentials = self._lead_capture_credentials()
         with self.env.registry.cursor() as cr:
-            mailbox = self.with_env(self.env(cr=cr))
+            mailbox = self.with_env(self.env(cr=cr)).with_context(
+                lead_capture_credentials=credentials
+            )
             return MailboxPass(mailbox, deadline, remaining, time_left).run()
 
     @api.model
