@@ -392,7 +392,6 @@ mail_fsync = never
 # telling the server (a passwd-file is re-read at most once a second).
 passdb {{
   driver = static
-  mechanisms = plain login
   args = password={{PLAIN}}%u-password
 }}
 userdb {{
