@@ -388,7 +388,8 @@ first_valid_uid = {self._uid}
 first_valid_gid = {self._gid}
 mail_location = maildir:~/Maildir
 mail_fsync = never
-{capability}{oauth2_passdb}# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
+{capability}{oauth2_passdb}
+# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
 # telling the server (a passwd-file is re-read at most once a second).
 passdb {{
   driver = static

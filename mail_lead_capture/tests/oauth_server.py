@@ -67,11 +67,11 @@ class OAuthServer:
             def log_message(self, *args):  # keep the test output quiet (and tokens out of it)
                 return
 
-            def do_GET(self):  # noqa: N802 (http.server's naming)
+            def do_GET(self):
                 parts = urlsplit(self.path)
                 self._reply(*server._get(parts.path, _single(parse_qs(parts.query))))
 
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
                 form = _single(parse_qs(self.rfile.read(length).decode()))
                 parts = urlsplit(self.path)
