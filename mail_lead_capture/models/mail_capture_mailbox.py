@@ -3,6 +3,8 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import requests
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -522,6 +524,29 @@ class MailCaptureMailbox(models.Model):
         self.ensure_one()
         return imap_session.Credentials(self.login or self.email, self.password or "")
 
+    def _lead_capture_oauth_credentials(self, access_token, mechanism="XOAUTH2"):
+        """Credentials with the access token ``access_token()`` gives (Odoo's Gmail and Outlook
+        mixins renew it when it is about to expire, writing the mailbox).
+
+        The provider refusing to renew it (a withdrawn or expired grant: ``UserError`` from the
+        mixins) is kind "auth", so the owner is asked to sign in again; a provider out of reach is
+        "unreachable", retried later. The error never carries a token (nor chains the request's
+        error, whose text may show one in a URL).
+        """
+        self.ensure_one()
+        try:
+            token = access_token()
+        except UserError:
+            raise imap_session.ImapError(
+                "auth", "the provider refused to renew the access token"
+            ) from None
+        except requests.RequestException as error:
+            kind = "timeout" if isinstance(error, requests.Timeout) else "unreachable"
+            raise imap_session.ImapError(kind, type(error).__name__) from None
+        if not token:
+            raise imap_session.ImapError("auth", "not signed in")
+        return imap_session.Credentials(self.login or self.email, token, mechanism)
+
     @api.model
     def _lead_capture_timeout(self):
         value = (
@@ -546,6 +571,14 @@ class MailCaptureMailbox(models.Model):
                     "for this account: create an app password in the account's security settings, "
                     "enter it here and test the connection again.",
                     provider=preset.name if preset.host else host,
+                )
+            case "auth" if self._lead_capture_oauth_provider():
+                return self.env._(
+                    "%(provider)s no longer lets Odoo read %(email)s: the access was withdrawn or "
+                    "has expired, or another account signed in. Click Sign in with %(provider)s "
+                    "on the mailbox and sign in as %(email)s: sync resumes where it stopped.",
+                    provider=self._lead_capture_oauth_provider(),
+                    email=self.login or self.email,
                 )
             case "auth":
                 sentence = self.env._(
@@ -727,6 +760,22 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_notify_reauth(self, sentence):
         """Tell the owner at once that sync stopped until they give a working password."""
+        if provider := self._lead_capture_oauth_provider():
+            self.message_notify(
+                partner_ids=self.user_id.partner_id.ids,
+                subject=self.env._(
+                    "Mailbox %(email)s: sign in with %(provider)s again",
+                    email=self.email,
+                    provider=provider,
+                ),
+                body=self.env._(
+                    "Email capture stopped syncing %(email)s: %(reason)s",
+                    email=self.email,
+                    reason=sentence,
+                ),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            return
         self.message_notify(
             partner_ids=self.user_id.partner_id.ids,
             subject=self.env._("Mailbox %(email)s needs your password", email=self.email),
@@ -739,6 +788,12 @@ class MailCaptureMailbox(models.Model):
             ),
             email_layout_xmlid="mail.mail_notification_light",
         )
+
+    def _lead_capture_oauth_provider(self):
+        """The provider's name ("Google", "Microsoft") when the mailbox signs in with an OAuth
+        account rather than a password, else "": the sign-in bridges extend it."""
+        self.ensure_one()
+        return ""
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""

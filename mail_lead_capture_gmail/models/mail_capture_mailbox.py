@@ -1,0 +1,122 @@
+from odoo import api
+from odoo import fields
+from odoo import models
+from odoo.exceptions import UserError
+from odoo.exceptions import ValidationError
+
+# The preset of mail_lead_capture's provider list that Google's IMAP server matches.
+GMAIL_PRESET = "gmail"
+TOKEN_FIELDS = (
+    "google_gmail_refresh_token",
+    "google_gmail_access_token",
+    "google_gmail_access_token_expiration",
+)
+
+
+class MailCaptureMailbox(models.Model):
+    """A synced mailbox that signs in with Google (OAuth 2.0, IMAP XOAUTH2).
+
+    Odoo's ``google.gmail.mixin`` does the authorization flow (with the company's own Google
+    client, or Odoo's IAP proxy on Enterprise), renews the access token and keeps the tokens in
+    fields only administrators may read; this bridge hands the token to the mailbox's sync.
+    """
+
+    _name = "mail.capture.mailbox"
+    _inherit = ["mail.capture.mailbox", "google.gmail.mixin"]
+    _email_field = "email"
+
+    auth_method = fields.Selection(
+        selection_add=[("google", "Google")], ondelete={"google": "set default"}
+    )
+    # The mixin's tokens (readable by administrators only), kept out of exports and copies.
+    google_gmail_refresh_token = fields.Char(exportable=False)
+    google_gmail_access_token = fields.Char(exportable=False)
+    google_gmail_access_token_expiration = fields.Integer(exportable=False)
+
+    # ------------------------------------------------------------
+    # CONSTRAINTS AND ONCHANGE
+    # ------------------------------------------------------------
+
+    @api.constrains("auth_method", "security")
+    def _check_google_security(self):
+        for mailbox in self:
+            if mailbox.auth_method == "google" and mailbox.security != "ssl":
+                raise ValidationError(
+                    self.env._(
+                        "A mailbox signed in with Google connects with SSL/TLS: choose SSL/TLS "
+                        "(port 993) for %(email)s.",
+                        email=mailbox.email,
+                    )
+                )
+
+    @api.onchange("auth_method")
+    def _onchange_auth_method_google(self):
+        if self.auth_method == "google":
+            self.preset = GMAIL_PRESET
+            self._onchange_preset()
+
+    # ------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------
+
+    def write(self, vals):
+        if vals.get("auth_method") and vals["auth_method"] != "google":
+            # another way to sign in: Google's tokens go
+            vals = dict(vals, **dict.fromkeys(TOKEN_FIELDS, False))
+        return super().write(vals)
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        if any(path and path[0] in TOKEN_FIELDS for path in fields):
+            raise UserError(self.env._("Mailbox sign-in tokens are never exported."))
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
+
+    # ------------------------------------------------------------
+    # ACTIONS
+    # ------------------------------------------------------------
+
+    def action_lead_capture_sign_in_google(self):
+        """Send the owner to Google's consent page; Google sends them back to Odoo's callback,
+        which stores the tokens and tests the connection."""
+        self.ensure_one()
+        self.check_access("write")
+        mailbox = self.sudo()
+        values = {}
+        if mailbox.auth_method != "google":
+            values["auth_method"] = "google"
+        if not mailbox.host:
+            values.update(preset=GMAIL_PRESET, host="imap.gmail.com", port=993, security="ssl")
+        if values:
+            mailbox.write(values)
+        # sudo: Odoo's mixin lets only administrators start the flow; the owner may, for this
+        # mailbox (checked above), as Odoo lets users connect their personal outgoing server
+        return mailbox.open_google_gmail_uri()
+
+    # ------------------------------------------------------------
+    # BUSINESS
+    # ------------------------------------------------------------
+
+    def _lead_capture_oauth_provider(self):
+        if self.auth_method == "google":
+            return "Google"
+        return super()._lead_capture_oauth_provider()
+
+    def _lead_capture_credentials(self):
+        if self.auth_method != "google":
+            return super()._lead_capture_credentials()
+        mailbox = self.sudo()
+
+        def access_token():
+            if not mailbox.google_gmail_refresh_token:
+                return None
+            mailbox._generate_oauth2_string(
+                mailbox.login or mailbox.email, mailbox.google_gmail_refresh_token
+            )
+            return mailbox.google_gmail_access_token
+
+        return mailbox._lead_capture_oauth_credentials(access_token)
+
+    def _lead_capture_signed_in(self):
+        """Google sent the owner back with new tokens: connect (sync resumes from its
+        checkpoints) and say how it went on the mailbox."""
+        self.ensure_one()
+        return self.action_test_connection()
