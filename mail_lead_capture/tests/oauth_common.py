@@ -39,6 +39,10 @@ class OAuthMailboxCase(MailboxHttpCase):
         cls.dovecot_options = {"oauth2_introspection_url": cls.provider.introspection_url}
         super().setUpClass()
 
+    def setUp(self):
+        super().setUp()
+        self.provider.requests.clear()  # counted per test
+
     @classmethod
     def _request_handler(cls, s, r, /, **kw):
         url = urlsplit(r.url)

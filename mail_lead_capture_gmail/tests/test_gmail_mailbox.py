@@ -143,11 +143,14 @@ class TestGmailMailbox(OAuthMailboxCase):
             "in Bob's inbox at once",
         )
 
-        # Once Odoo's token expires, the renewal is refused too: still reauth, told once.
+        # Testing the connection once Odoo's token expired: the renewal is refused too, still
+        # "sign in again", and Bob is not told twice.
         mailbox.sudo().google_gmail_access_token_expiration = 1
         with mute_logger(*OAUTH_LOGGERS):
-            result = self.sync(mailbox)
+            result = mailbox.with_user(self.bob).action_test_connection()
         self.assertEqual(result["params"]["type"], "danger")
+        self.assertIn("Sign in with Google", result["params"]["message"])
+        self.assertEqual(self.provider.count("/token", "refresh_token"), 1)
         self.assertEqual(mailbox.state, "reauth")
         self.assertEqual(self.env["mail.message"].search_count(notice_domain), 1)
 
