@@ -1,1 +1,2 @@
 from . import test_gmail_mailbox
+from . import test_gmail_tour

@@ -106,6 +106,29 @@ class TestGmailMailbox(OAuthMailboxCase):
         self.assertEqual(self.provider.count("/api/mail_oauth/1/gmail_access_token"), 1)
         self.assertEqual(self.subjects(self.lead), ["Through IAP"])
 
+    def test_my_preferences_sign_in_makes_the_users_own_mailbox(self):
+        self.authenticate("bob", "bob")
+        call = {
+            "model": "res.users",
+            "method": "action_lead_capture_sign_in_google",
+            "args": [[self.bob.id]],
+            "kwargs": {},
+        }
+        action = self.make_jsonrpc_request("/web/dataset/call_kw", call)
+        self.assertTrue(action["url"].startswith("https://accounts.google.com/"))
+        mailbox = self.Mailbox.search([("user_id", "=", self.bob.id)])
+        self.assertEqual(
+            (mailbox.email, mailbox.auth_method, mailbox.host, mailbox.port, mailbox.security),
+            ("bob@acme.example", "google", "imap.gmail.com", 993, "ssl"),
+        )
+        self.make_jsonrpc_request("/web/dataset/call_kw", call)
+        self.assertEqual(len(self.Mailbox.search([("user_id", "=", self.bob.id)])), 1)
+        # Karen cannot start it for Bob
+        self.authenticate("karen", "karen")
+        with self.assertRaises(JsonRpcException) as refused, mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/web/dataset/call_kw", call)
+        self.assertEqual(refused.exception.args[0], "odoo.exceptions.AccessError")
+
     # ------------------------------------------------------------
     # REVOKED GRANT, SIGNING IN AGAIN
     # ------------------------------------------------------------
