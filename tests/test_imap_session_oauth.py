@@ -78,3 +78,18 @@ def test_credentials_never_show_their_secret():
         Credentials("me@example.com", "x", "CRAM-MD5")
     with pytest.raises(ValueError):
         ImapSession("127.0.0.1", 1, "none").oauth2_login("me", "token", mechanism="PLAIN")
+
+
+def test_append_files_a_sent_mail_marked_seen(dovecot):
+    login, password = dovecot.add_user()
+    raw = rig.build_message(sender="me@example.com", to=["you@example.com"], subject="Sent")
+    with ImapSession(dovecot.host, dovecot.plain_port, "none", timeout=TIMEOUT) as session:
+        session.login(login, password)
+        uid = session.append("Sent", raw, flags=("\\Seen",))
+        session.select("Sent")
+        assert session.search(message_id=rig.re.search(rb"Message-ID: (\S+)", raw)[1].decode()) == [
+            uid
+        ]
+    flags = dovecot.flags(login, "Sent")
+    assert list(flags) == [uid]
+    assert "\\Seen" in flags[uid]

@@ -7,7 +7,8 @@ SASL XOAUTH2/OAUTHBEARER), :meth:`~ImapSession.list_folders` with their SPECIAL-
 :meth:`~ImapSession.status` and :meth:`~ImapSession.select` (UIDVALIDITY, UIDNEXT, message count and
 HIGHESTMODSEQ when the server offers CONDSTORE), :meth:`~ImapSession.fetch_headers` and
 :meth:`~ImapSession.fetch_bodies` by UID, :meth:`~ImapSession.search` by address, UID range or
-Message-Id, :meth:`~ImapSession.move`, and :meth:`~ImapSession.close`.
+Message-Id, :meth:`~ImapSession.move`, :meth:`~ImapSession.append` (mail the owner sent from Odoo,
+to their Sent folder), and :meth:`~ImapSession.close`.
 
 Guarantees:
 
@@ -673,6 +674,18 @@ class ImapSession:
         with self._command() as client:
             client.uid_expunge(wanted)
         return "copy_expunge"
+
+
+    def append(
+        self, folder: str, raw: bytes, *, flags: Sequence[str] = (), when: datetime | None = None
+    ) -> int | None:
+        """APPEND a whole message to ``folder`` with ``flags`` (``("\\Seen",)`` for mail the owner
+        sent); ``when`` becomes its INTERNALDATE (now by default). Returns its UID when the
+        server says (UIDPLUS), else None. The only command that adds mail to the mailbox."""
+        with self._command() as client:
+            reply = client.append(folder, raw, flags=tuple(flags), msg_time=when)
+        match = re.search(rb"APPENDUID \d+ (\d+)", reply if isinstance(reply, bytes) else b"")
+        return int(match.group(1)) if match else None
 
 
 def _capability_set(values: Iterable[bytes | str]) -> frozenset[str]:
