@@ -105,6 +105,13 @@ class MailCaptureMailbox(models.Model):
         help="With two-factor authentication, most providers need an app password made for Odoo "
         "in your account's security settings.",
     )
+    send_mail = fields.Boolean(
+        string="Send My Mail Through It",
+        copy=False,
+        help="Mail you send from Odoo leaves from this mailbox (your personal outgoing server: "
+        "replies come back to it, and your provider signs it), and a copy is filed in its Sent "
+        "folder.",
+    )
     tls_fingerprint = fields.Char(
         string="Trusted Certificate",
         help="For a server with its own (self-signed) certificate: the SHA-256 fingerprint of the "
@@ -304,9 +311,14 @@ class MailCaptureMailbox(models.Model):
         for vals in vals_list:
             if vals.get("email"):
                 vals["email"] = addresses.normalize_address(vals["email"]) or vals["email"]
-        return super().create(vals_list)
+        mailboxes = super().create(vals_list)
+        for mailbox in mailboxes.filtered("send_mail").sudo():
+            mailbox._lead_capture_setup_outgoing()
+        return mailboxes
 
     def write(self, vals):
+        if vals.get("send_mail"):
+            self.check_access("write")
         if (
             "user_id" in vals
             and not self.env.su
@@ -315,7 +327,15 @@ class MailCaptureMailbox(models.Model):
             raise UserError(self.env._("Only an administrator can give a mailbox to another user."))
         if vals.get("email"):
             vals = dict(vals, email=addresses.normalize_address(vals["email"]) or vals["email"])
-        return super().write(vals)
+        sending = self.filtered("send_mail") if "send_mail" in vals else self.browse()
+        result = super().write(vals)
+        if "send_mail" in vals:
+            # sudo: the owner's personal outgoing server (Odoo keeps them admin-only)
+            for mailbox in self.sudo():
+                if mailbox.send_mail:
+                    mailbox._lead_capture_setup_outgoing()
+            (sending - self.filtered("send_mail")).sudo()._lead_capture_outgoing_server().unlink()
+        return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         if any(path and path[0] == "password" for path in fields):
@@ -788,6 +808,103 @@ class MailCaptureMailbox(models.Model):
             ),
             email_layout_xmlid="mail.mail_notification_light",
         )
+
+    def _lead_capture_outgoing_values(self):
+        """The owner's personal outgoing server (``ir.mail_server``) values to send through this
+        mailbox: the provider's SMTP server with the password here; the sign-in bridges give
+        their OAuth method and tokens. Raises ``UserError`` when it cannot send."""
+        self.ensure_one()
+        submission = imap_presets.SMTP_SUBMISSION.get(self.preset)
+        if not submission:
+            raise UserError(
+                self.env._(
+                    "Odoo does not know the outgoing server of %(email)s: set it up in My "
+                    "Preferences (Outgoing Mail Server) or ask your administrator.",
+                    email=self.email,
+                )
+            )
+        host, port, encryption = submission
+        return {
+            "smtp_host": host,
+            "smtp_port": port,
+            "smtp_encryption": encryption,
+            "smtp_authentication": "login",
+            "smtp_pass": self.password,
+        }
+
+    def _lead_capture_outgoing_server(self):
+        """The owners' personal outgoing servers that send through these mailboxes, if any."""
+        servers = self.env["ir.mail_server"].sudo().with_context(active_test=False)
+        for mailbox in self:
+            servers |= servers.search(
+                [("owner_user_id", "=", mailbox.user_id.id), ("from_filter", "=", mailbox.email)]
+            )
+        return servers
+
+    def _lead_capture_setup_outgoing(self):
+        """Make (or refresh) the owner's personal outgoing server for this mailbox, as Odoo's "My
+        Preferences > Outgoing Mail Server" does: one per user, for their own address."""
+        self.ensure_one()
+        user = self.user_id
+        if addresses.normalize_address(user.email or "") != self.email:
+            raise UserError(
+                self.env._(
+                    "Only a mailbox for your own address (%(address)s) can send your mail.",
+                    address=user.email or "-",
+                )
+            )
+        if self.login and addresses.normalize_address(self.login) != self.email:
+            raise UserError(
+                self.env._(
+                    "To send through %(email)s, its login must be the address itself.",
+                    email=self.email,
+                )
+            )
+        values = {
+            "name": self.env._("%(email)s (synced mailbox)", email=self.email),
+            "owner_user_id": user.id,
+            "from_filter": self.email,
+            "smtp_user": user.email,
+            "active": True,
+            **self._lead_capture_outgoing_values(),
+        }
+        Server = self.env["ir.mail_server"].sudo().with_context(active_test=False)
+        server = Server.search([("owner_user_id", "=", user.id)], limit=1)
+        if server:
+            server.write(values)
+        else:
+            Server.create(values)
+
+    @api.model
+    def _lead_capture_file_sent(self, sender, message):
+        """A mail just left through the personal server for ``sender``: file a copy in the Sent
+        folder of the mailbox that sends it, marked read, once (the sync then knows it is on
+        its lead: same Message-Id). A failure is logged, never raised: the mail was sent."""
+        address = addresses.normalize_address(sender)
+        mailbox = self.sudo().search(
+            [("send_mail", "=", True), ("email", "=", address), ("state", "in", SYNCED_STATES)],
+            limit=1,
+        )
+        if not mailbox:
+            return
+        sent = mailbox.folder_ids.filtered(
+            lambda f: f.role == imap_sync.ROLE_SENT and not f.missing
+        )[:1]
+        folder = sent.name or "Sent"
+        message_id = (message["Message-Id"] or "").strip()
+        try:
+            with mailbox._lead_capture_connect() as session:
+                session.select(folder, readonly=True)
+                if message_id and session.search(message_id=message_id):
+                    return  # another copy of the same mail (one per group of recipients)
+                session.append(folder, message.as_bytes(), flags=("\\Seen",))
+        except imap_session.ImapError as error:
+            _logger.info(
+                "Mailbox %s: a sent mail could not be filed in %s (%s)",
+                mailbox.id,
+                folder,
+                error.kind,
+            )
 
     def _lead_capture_oauth_provider(self):
         """The provider's name ("Google", "Microsoft") when the mailbox signs in with an OAuth

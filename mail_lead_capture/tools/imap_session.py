@@ -675,7 +675,6 @@ class ImapSession:
             client.uid_expunge(wanted)
         return "copy_expunge"
 
-
     def append(
         self, folder: str, raw: bytes, *, flags: Sequence[str] = (), when: datetime | None = None
     ) -> int | None:
