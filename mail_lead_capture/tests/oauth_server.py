@@ -145,6 +145,11 @@ class OAuthServer:
                 if grant.login == login:
                     grant.revoked = True
 
+    def check(self, login: str, access_token: str) -> bool:
+        """Whether ``access_token`` is valid for ``login`` (for a stand-in SMTP server)."""
+        grant = self._valid_access(access_token)
+        return grant is not None and grant.login == login
+
     def count(self, path: str, grant_type: str = "") -> int:
         """How many requests were made to ``path`` (with ``grant_type``, when given)."""
         return sum(1 for p, g in self.requests if p == path and (not grant_type or g == grant_type))

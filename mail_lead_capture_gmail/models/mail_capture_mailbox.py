@@ -115,8 +115,24 @@ class MailCaptureMailbox(models.Model):
 
         return mailbox._lead_capture_oauth_credentials(access_token)
 
+    def _lead_capture_outgoing_values(self):
+        if self.auth_method != "google":
+            return super()._lead_capture_outgoing_values()
+        # Odoo's own gmail outgoing server, with this mailbox's grant (the same consent covers
+        # SMTP): it renews its access token itself.
+        return {
+            "smtp_host": "smtp.gmail.com",
+            "smtp_port": 587,
+            "smtp_encryption": "starttls",
+            "smtp_authentication": "gmail",
+            "smtp_pass": False,
+            **{name: self[name] for name in TOKEN_FIELDS},
+        }
+
     def _lead_capture_signed_in(self):
         """Google sent the owner back with new tokens: connect (sync resumes from its
         checkpoints) and say how it went on the mailbox."""
         self.ensure_one()
+        if self.send_mail:
+            self._lead_capture_setup_outgoing()  # the new grant sends too
         return self.action_test_connection()
