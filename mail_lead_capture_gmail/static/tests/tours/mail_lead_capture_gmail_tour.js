@@ -60,6 +60,7 @@ tours.add("mail_lead_capture_gmail_sign_in", {
             content: "Off to Google's consent page",
             trigger: ".o_form_view .o_form_statusbar button[name=action_lead_capture_sign_in_google]",
             run: "click",
+            expectUnloadPage: true,
         },
         {
             content: "Back from Google: the mailbox is connected",
