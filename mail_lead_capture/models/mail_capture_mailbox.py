@@ -329,11 +329,10 @@ class MailCaptureMailbox(models.Model):
             vals = dict(vals, email=addresses.normalize_address(vals["email"]) or vals["email"])
         sending = self.filtered("send_mail") if "send_mail" in vals else self.browse()
         result = super().write(vals)
-        if "send_mail" in vals:
+        if "send_mail" in vals or "password" in vals:
             # sudo: the owner's personal outgoing server (Odoo keeps them admin-only)
-            for mailbox in self.sudo():
-                if mailbox.send_mail:
-                    mailbox._lead_capture_setup_outgoing()
+            for mailbox in self.sudo().filtered("send_mail"):
+                mailbox._lead_capture_setup_outgoing()
             (sending - self.filtered("send_mail")).sudo()._lead_capture_outgoing_server().unlink()
         return result
 

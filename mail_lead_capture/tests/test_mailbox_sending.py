@@ -33,6 +33,8 @@ class TestMailboxSending(LeadCaptureCase):
             (587, "starttls", "login"),
         )
         self.assertEqual(server.sudo().smtp_pass, "app-password")
+        mailbox.with_user(self.bob).password = "new-app-password"
+        self.assertEqual(server.sudo().smtp_pass, "new-app-password", "follows the mailbox")
         mailbox.with_user(self.bob).send_mail = False
         self.assertFalse(server.exists())
         self.assertFalse(self.bob.outgoing_mail_server_id)
