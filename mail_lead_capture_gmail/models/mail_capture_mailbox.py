@@ -4,6 +4,8 @@ from odoo import models
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
+from odoo.addons.mail_lead_capture.tools import imap_session
+
 # The preset of mail_lead_capture's provider list that Google's IMAP server matches.
 GMAIL_PRESET = "gmail"
 TOKEN_FIELDS = (
@@ -128,6 +130,17 @@ class MailCaptureMailbox(models.Model):
             "smtp_pass": False,
             **{name: self[name] for name in TOKEN_FIELDS},
         }
+
+    def _lead_capture_pass(self, deadline, remaining, time_left):
+        try:
+            return super()._lead_capture_pass(deadline, remaining, time_left)
+        except imap_session.ImapError as error:
+            if error.kind != "auth" or self.auth_method != "google":
+                raise
+        # The server refused a token Odoo took for valid (withdrawn, or expired early): renew
+        # it once; a refused renewal then asks the owner to sign in again.
+        self.sudo().google_gmail_access_token_expiration = 0
+        return super()._lead_capture_pass(deadline, remaining, time_left)
 
     def _lead_capture_signed_in(self):
         """Google sent the owner back with new tokens: connect (sync resumes from its

@@ -75,6 +75,16 @@ class TestGmailMailbox(OAuthMailboxCase):
         self.assertNotEqual(mailbox.sudo().google_gmail_access_token, old_token)
         self.assertEqual(self.subjects(self.lead), ["After expiry"])
 
+    def test_a_token_refused_before_its_expiry_is_renewed_once(self):
+        mailbox = self.make_oauth_mailbox()
+        self.sign_in(mailbox)
+        self.provider.expire_access_tokens()  # Odoo still takes it for valid
+        self.append(sender="hana@client.example", to=self.bob.email, subject="Early expiry")
+        self.sync(mailbox)
+        self.assertEqual(mailbox.state, "connected", mailbox.last_error)
+        self.assertEqual(self.provider.count("/token", "refresh_token"), 1)
+        self.assertEqual(self.subjects(self.lead), ["Early expiry"])
+
     def test_without_a_client_id_the_token_is_renewed_through_iap(self):
         """Odoo's IAP proxy (Enterprise's default): the callback receives the tokens, and the
         renewal goes to the configured IAP endpoint, here the local provider."""
@@ -148,6 +158,9 @@ class TestGmailMailbox(OAuthMailboxCase):
         self.run_cron()
         self.assertEqual(mailbox.state, "reauth")
         self.assertIn("Sign in with Google", mailbox.last_error)
+        self.assertEqual(
+            self.provider.count("/token", "refresh_token"), 1, "renewal tried once, refused"
+        )
         notice_domain = [
             ("model", "=", "mail.capture.mailbox"),
             ("res_id", "=", mailbox.id),
@@ -173,7 +186,7 @@ class TestGmailMailbox(OAuthMailboxCase):
             result = mailbox.with_user(self.bob).action_test_connection()
         self.assertEqual(result["params"]["type"], "danger")
         self.assertIn("Sign in with Google", result["params"]["message"])
-        self.assertEqual(self.provider.count("/token", "refresh_token"), 1)
+        self.assertEqual(self.provider.count("/token", "refresh_token"), 2)
         self.assertEqual(mailbox.state, "reauth")
         self.assertEqual(self.env["mail.message"].search_count(notice_domain), 1)
 
