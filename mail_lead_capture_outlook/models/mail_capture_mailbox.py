@@ -1,3 +1,5 @@
+import time
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -140,7 +142,8 @@ class MailCaptureMailbox(models.Model):
         try:
             return super()._lead_capture_pass(deadline, remaining, time_left)
         except imap_session.ImapError as error:
-            if error.kind != "auth" or self.auth_method != "microsoft":
+            taken_for_valid = self.sudo().microsoft_outlook_access_token_expiration > time.time()
+            if error.kind != "auth" or self.auth_method != "microsoft" or not taken_for_valid:
                 raise
         # The server refused a token Odoo took for valid (withdrawn, or expired early): renew
         # it once; a refused renewal then asks the owner to sign in again.
