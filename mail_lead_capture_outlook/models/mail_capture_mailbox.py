@@ -3,6 +3,7 @@ import time
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import release
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 
@@ -88,6 +89,17 @@ class MailCaptureMailbox(models.Model):
         callback, which stores the tokens and tests the connection."""
         self.ensure_one()
         self.check_access("write")
+        Config = self.env["ir.config_parameter"].sudo()
+        configured = Config.get_param("microsoft_outlook_client_id") and Config.get_param(
+            "microsoft_outlook_client_secret"
+        )
+        if not configured and release.version_info[-1] != "e":  # Enterprise may use Odoo's IAP
+            raise UserError(
+                self.env._(
+                    "Odoo is not connected to Microsoft yet: ask your administrator to register it "
+                    "(Settings > General Settings > Emails > Use an Outlook Server), then sign in again."
+                )
+            )
         mailbox = self.sudo()
         values = {}
         if mailbox.auth_method != "microsoft":

@@ -86,6 +86,12 @@ class TestOutlookMailbox(OAuthMailboxCase):
         self.assertEqual(mailbox.state, "connected", mailbox.last_error)
         self.assertEqual(self.subjects(self.lead), ["Before", "During", "Renewed"])
 
+    def test_without_the_company_application_users_are_told_to_ask_their_administrator(self):
+        mailbox = self.make_oauth_mailbox()
+        self.env["ir.config_parameter"].set_param("microsoft_outlook_client_id", False)
+        with self.assertRaisesRegex(UserError, "ask your administrator"):
+            mailbox.with_user(self.bob).action_lead_capture_sign_in_microsoft()
+
     def test_only_the_owner_signs_in_and_tokens_stay_private(self):
         mailbox = self.make_oauth_mailbox()
         with self.assertRaises(UserError), mute_logger("odoo.models"):
