@@ -18,9 +18,6 @@ class TestGmailTour(OAuthMailboxCase):
     """In the browser (headless Chromium): a salesperson signs in with Google."""
 
     auth_method = "google"
-    # The tour's first page builds the web client's asset bundles in a fresh database: on a busy
-    # machine, that holds the test cursor longer than Odoo's default 20 seconds.
-    test_cursor_lock_timeout = 120
 
     @classmethod
     def setUpClass(cls):
