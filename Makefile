@@ -35,7 +35,7 @@ test-odoo:
 	$(PYTHON) dev/harness.py pytest $(T)
 
 lint:
-	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check . && $(PYTHON) -m pylint --rcfile=.pylintrc mail_lead_capture
+	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check . && $(PYTHON) -m pylint --rcfile=.pylintrc mail_lead_capture mail_lead_capture_gmail mail_lead_capture_outlook
 
 bench:
 	$(PYTHON) dev/harness.py bench $(B)

@@ -47,6 +47,10 @@ import bootstrap
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "mail_lead_capture"
+# Sign in with Google / Microsoft: bridges to Odoo's google_gmail and microsoft_outlook, installed,
+# linted and tested with the addon.
+BRIDGES = ("mail_lead_capture_gmail", "mail_lead_capture_outlook")
+MODULES = (ADDON, *BRIDGES)
 RUN_DIR = ROOT / ".run"
 DEMO_STATE = RUN_DIR / "demo.json"
 PY = sys.executable
@@ -196,8 +200,8 @@ def addon_problems(log_text: str) -> list[str]:
 POT_PATH = ROOT / ADDON / "i18n" / f"{ADDON}.pot"
 
 
-def export_pot(pg: Postgres, db: str, output: Path) -> None:
-    """Export the addon's translation template from ``db`` (where it is installed) to ``output``."""
+def export_pot(pg: Postgres, db: str, output: Path, module: str = ADDON) -> None:
+    """Export a module's translation template from ``db`` (where it is installed) to ``output``."""
     config = RUN_DIR / "i18n-export.conf"
     options = {"addons_path": addons_path(), "db_host": pg.host, "db_port": pg.port}
     options["db_user"] = pg.user
@@ -205,7 +209,7 @@ def export_pot(pg: Postgres, db: str, output: Path) -> None:
         options["db_password"] = pg.password
     config.write_text("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items()))
     cmd = [odoo_python(), "-m", "odoo", "i18n", "export", "-c", str(config), "-d", db]
-    cmd += ["-o", str(output), ADDON]
+    cmd += ["-o", str(output), module]
     with Spinner("Exporting the translation template"):
         result = subprocess.run(cmd, capture_output=True, text=True, env=pg.env(), check=False)
     if result.returncode != 0 or not output.is_file():
@@ -231,18 +235,24 @@ def pot_terms(path: Path) -> set[tuple[str, str]]:
 
 def check_pot(pg: Postgres, db: str) -> None:
     """Fail when the committed template lacks a term of the code, or keeps one it lost."""
-    fresh = RUN_DIR / f"{ADDON}.pot"
-    export_pot(pg, db, fresh)
-    if not POT_PATH.is_file():
-        raise HarnessError(f"{POT_PATH.relative_to(ROOT)} is missing: run `make pot`.")
-    missing = pot_terms(fresh) - pot_terms(POT_PATH)
-    stale = pot_terms(POT_PATH) - pot_terms(fresh)
+    for module in MODULES:
+        check_module_pot(pg, db, module)
+
+
+def check_module_pot(pg: Postgres, db: str, module: str) -> None:
+    fresh = RUN_DIR / f"{module}.pot"
+    pot_path = ROOT / module / "i18n" / f"{module}.pot"
+    export_pot(pg, db, fresh, module)
+    if not pot_path.is_file():
+        raise HarnessError(f"{pot_path.relative_to(ROOT)} is missing: run `make pot`.")
+    missing = pot_terms(fresh) - pot_terms(pot_path)
+    stale = pot_terms(pot_path) - pot_terms(fresh)
     if missing or stale:
         sample = next(iter(missing or stale))[1][:80]
         raise HarnessError(
             f"The translation template is out of date ({len(missing)} new term(s), {len(stale)} "
             f"gone, e.g. {sample}): run `make pot` and commit "
-            f"{POT_PATH.relative_to(ROOT)}."
+            f"{pot_path.relative_to(ROOT)}."
         )
 
 
@@ -582,7 +592,7 @@ def lint(steps: Steps) -> None:
     steps.run("Lint: ruff format", [PY, "-m", "ruff", "format", "--check", "."])
     steps.run(
         "Lint: pylint-odoo (OCA mandatory checks)",
-        [PY, "-m", "pylint", "--rcfile=.pylintrc", ADDON],
+        [PY, "-m", "pylint", "--rcfile=.pylintrc", *MODULES],
     )
 
 
@@ -632,7 +642,7 @@ def odoo_test_command(pg: Postgres, db: str, extra: list[str]) -> list[str]:
     ]
     for arg in pg.odoo_args():
         cmd.append("--odoo-extra=" + arg.removeprefix("--"))
-    return [*cmd, "-q", *(extra or [f"{ADDON}/tests"])]
+    return [*cmd, "-q", *(extra or [f"{module}/tests" for module in MODULES])]
 
 
 def cmd_test(args) -> int:
@@ -672,7 +682,12 @@ def cmd_test(args) -> int:
             started = time.monotonic()
             try:
                 run_odoo_logged(
-                    pg, db, RUN_DIR / "install.log", f"Installing {ADDON}", "--init", ADDON
+                    pg,
+                    db,
+                    RUN_DIR / "install.log",
+                    f"Installing {ADDON}",
+                    "--init",
+                    ",".join(MODULES),
                 )
                 run_odoo_logged(
                     pg, db, RUN_DIR / "upgrade.log", f"Upgrading {ADDON}", "--update", ADDON
@@ -703,7 +718,7 @@ def cmd_test(args) -> int:
                             "--stop-after-init",
                             "--http-port",
                             str(free_port()),
-                            f"--test-tags=/{ADDON}",
+                            "--test-tags=" + ",".join(f"/{m}" for m in MODULES),
                             "--log-level=test",
                         ),
                         env=pg.env(),
@@ -727,7 +742,7 @@ def installed_database(kind: str):
         pg.create_database(db)
         try:
             log = RUN_DIR / f"{kind}-install.log"
-            run_odoo_logged(pg, db, log, f"Installing {ADDON}", "--init", ADDON)
+            run_odoo_logged(pg, db, log, f"Installing {ADDON}", "--init", ",".join(MODULES))
             yield pg, db
         finally:
             with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
@@ -762,9 +777,11 @@ def cmd_pot(args) -> int:
             "Exporting translations needs Odoo, which is not importable. " + ODOO_HINT
         )
     with installed_database("pot") as (pg, db):
-        POT_PATH.parent.mkdir(exist_ok=True)
-        export_pot(pg, db, POT_PATH)
-    say(f"    {POT_PATH.relative_to(ROOT)}: {len(pot_terms(POT_PATH))} terms")
+        for module in MODULES:
+            pot_path = ROOT / module / "i18n" / f"{module}.pot"
+            pot_path.parent.mkdir(exist_ok=True)
+            export_pot(pg, db, pot_path, module)
+            say(f"    {pot_path.relative_to(ROOT)}: {len(pot_terms(pot_path))} terms")
     return 0
 
 

@@ -42,6 +42,7 @@ def _load_by_path(name: str, path: Path):
 
 _register_addon_package_without_odoo()
 dovecot_server = _load_by_path("dovecot_server", ADDON_DIR / "tests" / "dovecot_server.py")
+oauth_server = _load_by_path("oauth_server", ADDON_DIR / "tests" / "oauth_server.py")
 
 
 @pytest.fixture(scope="session")

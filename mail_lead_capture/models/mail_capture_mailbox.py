@@ -3,6 +3,8 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import requests
+
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -92,6 +94,14 @@ class MailCaptureMailbox(models.Model):
         help="SSL/TLS usually uses port 993 and STARTTLS port 143. A connection without "
         "encryption is only allowed to a server on this machine.",
     )
+    auth_method = fields.Selection(
+        [("password", "Password")],
+        string="Sign In With",
+        default="password",
+        required=True,
+        help="How Odoo signs in to the mailbox: with its password, or with the Google or "
+        "Microsoft account you connect (when the administrator installed those modules).",
+    )
     login = fields.Char(help="Usually your email address. Leave empty to use it.")
     # The password is write-only for clients: ``password`` is what the form writes (and always
     # reads back empty), ``imap_password`` what is stored, readable by no client at all (read,
@@ -111,6 +121,13 @@ class MailCaptureMailbox(models.Model):
         string="Password Stored",
         compute="_compute_password",
         help="A password is stored for this mailbox (it is never shown).",
+    )
+    send_mail = fields.Boolean(
+        string="Send My Mail Through It",
+        copy=False,
+        help="Mail you send from Odoo leaves from this mailbox (your personal outgoing server: "
+        "replies come back to it, and your provider signs it), and a copy is filed in its Sent "
+        "folder.",
     )
     tls_fingerprint = fields.Char(
         string="Trusted Certificate",
@@ -351,9 +368,14 @@ class MailCaptureMailbox(models.Model):
         for vals in vals_list:
             if vals.get("email"):
                 vals["email"] = addresses.normalize_address(vals["email"]) or vals["email"]
-        return super().create(vals_list)
+        mailboxes = super().create(vals_list)
+        for mailbox in mailboxes.filtered("send_mail").sudo():
+            mailbox._lead_capture_setup_outgoing()
+        return mailboxes
 
     def write(self, vals):
+        if vals.get("send_mail"):
+            self.check_access("write")
         if (
             "user_id" in vals
             and not self.env.su
@@ -362,7 +384,14 @@ class MailCaptureMailbox(models.Model):
             raise UserError(self.env._("Only an administrator can give a mailbox to another user."))
         if vals.get("email"):
             vals = dict(vals, email=addresses.normalize_address(vals["email"]) or vals["email"])
-        return super().write(vals)
+        sending = self.filtered("send_mail") if "send_mail" in vals else self.browse()
+        result = super().write(vals)
+        if "send_mail" in vals or "password" in vals:
+            # sudo: the owner's personal outgoing server (Odoo keeps them admin-only)
+            for mailbox in self.sudo().filtered("send_mail"):
+                mailbox._lead_capture_setup_outgoing()
+            (sending - self.filtered("send_mail")).sudo()._lead_capture_outgoing_server().unlink()
+        return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         if any(path and path[0] in ("password", "imap_password") for path in fields):
@@ -604,9 +633,47 @@ class MailCaptureMailbox(models.Model):
             timeout=self._lead_capture_timeout(),
             pinned_fingerprint=(self.tls_fingerprint or None) if self.security != "none" else None,
         )
+        # A pass gets the credentials from the transaction that holds the mailbox's lock (see
+        # _lead_capture_pass): its own cursor must not refresh a token, which writes the mailbox.
+        credentials = self.env.context.get("lead_capture_credentials")
+        if credentials is None:
+            credentials = self._lead_capture_credentials()
         with session:
-            session.login(self.login or self.email, self.sudo().imap_password or "")
+            session.authenticate(credentials)
             yield session
+
+    def _lead_capture_credentials(self):
+        """How this mailbox logs in, as an ``imap_session.Credentials`` (the extension point of
+        the sign-in methods: the Google and Microsoft bridges return a fresh OAuth access token).
+
+        Called in a transaction that may write the mailbox (a refreshed token is stored there).
+        Raises ``imap_session.ImapError`` ("auth" when the owner must sign in again).
+        """
+        self.ensure_one()
+        return imap_session.Credentials(self.login or self.email, self.sudo().imap_password or "")
+
+    def _lead_capture_oauth_credentials(self, access_token, mechanism="XOAUTH2"):
+        """Credentials with the access token ``access_token()`` gives (Odoo's Gmail and Outlook
+        mixins renew it when it is about to expire, writing the mailbox).
+
+        The provider refusing to renew it (a withdrawn or expired grant: ``UserError`` from the
+        mixins) is kind "auth", so the owner is asked to sign in again; a provider out of reach is
+        "unreachable", retried later. The error never carries a token (nor chains the request's
+        error, whose text may show one in a URL).
+        """
+        self.ensure_one()
+        try:
+            token = access_token()
+        except UserError:
+            raise imap_session.ImapError(
+                "auth", "the provider refused to renew the access token"
+            ) from None
+        except requests.RequestException as error:
+            kind = "timeout" if isinstance(error, requests.Timeout) else "unreachable"
+            raise imap_session.ImapError(kind, type(error).__name__) from None
+        if not token:
+            raise imap_session.ImapError("auth", "not signed in")
+        return imap_session.Credentials(self.login or self.email, token, mechanism)
 
     @api.model
     def _lead_capture_timeout(self):
@@ -632,6 +699,14 @@ class MailCaptureMailbox(models.Model):
                     "for this account: create an app password in the account's security settings, "
                     "enter it here and test the connection again.",
                     provider=preset.name if preset.host else host,
+                )
+            case "auth" if self._lead_capture_oauth_provider():
+                return self.env._(
+                    "%(provider)s no longer lets Odoo read %(email)s: the access was withdrawn or "
+                    "has expired, or another account signed in. Click Sign in with %(provider)s "
+                    "on the mailbox and sign in as %(email)s: sync resumes where it stopped.",
+                    provider=self._lead_capture_oauth_provider(),
+                    email=self.login or self.email,
                 )
             case "auth":
                 sentence = self.env._(
@@ -833,6 +908,22 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_notify_reauth(self, sentence):
         """Tell the owner at once that sync stopped until they give a working password."""
+        if provider := self._lead_capture_oauth_provider():
+            self.message_notify(
+                partner_ids=self.user_id.partner_id.ids,
+                subject=self.env._(
+                    "Mailbox %(email)s: sign in with %(provider)s again",
+                    email=self.email,
+                    provider=provider,
+                ),
+                body=self.env._(
+                    "Email capture stopped syncing %(email)s: %(reason)s",
+                    email=self.email,
+                    reason=sentence,
+                ),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            return
         self.message_notify(
             partner_ids=self.user_id.partner_id.ids,
             subject=self.env._("Mailbox %(email)s needs your password", email=self.email),
@@ -846,13 +937,119 @@ class MailCaptureMailbox(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         )
 
+    def _lead_capture_outgoing_values(self):
+        """The owner's personal outgoing server (``ir.mail_server``) values to send through this
+        mailbox: the provider's SMTP server with the password here; the sign-in bridges give
+        their OAuth method and tokens. Raises ``UserError`` when it cannot send."""
+        self.ensure_one()
+        submission = imap_presets.SMTP_SUBMISSION.get(self.preset)
+        if not submission:
+            raise UserError(
+                self.env._(
+                    "Odoo does not know the outgoing server of %(email)s: set it up in My "
+                    "Preferences (Outgoing Mail Server) or ask your administrator.",
+                    email=self.email,
+                )
+            )
+        host, port, encryption = submission
+        return {
+            "smtp_host": host,
+            "smtp_port": port,
+            "smtp_encryption": encryption,
+            "smtp_authentication": "login",
+            "smtp_pass": self.sudo().imap_password,
+        }
+
+    def _lead_capture_outgoing_server(self):
+        """The owners' personal outgoing servers that send through these mailboxes, if any."""
+        servers = self.env["ir.mail_server"].sudo().with_context(active_test=False)
+        for mailbox in self:
+            servers |= servers.search(
+                [("owner_user_id", "=", mailbox.user_id.id), ("from_filter", "=", mailbox.email)]
+            )
+        return servers
+
+    def _lead_capture_setup_outgoing(self):
+        """Make (or refresh) the owner's personal outgoing server for this mailbox, as Odoo's "My
+        Preferences > Outgoing Mail Server" does: one per user, for their own address."""
+        self.ensure_one()
+        user = self.user_id
+        if addresses.normalize_address(user.email or "") != self.email:
+            raise UserError(
+                self.env._(
+                    "Only a mailbox for your own address (%(address)s) can send your mail.",
+                    address=user.email or "-",
+                )
+            )
+        if self.login and addresses.normalize_address(self.login) != self.email:
+            raise UserError(
+                self.env._(
+                    "To send through %(email)s, its login must be the address itself.",
+                    email=self.email,
+                )
+            )
+        values = {
+            "name": self.env._("%(email)s (synced mailbox)", email=self.email),
+            "owner_user_id": user.id,
+            "from_filter": self.email,
+            "smtp_user": user.email,
+            "active": True,
+            **self._lead_capture_outgoing_values(),
+        }
+        Server = self.env["ir.mail_server"].sudo().with_context(active_test=False)
+        server = Server.search([("owner_user_id", "=", user.id)], limit=1)
+        if server:
+            server.write(values)
+        else:
+            Server.create(values)
+
+    @api.model
+    def _lead_capture_file_sent(self, sender, message):
+        """A mail just left through the personal server for ``sender``: file a copy in the Sent
+        folder of the mailbox that sends it, marked read, once (the sync then knows it is on
+        its lead: same Message-Id). A failure is logged, never raised: the mail was sent."""
+        address = addresses.normalize_address(sender)
+        mailbox = self.sudo().search(
+            [("send_mail", "=", True), ("email", "=", address), ("state", "in", SYNCED_STATES)],
+            limit=1,
+        )
+        if not mailbox:
+            return
+        sent = mailbox.folder_ids.filtered(
+            lambda f: f.role == imap_sync.ROLE_SENT and not f.missing
+        )[:1]
+        folder = sent.name or "Sent"
+        message_id = (message["Message-Id"] or "").strip()
+        try:
+            with mailbox._lead_capture_connect() as session:
+                session.select(folder, readonly=True)
+                if message_id and session.search(message_id=message_id):
+                    return  # another copy of the same mail (one per group of recipients)
+                session.append(folder, message.as_bytes(), flags=("\\Seen",))
+        except imap_session.ImapError as error:
+            _logger.info(
+                "Mailbox %s: a sent mail could not be filed in %s (%s)",
+                mailbox.id,
+                folder,
+                error.kind,
+            )
+
+    def _lead_capture_oauth_provider(self):
+        """The provider's name ("Google", "Microsoft") when the mailbox signs in with an OAuth
+        account rather than a password, else "": the sign-in bridges extend it."""
+        self.ensure_one()
+        return ""
+
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
-        # what this transaction wrote (a new password, say) goes to the database first; in
-        # production the pass's cursor sees only committed data, in tests it shares the connection
+        credentials = self._lead_capture_credentials()
+        # what this transaction wrote (a new password or token, say) goes to the database first;
+        # in production the pass's cursor sees only committed data, in tests it shares the connection
         self.env.flush_all()
         with self.env.registry.cursor() as cr:
-            mailbox = self.with_env(self.env(cr=cr))
+            mailbox = self.with_env(self.env(cr=cr)).with_context(
+                lead_capture_credentials=credentials
+            )
             return MailboxPass(mailbox, deadline, remaining, time_left).run()
 
     @api.model

@@ -5,6 +5,7 @@ from . import test_filters
 from . import test_filters_block
 from . import test_install
 from . import test_mailbox_privacy
+from . import test_mailbox_sending
 from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour

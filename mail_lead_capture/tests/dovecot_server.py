@@ -219,8 +219,13 @@ class DovecotServer:
     logins, so that each test has a mailbox of its own.
     """
 
-    def __init__(self, *, imap_capability: str | None = None):
+    def __init__(
+        self, *, imap_capability: str | None = None, oauth2_introspection_url: str | None = None
+    ):
         self.imap_capability = imap_capability
+        # With a URL: XOAUTH2 and OAUTHBEARER logins too, their access tokens checked at each
+        # login (no cache) by RFC 7662 introspection at that URL (see oauth_server.py).
+        self.oauth2_introspection_url = oauth2_introspection_url
         self.host = HOST
         self.plain_port = 0
         self.tls_port = 0
@@ -351,6 +356,18 @@ class DovecotServer:
             for name, flag in SPECIAL_FOLDERS.items()
         )
         capability = f"imap_capability = {self.imap_capability}\n" if self.imap_capability else ""
+        mechanisms, oauth2_passdb = "plain login", ""
+        if self.oauth2_introspection_url:
+            mechanisms += " xoauth2 oauthbearer\nauth_cache_size = 0"
+            (root / "oauth2.conf.ext").write_text(
+                f"introspection_mode = post\nintrospection_url = {self.oauth2_introspection_url}\n"
+                "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+                "force_introspection = yes\n"
+            )
+            oauth2_passdb = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {root}/oauth2.conf.ext\n}}\n"
+            )
         config = f"""# Written by mail_lead_capture's tests: a throwaway Dovecot 2.3 on {HOST}.
 base_dir = {root}/run
 state_dir = {root}/state
@@ -362,7 +379,7 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 default_login_user = {user}
 default_internal_user = {user}
@@ -371,7 +388,8 @@ first_valid_uid = {self._uid}
 first_valid_gid = {self._gid}
 mail_location = maildir:~/Maildir
 mail_fsync = never
-{capability}# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
+{capability}{oauth2_passdb}
+# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
 # telling the server (a passwd-file is re-read at most once a second).
 passdb {{
   driver = static

@@ -2,11 +2,13 @@
 
 A small protocol over ``imapclient`` that the mailbox model and :mod:`.imap_sync` call, and nothing
 else: :meth:`ImapSession.connect` (SSL/TLS, STARTTLS, or plain for a server on this machine only),
-:meth:`~ImapSession.login`, :meth:`~ImapSession.list_folders` with their SPECIAL-USE flags,
+:meth:`~ImapSession.login` (or :meth:`~ImapSession.oauth2_login` with an OAuth 2.0 access token,
+SASL XOAUTH2/OAUTHBEARER), :meth:`~ImapSession.list_folders` with their SPECIAL-USE flags,
 :meth:`~ImapSession.status` and :meth:`~ImapSession.select` (UIDVALIDITY, UIDNEXT, message count and
 HIGHESTMODSEQ when the server offers CONDSTORE), :meth:`~ImapSession.fetch_headers` and
 :meth:`~ImapSession.fetch_bodies` by UID, :meth:`~ImapSession.search` by address, UID range or
-Message-Id, :meth:`~ImapSession.move`, and :meth:`~ImapSession.close`.
+Message-Id, :meth:`~ImapSession.move`, :meth:`~ImapSession.append` (mail the owner sent from Odoo,
+to their Sent folder), and :meth:`~ImapSession.close`.
 
 Guarantees:
 
@@ -38,6 +40,7 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
 from imapclient import IMAPClient
@@ -48,7 +51,9 @@ __all__ = [
     "ERROR_KINDS",
     "LOCAL_HOSTS",
     "NEEDS_USER_ACTION",
+    "OAUTH_MECHANISMS",
     "SECURITIES",
+    "Credentials",
     "FetchedBody",
     "FetchedHeader",
     "Folder",
@@ -181,6 +186,26 @@ class FetchedBody:
 
     uid: int
     raw: bytes
+
+
+# SASL mechanisms that carry an OAuth 2.0 access token instead of a password.
+OAUTH_MECHANISMS = ("XOAUTH2", "OAUTHBEARER")
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """How to log in: ``login`` with a password (``mechanism`` "password") or with an OAuth 2.0
+    access token (``mechanism`` one of :data:`OAUTH_MECHANISMS`). ``secret`` never shows in a repr,
+    so a credentials value that ends up in a log or a traceback gives nothing away.
+    """
+
+    login: str
+    secret: str = field(repr=False)
+    mechanism: str = "password"
+
+    def __post_init__(self):
+        if self.mechanism != "password" and self.mechanism not in OAUTH_MECHANISMS:
+            raise ValueError(f"unknown login mechanism {self.mechanism!r}")
 
 
 SPECIAL_USE_FLAGS = frozenset(
@@ -454,6 +479,28 @@ class ImapSession:
             # the login answer usually carries the new capability list; else this asks for it
             self._capabilities = _capability_set(client.capabilities())
 
+    def oauth2_login(self, login: str, access_token: str, mechanism: str = "XOAUTH2") -> None:
+        """Authenticate with an OAuth 2.0 access token (SASL XOAUTH2 or OAUTHBEARER).
+
+        A refused or expired token is kind "auth", as a refused password: the caller gets a new
+        token (or asks the owner to sign in again).
+        """
+        if mechanism not in OAUTH_MECHANISMS:
+            raise ValueError(f"mechanism must be one of {OAUTH_MECHANISMS}, not {mechanism!r}")
+        with self._command("login") as client:
+            if mechanism == "OAUTHBEARER":
+                client.oauthbearer_login(login, access_token)
+            else:
+                client.oauth2_login(login, access_token, mech=mechanism)
+            self._capabilities = _capability_set(client.capabilities())
+
+    def authenticate(self, credentials: Credentials) -> None:
+        """Log in with a :class:`Credentials` value: a password, or an OAuth 2.0 access token."""
+        if credentials.mechanism == "password":
+            self.login(credentials.login, credentials.secret)
+        else:
+            self.oauth2_login(credentials.login, credentials.secret, credentials.mechanism)
+
     @property
     def capabilities(self) -> frozenset[str]:
         """The server's capabilities, upper-cased: the greeting's, then the post-login set."""
@@ -627,6 +674,17 @@ class ImapSession:
         with self._command() as client:
             client.uid_expunge(wanted)
         return "copy_expunge"
+
+    def append(
+        self, folder: str, raw: bytes, *, flags: Sequence[str] = (), when: datetime | None = None
+    ) -> int | None:
+        """APPEND a whole message to ``folder`` with ``flags`` (``("\\Seen",)`` for mail the owner
+        sent); ``when`` becomes its INTERNALDATE (now by default). Returns its UID when the
+        server says (UIDPLUS), else None. The only command that adds mail to the mailbox."""
+        with self._command() as client:
+            reply = client.append(folder, raw, flags=tuple(flags), msg_time=when)
+        match = re.search(rb"APPENDUID \d+ (\d+)", reply if isinstance(reply, bytes) else b"")
+        return int(match.group(1)) if match else None
 
 
 def _capability_set(values: Iterable[bytes | str]) -> frozenset[str]:
