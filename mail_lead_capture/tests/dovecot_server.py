@@ -59,6 +59,7 @@ from cryptography.x509.oid import NameOID
 DOVECOT = os.environ.get("MLC_DOVECOT", "/usr/sbin/dovecot")
 DOVEADM = os.environ.get("MLC_DOVEADM", "/usr/bin/doveadm")
 HOST = "127.0.0.1"
+RIG_DOMAIN = "rig"  # the rig's own sessions log in as <login>@rig (see DovecotServer.imap)
 SPECIAL_FOLDERS = {
     "Sent": "\\Sent",
     "Drafts": "\\Drafts",
@@ -372,14 +373,16 @@ first_valid_gid = {self._gid}
 mail_location = maildir:~/Maildir
 mail_fsync = never
 {capability}# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
-# telling the server (a passwd-file is re-read at most once a second).
+# telling the server (a passwd-file is re-read at most once a second). "<login>@{RIG_DOMAIN}" opens
+# the same mailbox (%n drops the domain): the rig's own sessions use it, so that the log tells
+# them apart from the sessions of the code under test.
 passdb {{
   driver = static
-  args = password={{PLAIN}}%u-password
+  args = password={{PLAIN}}%n-password
 }}
 userdb {{
   driver = static
-  args = uid={self._uid} gid={self._gid} home={root}/home/%u
+  args = uid={self._uid} gid={self._gid} home={root}/home/%n
 }}
 namespace inbox {{
   inbox = yes
@@ -425,10 +428,14 @@ service anvil {{
 
     @contextlib.contextmanager
     def imap(self, login: str) -> Iterator[imaplib.IMAP4]:
-        """A logged-in ``imaplib`` connection (plain port), for seeding and checking mail."""
+        """A logged-in ``imaplib`` connection (plain port), for seeding and checking mail.
+
+        It logs in as ``<login>@rig``: the same mailbox, but a name of its own in Dovecot's log,
+        so that :meth:`transfer_counts` counts only the sessions of the code under test.
+        """
         client = imaplib.IMAP4(HOST, self.plain_port, timeout=10)
         try:
-            client.login(login, self.password_of(login))
+            client.login(f"{login}@{RIG_DOMAIN}", self.password_of(login))
             yield client
         finally:
             with contextlib.suppress(Exception):
@@ -491,12 +498,13 @@ service anvil {{
         """What the server sent to ``login`` over its finished IMAP sessions, from Dovecot's log:
         ``hdr_count``/``hdr_bytes`` (header fetches) and ``body_count``/``body_bytes`` (bodies).
 
-        Waits (15 seconds at most) until ``sessions`` sessions of ``login`` are logged: Dovecot
-        writes its log a moment after a session ends, and later on a busy machine (5 seconds were
-        once not enough during a full run).
+        ``sessions`` is how many sessions the code under test opened as ``login`` (the rig's own
+        seeding and checking sessions log in under another name and are never counted). Waits
+        (60 seconds at most) until that many are logged: Dovecot writes its log a moment after a
+        session ends, and later on a busy machine.
         """
         pattern = re.compile(r"\b(hdr_count|hdr_bytes|body_count|body_bytes)=(\d+)")
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60
         while True:
             log = (self.root / "dovecot.log").read_text(errors="replace")
             lines = [
