@@ -364,6 +364,7 @@ class ImapSession:
         self._selected_readonly = True
         self._capabilities: frozenset[str] = frozenset()
         self._statuses: dict[str, FolderStatus] = {}  # the last STATUS of each folder
+        self._uids_of_selected: set[int] | None = None  # for servers that refuse UID sets
         self.quirks: set[str] = set()
         self.round_trips = 0
 
@@ -532,6 +533,7 @@ class ImapSession:
             data = client.select_folder(folder, readonly=readonly)
         self._selected = folder
         self._selected_readonly = readonly
+        self._uids_of_selected = None
         values = _upper_keys(data)
         if values.get("UIDVALIDITY") is None or values.get("UIDNEXT") is None:
             values = self._complete_select(folder, values)
@@ -638,7 +640,7 @@ class ImapSession:
 
     def _fetch(self, wanted: list[int], items: list[str]) -> dict:
         """UID FETCH of a sorted list of UIDs, sent as ranges, with the refused-set fallback."""
-        if "uid_set_of_existing_only" in self.quirks and len(_ranges(wanted)) > 1:
+        if "uid_set_of_existing_only" in self.quirks:
             wanted = self._existing(wanted)
             if not wanted:
                 return {}
@@ -646,7 +648,7 @@ class ImapSession:
             with self._command() as client:
                 return _uid_fetch(client, uid_set(wanted), items)
         except ImapError as error:
-            if error.kind != "protocol" or len(_ranges(wanted)) == 1:
+            if error.kind != "protocol" or "uid_set_of_existing_only" in self.quirks:
                 raise
             existing = self._existing(wanted)
             if existing == wanted:
@@ -658,9 +660,21 @@ class ImapSession:
                 return _uid_fetch(client, uid_set(existing), items)
 
     def _existing(self, wanted: list[int]) -> list[int]:
-        """Those of ``wanted`` (sorted) that exist in the selected folder: one UID SEARCH."""
-        found = set(self.search(uid_range=(wanted[0], wanted[-1])))
-        return [uid for uid in wanted if uid in found]
+        """Those of ``wanted`` that exist in the selected folder.
+
+        Asked once per selected folder by message number (``FETCH 1:* (UID)``), which every server
+        understands: the servers that refuse UID sets also misread UIDs in SEARCH.
+        """
+        if self._uids_of_selected is None:
+            with self._command() as client:
+                typ, data = client._imap.fetch("1:*", "(UID)")
+            found = set()
+            for line in data if typ == "OK" else []:
+                match = re.search(rb"UID (\d+)", line if isinstance(line, bytes) else b"")
+                if match:
+                    found.add(int(match.group(1)))
+            self._uids_of_selected = found
+        return [uid for uid in wanted if uid in self._uids_of_selected]
 
     # ------------------------------------------------------------------ searching
 
@@ -679,7 +693,8 @@ class ImapSession:
         newest". ``message_id``: mail whose Message-Id header contains it. With no criterion, all.
         """
         criteria: list = []
-        if uid_range is not None:
+        uid_criterion = uid_range is not None and "uid_set_of_existing_only" not in self.quirks
+        if uid_criterion:
             first, last = uid_range
             criteria += ["UID", f"{max(int(first), 1)}:{'*' if last is None else int(last)}"]
         if address:
@@ -693,9 +708,18 @@ class ImapSession:
         with self._command() as client:
             found = client.search(criteria, charset=charset)
         uids = sorted(int(uid) for uid in found)
-        if uid_range is not None and uid_range[1] is None:
-            # "n:*" includes the newest message even when its UID is below n (RFC 3501 6.4.8)
-            uids = [uid for uid in uids if uid >= uid_range[0]]
+        if uid_range is not None:
+            # "n:*" includes the newest message even when its UID is below n (RFC 3501 6.4.8);
+            # a server that ignores the UID criterion (or, like GNU Mailutils, reads it as message
+            # numbers) is filtered here too
+            first, last = uid_range
+            inside = [uid for uid in uids if uid >= first and (last is None or uid <= last)]
+            if uid_criterion and len(inside) != len(uids) and last is not None:
+                self.quirks.add("uid_set_of_existing_only")
+                return self.search(
+                    address=address, fields=fields, uid_range=uid_range, message_id=message_id
+                )
+            uids = inside
         return uids
 
     # ------------------------------------------------------------------ writing
