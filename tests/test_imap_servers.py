@@ -70,7 +70,9 @@ def mail(n, with_contact):
 def batch(numbers, contact_every=2):
     pairs = [mail(n, n % contact_every == 0) for n in numbers]
     raws = [raw for raw, _id in pairs]
-    expected = {mid for n, (_raw, mid) in zip(numbers, pairs, strict=True) if n % contact_every == 0}
+    expected = {
+        mid for n, (_raw, mid) in zip(numbers, pairs, strict=True) if n % contact_every == 0
+    }
     return raws, expected
 
 
@@ -91,7 +93,7 @@ def client_move(server, login, source, destination, message_id):
 
 def test_courier_first_import_incremental_and_a_client_move(courier):
     login, _password = courier.add_user()
-    inbox, inbox_expected = batch(range(0, 8))
+    inbox, inbox_expected = batch(range(8))
     sent, sent_expected = batch(range(100, 104))
     courier.append(login, "INBOX", inbox)
     courier.append(login, "INBOX.Sent", sent)
@@ -131,7 +133,7 @@ def test_courier_first_import_incremental_and_a_client_move(courier):
 
 def test_mailutils_refused_uid_sets_after_a_deletion(mailutils):
     login, _password = mailutils.add_user()
-    raws, expected = batch(range(0, 10))
+    raws, expected = batch(range(10))
     mailutils.append(login, "INBOX", raws)
     # the user deletes mails 1 and 5 (UIDs 2 and 6): sets naming them are refused with BAD
     with mailutils.imap(login) as client:
@@ -173,7 +175,7 @@ def deliver_to_mbox(server, login, raws):
 
 def test_mailutils_new_uidvalidity_on_every_open_is_not_a_reread_every_pass(mailutils):
     login, _password = mailutils.add_user()
-    raws, expected = batch(range(0, 6))
+    raws, expected = batch(range(6))
     deliver_to_mbox(mailutils, login, raws)
     store = Store()
     validities, examined = [], []

@@ -220,8 +220,9 @@ class DovecotServer:
     logins, so that each test has a mailbox of its own.
     """
 
-    def __init__(self, *, imap_capability: str | None = None):
+    def __init__(self, *, imap_capability: str | None = None, acl: bool = False):
         self.imap_capability = imap_capability
+        self.acl = acl
         self.host = HOST
         self.plain_port = 0
         self.tls_port = 0
@@ -352,6 +353,12 @@ class DovecotServer:
             for name, flag in SPECIAL_FOLDERS.items()
         )
         capability = f"imap_capability = {self.imap_capability}\n" if self.imap_capability else ""
+        if self.acl:  # per-folder rights in a "dovecot-acl" file (see refuse_folder)
+            capability += (
+                "mail_plugins = $mail_plugins acl\n"
+                "protocol imap {\n  mail_plugins = $mail_plugins imap_acl\n}\n"
+                "plugin {\n  acl = vfile\n}\n"
+            )
         config = f"""# Written by mail_lead_capture's tests: a throwaway Dovecot 2.3 on {HOST}.
 base_dir = {root}/run
 state_dir = {root}/state
@@ -534,6 +541,17 @@ service anvil {{
         if result.returncode != 0:
             raise RuntimeError(f"doveadm {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
+
+    def refuse_folder(self, login: str, folder: str, refuse: bool = True) -> None:
+        """Let the user see ``folder`` but not open it (ACL right "l" only; needs ``acl=True``):
+        STATUS and SELECT then answer NO, as servers do for a folder the user may not read."""
+        directory = self.root / "home" / login / "Maildir" / ("." + folder.replace("/", "."))
+        acl = directory / "dovecot-acl"
+        if refuse:
+            acl.write_text("owner l\n")
+            self._chown_tree(directory)
+        else:
+            acl.unlink(missing_ok=True)
 
     def status(self, login: str, folder: str) -> dict[str, int]:
         out = self.doveadm("mailbox", "status", "-u", login, "messages uidnext uidvalidity", folder)

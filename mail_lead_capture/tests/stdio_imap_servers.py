@@ -17,6 +17,7 @@ other byte goes to and comes from the real server untouched.
 from __future__ import annotations
 
 import contextlib
+import imaplib
 import os
 import re
 import shutil
@@ -224,8 +225,6 @@ class StdioImapServer(_Listener):
     @contextlib.contextmanager
     def imap(self, login: str):
         """A logged-in ``imaplib`` connection, for seeding and checking mail."""
-        import imaplib
-
         client = imaplib.IMAP4(HOST, self.port, timeout=20)
         try:
             client.login(login, self.password_of(login))
