@@ -304,7 +304,11 @@ class MailutilsServer(StdioImapServer):
                 f'namespace personal {{\n  prefix "" {{\n    directory "{home}/folders";\n'
                 '    delimiter "/";\n  };\n};\n'
             )
-        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LD_LIBRARY_PATH": _library_path(self.root)}
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(home),
+            "LD_LIBRARY_PATH": _library_path(self.root),
+        }
         args = [
             str(self.root / "usr/sbin/imap4d"),
             "--inetd",
