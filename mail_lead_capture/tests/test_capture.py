@@ -1,5 +1,6 @@
 import contextlib
 import re
+import xmlrpc.client
 from datetime import UTC
 from datetime import datetime
 
@@ -383,6 +384,29 @@ class TestCaptureAddress(LeadCaptureCase):
         # A second mail the same day: stored nowhere, and no second reply (rate limit).
         self.deliver(self.build_mail(sender="mallory@evil.example", to=self.capture_address))
         self.assertEqual(len(self.sink.sent_to("mallory@evil.example")), 1)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_a_reply_to_the_explanation_gives_the_mailgate_an_answer_it_can_carry(self):
+        """Odoo's loop check ignores the reply; the mailgate still gets False, not None (which
+        XML-RPC cannot send, so that Postfix bounced the reply as an internal software error)."""
+        self.deliver(
+            self.build_mail(sender="stranger@elsewhere.example", to=self.capture_address)
+        )
+        explanation = self.sink.sent_to("stranger@elsewhere.example")[0].message
+        self.assertIn("-loop-detection-bounce-email@", explanation["References"])
+        reply = self.build_mail(
+            sender="stranger@elsewhere.example",
+            to=self.capture_address,
+            subject=f"Re: {explanation['Subject']}",
+            headers={
+                "In-Reply-To": explanation["Message-ID"],
+                "References": explanation["References"],
+            },
+        )
+        result = self.deliver(reply)
+        self.assertIs(result, False)
+        xmlrpc.client.dumps((result,), methodresponse=True)  # what the mailgate's server does
+        self.assertEqual(len(self.sink.sent_to("stranger@elsewhere.example")), 1, "no answer")
 
     @mute_logger(*GATEWAY_LOGGERS)
     def test_robots_never_get_an_explanation(self):
