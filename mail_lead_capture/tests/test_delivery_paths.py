@@ -107,3 +107,111 @@ class TestMailgate(LeadCaptureHttpCase):
             timeout=60,
             check=False,
         )
+
+
+CAPTURE_MAILGATE = Path(__file__).parents[1] / "static" / "scripts" / "odoo-capture-mailgate.py"
+SYSTEM_PYTHON = "/usr/bin/python3" if Path("/usr/bin/python3").exists() else sys.executable
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestCaptureMailgate(LeadCaptureHttpCase):
+    """The README's production pipe: the addon's mailgate wrapper, its key file, Odoo's answers.
+
+    Run as Postfix runs a pipe: the system python3, a bare environment, the mail on stdin.
+    """
+
+    def setUp(self):
+        super().setUp()
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.admin)
+            .sudo()
+            ._generate(None, "capture mailgate", False)
+        )
+        self.key_dir = Path(self.env["ir.attachment"]._filestore()).parent / "mailgate-test"
+        self.key_dir.mkdir(parents=True, exist_ok=True)
+        self.addCleanup(lambda: [p.unlink() for p in self.key_dir.iterdir()])
+        self.api_key = key
+        self.key_file = self.write_key_file(odoo.tools.config["http_port"])
+
+    def write_key_file(self, port, name="capture-mailgate.key", mode=0o400):
+        path = self.key_dir / name
+        path.unlink(missing_ok=True)
+        path.write_text(
+            "# Odoo's mail gateway, for Postfix's pipe\n"
+            f"url = http://127.0.0.1:{port}\n"
+            f"database = {self.env.cr.dbname}\n"
+            f"login = {self.admin.login}\n"
+            f"api_key = {self.api_key}\n"
+        )
+        path.chmod(mode)
+        return path
+
+    def pipe(self, raw, key_file=None):
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            result = subprocess.run(
+                [SYSTEM_PYTHON, str(CAPTURE_MAILGATE), str(key_file or self.key_file)],
+                input=raw,
+                capture_output=True,
+                timeout=120,
+                check=False,
+                env={"PATH": "/usr/bin:/bin", "LANG": "C"},
+                cwd="/",
+            )
+        self.assertNotIn(self.api_key, result.stderr.decode(errors="replace"), "never the key")
+        return result
+
+    def as_postfix_local_delivers(self, raw, recipient):
+        """Postfix's local(8) to the alias: Delivered-To names the alias, X-Original-To the
+        address the mail was sent to."""
+        return (
+            f"Delivered-To: odoo-mailgate@mx.acme.example\r\nX-Original-To: {recipient}\r\n"
+        ).encode() + raw
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_bcc_8bit_and_stranger_mail_through_the_wrapper(self):
+        raw = self.build_mail(
+            sender=self.bob.email,
+            to="Inès Duarte <ines@client.example>",
+            subject="Devis signé",
+            body="Bonjour Inès,\n\nvoici le devis signé.\n",
+        )
+        result = self.pipe(self.as_postfix_local_delivers(raw, self.capture_address))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lead = self.env["crm.lead"].search(
+            [("partner_id.email_normalized", "=", "ines@client.example")]
+        )
+        self.assertEqual(self.lead_messages(lead).subject, "Devis signé")
+        # a stranger, then the stranger's reply to the explanation (Odoo's loop check): both
+        # are answered with exit 0, neither is bounced by the mail server
+        stranger = self.build_mail(sender="eve@elsewhere.example", to=self.capture_address)
+        result = self.pipe(self.as_postfix_local_delivers(stranger, self.capture_address))
+        self.assertEqual(result.returncode, 0, result.stderr)
+        explanation = self.sink.sent_to("eve@elsewhere.example")[0].message
+        reply = self.build_mail(
+            sender="eve@elsewhere.example",
+            to=self.capture_address,
+            subject=f"Re: {explanation['Subject']}",
+            headers={"References": explanation["References"]},
+        )
+        result = self.pipe(self.as_postfix_local_delivers(reply, self.capture_address))
+        self.assertEqual(result.returncode, 0, result.stderr)
+
+    def test_odoo_down_defers_and_a_readable_key_file_is_refused(self):
+        raw = self.as_postfix_local_delivers(
+            self.build_mail(sender=self.bob.email, to="ines@client.example"), self.capture_address
+        )
+        down = self.write_key_file(dovecot_server.free_port(), name="down.key")
+        result = self.pipe(raw, down)
+        self.assertEqual(result.returncode, 75, "EX_TEMPFAIL: Postfix keeps the mail and retries")
+        self.assertIn(b"cannot be reached", result.stderr)
+        open_key = self.write_key_file(odoo.tools.config["http_port"], name="open.key", mode=0o644)
+        result = self.pipe(raw, open_key)
+        self.assertEqual(result.returncode, 78, "EX_CONFIG, also retried by Postfix")
+        self.assertIn(b"chmod 0400", result.stderr)
+        self.assertFalse(
+            self.env["crm.lead"].search(
+                [("partner_id.email_normalized", "=", "ines@client.example")]
+            )
+        )
