@@ -140,7 +140,10 @@ class StdioImapServer(_Listener):
         return f"{login}-password"
 
     def stop(self) -> None:
-        super().stop()
+        self._stop_processes()
+        return super().stop()
+
+    def _stop_processes(self) -> None:
         for process in self._processes:
             with contextlib.suppress(OSError):
                 process.kill()

@@ -389,9 +389,7 @@ class TestCaptureAddress(LeadCaptureCase):
     def test_a_reply_to_the_explanation_gives_the_mailgate_an_answer_it_can_carry(self):
         """Odoo's loop check ignores the reply; the mailgate still gets False, not None (which
         XML-RPC cannot send, so that Postfix bounced the reply as an internal software error)."""
-        self.deliver(
-            self.build_mail(sender="stranger@elsewhere.example", to=self.capture_address)
-        )
+        self.deliver(self.build_mail(sender="stranger@elsewhere.example", to=self.capture_address))
         explanation = self.sink.sent_to("stranger@elsewhere.example")[0].message
         self.assertIn("-loop-detection-bounce-email@", explanation["References"])
         reply = self.build_mail(
