@@ -1,3 +1,5 @@
+import os
+import smtplib
 import subprocess
 import sys
 from pathlib import Path
@@ -7,6 +9,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from . import dovecot_server
+from . import postfix_server
 from .common import LeadCaptureCase
 from .common import LeadCaptureHttpCase
 from .test_capture import GATEWAY_LOGGERS
@@ -215,3 +218,82 @@ class TestCaptureMailgate(LeadCaptureHttpCase):
                 [("partner_id.email_normalized", "=", "ines@client.example")]
             )
         )
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestPostfix(LeadCaptureHttpCase):
+    """A real Postfix configured as the README says, piping to Odoo through the wrapper."""
+
+    def setUp(self):
+        super().setUp()
+        why = postfix_server.postfix_available()
+        if why:
+            self.skipTest(why)
+        key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.admin)
+            .sudo()
+            ._generate(None, "postfix", False)
+        )
+        self.postfix = postfix_server.PostfixServer(
+            self.alias_domain.name,
+            [self.capture_address],
+            url=f"http://127.0.0.1:{odoo.tools.config['http_port']}",
+            database=self.env.cr.dbname,
+            login=self.admin.login,
+            api_key=key,
+        )
+        self.addCleanup(self.postfix.stop)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_bcc_forward_stranger_and_large_mail_through_postfix(self):
+        bcc = self.build_mail(sender=self.bob.email, to="Ines Duarte <ines@client.example>")
+        forward = self.sample(
+            "capture/forward_as_attachment.eml",
+            forwarder=self.bob.email,
+            forwarder_name=self.bob.name,
+            capture=self.capture_address,
+            customer="sue.miller@yahoo.com",
+            customer_name="Sue Miller",
+            subject="Catering",
+            text="We would like the same menu as last year.",
+            tag="pf",
+            original_id=self.message_id("catering"),
+        )
+        stranger = self.build_mail(sender="eve@elsewhere.example", to=self.capture_address)
+        large = self.build_mail(
+            sender=self.bob.email,
+            to="Omar Haddad <omar@other.example>",
+            subject="Plans",
+            attachments=[("plans.pdf", os.urandom(10 * 1024 * 1024), "application/pdf")],
+        )
+        # Odoo's test server answers the pipe only while requests are allowed: Postfix
+        # delivers as soon as a mail is queued
+        self.env.flush_all()
+        with self.allow_requests(all_requests=True):
+            with smtplib.SMTP("127.0.0.1", self.postfix.port, timeout=60) as smtp:
+                with self.assertRaises(smtplib.SMTPRecipientsRefused) as refused:
+                    smtp.sendmail(self.bob.email, [f"nobody@{self.alias_domain.name}"], bcc)
+                self.assertEqual(
+                    refused.exception.recipients[f"nobody@{self.alias_domain.name}"][0], 550
+                )
+                for envelope_from, raw in (
+                    (self.bob.email, bcc),  # BCC: the address only in the envelope
+                    (self.bob.email, forward),
+                    ("eve@elsewhere.example", stranger),
+                    (self.bob.email, large),
+                ):
+                    smtp.sendmail(envelope_from, [self.capture_address], raw)
+            lines = self.postfix.wait_for_deliveries(4)
+        self.assertEqual(len(lines), 4, lines)
+        self.assertTrue(all("status=sent" in line for line in lines), lines)
+        self.env.invalidate_all()
+        Lead = self.env["crm.lead"]
+        ines = Lead.search([("partner_id.email_normalized", "=", "ines@client.example")])
+        sue = Lead.search([("partner_id.email_normalized", "=", "sue.miller@yahoo.com")])
+        omar = Lead.search([("partner_id.email_normalized", "=", "omar@other.example")])
+        self.assertEqual(len(self.lead_messages(ines)), 1, "BCC copy filed")
+        self.assertEqual(self.lead_messages(sue).author_id.email, "sue.miller@yahoo.com")
+        self.assertEqual(self.lead_messages(omar).attachment_ids.mapped("name"), ["plans.pdf"])
+        self.assertEqual(len(self.sink.sent_to("eve@elsewhere.example")), 1, "told, not filed")
+        self.assertFalse(Lead.search([("email_from", "ilike", "eve@elsewhere.example")]))
