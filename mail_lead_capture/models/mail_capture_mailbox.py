@@ -861,6 +861,18 @@ class MailCaptureMailbox(models.Model):
             _logger.warning("Mailbox %s: sync failed", self.id, exc_info=True)
             self._lead_capture_sync_failed(error)
             return True
+        if report.failed_folders:
+            # the other folders were synced; the mailbox says which failed, and backs off
+            self._lead_capture_sync_failed(
+                None,
+                sentence="\n".join(
+                    self.env._(
+                        "Folder %(folder)s could not be synced: %(reason)s", folder=f, reason=r
+                    )
+                    for f, r in report.failed_folders
+                ),
+            )
+            return report.complete
         values = {
             "state": "syncing" if report.importing else "connected",
             "last_sync": started,
@@ -875,12 +887,13 @@ class MailCaptureMailbox(models.Model):
         self.write(values)
         return report.complete
 
-    def _lead_capture_sync_failed(self, error):
+    def _lead_capture_sync_failed(self, error, sentence=None):
+        """Record a failed pass: ``error`` (None when ``sentence`` says what failed)."""
         now = fields.Datetime.now()
         count = self.error_count + 1
-        if isinstance(error, imap_session.ImapError):
+        if sentence is None and isinstance(error, imap_session.ImapError):
             sentence = self._lead_capture_error_sentence(error)
-        else:
+        elif sentence is None:
             sentence = self.env._(
                 "Sync stopped on an unexpected error (%(error)s); it resumes by itself where it "
                 "stopped.",

@@ -48,7 +48,7 @@ class MailThread(models.AbstractModel):
         raw = bytes(message.data) if isinstance(message, Binary) else message
         if isinstance(raw, str):
             raw = raw.encode()
-        return super(MailThread, self.with_context(lead_capture_raw=raw)).message_process(
+        thread_id = super(MailThread, self.with_context(lead_capture_raw=raw)).message_process(
             model,
             message,
             custom_values=custom_values,
@@ -56,6 +56,9 @@ class MailThread(models.AbstractModel):
             strip_attachments=strip_attachments,
             thread_id=thread_id,
         )
+        # Odoo's loop checks return None, which XML-RPC cannot carry back to the mailgate: the
+        # mail server would then bounce a reply to our explanation as an "internal software error"
+        return False if thread_id is None else thread_id
 
     @api.model
     def message_route(self, message, message_dict, model=None, thread_id=None, custom_values=None):

@@ -62,6 +62,7 @@ class MailboxPass:
         self.known = {}
         self.pending_ids = set()
         self.complete = True
+        self.failed_folders = []  # (folder name, sentence) of the folders this pass could not sync
         self.stored = 0
         self.examined = 0
         self.round_trips = 0
@@ -144,11 +145,6 @@ class MailboxPass:
         # Progress counts the mails handled (at or before the checkpoint), not those whose header
         # was read: a batch is judged whole before any of it is stored.
         handled = folder.import_done if importing else 0
-        if importing:
-            # only during a first import: what is left to examine, for the progress bar
-            plan = imap_sync.plan_pass(self.session, folder.name, checkpoint)
-            folder.write({"import_state": "running", "import_total": handled + plan.estimated})
-            self.commit()
         progress = {"handled": handled, "pending": []}  # pending: examined UIDs, ascending
 
         def wants_body(message):
@@ -188,6 +184,11 @@ class MailboxPass:
             self.pending_ids.clear()
 
         try:
+            if importing:
+                # only during a first import: what is left to examine, for the progress bar
+                plan = imap_sync.plan_pass(self.session, folder.name, checkpoint)
+                folder.write({"import_state": "running", "import_total": handled + plan.estimated})
+                self.commit()
             result = imap_sync.sync_folder(
                 self.session,
                 folder.name,
@@ -201,9 +202,18 @@ class MailboxPass:
             self.env.cr.rollback()
             if error.kind in ("dropped", "timeout") or not self.session.connected:
                 raise
+            sentence = self.mailbox._lead_capture_error_sentence(error)
+            _logger.warning(
+                "Mailbox %s, folder %s: sync failed (%s: %s)",
+                self.mailbox.id,
+                folder.name,
+                error.kind,
+                error.detail,
+            )
+            self.failed_folders.append((folder.name, sentence))
             folder.write(
                 {
-                    "error_message": self.mailbox._lead_capture_error_sentence(error),
+                    "error_message": sentence,
                     "error_date": fields.Datetime.now(),
                     "error_count": folder.error_count + 1,
                 }
@@ -409,13 +419,12 @@ class MailboxPass:
                 continue
             try:
                 status = self.session.select(source, readonly=False)
-                uids = set()
-                for location in group:
-                    if location.uid and location.uidvalidity == status.uidvalidity:
-                        uids.add(int(location.uid))
-                    elif location.message_ref:
-                        uids.update(self.session.search(message_id=location.message_ref))
-                self.session.move(uids, destination)
+                moving, gone = self.locate(group, status.uidvalidity)
+                way = self.session.move(moving.values(), destination) if moving else None
+                # the server's answer is not proof: what it moved is no longer in the source
+                left = set(self.session.message_ids(moving.values())) if moving else set()
+                if way == "copy_flag":
+                    left = set()  # copied, originals flagged deleted: the client expunges them
             except imap_session.ImapError as error:
                 if error.kind in ("dropped", "timeout") or not self.session.connected:
                     raise
@@ -427,8 +436,71 @@ class MailboxPass:
                 )
                 self.commit()
                 continue
+            failed = group.filtered(
+                lambda loc, left=left, moving=moving: moving.get(loc.id) in left
+            )
+            if gone:
+                gone.write(
+                    {
+                        "server_action": False,
+                        "server_error": self.env._(
+                            "The mail is no longer in %(folder)s (moved or deleted in your mail "
+                            "program?): it was left where it is.",
+                            folder=source,
+                        ),
+                    }
+                )
+            if failed:
+                _logger.warning(
+                    "Mailbox %s: the server accepted moving %d mails from %s but kept them",
+                    self.mailbox.id,
+                    len(failed),
+                    source,
+                )
+                failed.write(
+                    {
+                        "server_action": False,
+                        "server_error": self.env._(
+                            "The server said the mail was moved to %(destination)s, but it is "
+                            "still in %(folder)s: move it in your mail program.",
+                            destination=destination,
+                            folder=source,
+                        ),
+                    }
+                )
+            done = group - gone - failed
             if action == "trash":
-                group.unlink()
+                done.unlink()
             else:
-                group.write({"folder": destination, "uid": 0, "server_action": False})
+                done.write(
+                    {"folder": destination, "uid": 0, "server_action": False, "server_error": False}
+                )
             self.commit()
+
+    def locate(self, group, uidvalidity):
+        """Where each queued mail is now in the selected folder: ``({location id: uid}, gone)``.
+
+        A saved UID counts only while it still holds the same Message-Id (the user may have moved
+        or deleted the mail in their mail program since); otherwise the mail is searched by its
+        Message-Id. Mail found nowhere in the folder is ``gone``: it is not moved.
+        """
+        located, gone = {}, group.browse()
+        by_uid = {int(loc.uid): loc for loc in group if loc.uid and loc.uidvalidity == uidvalidity}
+        present = self.session.message_ids(by_uid) if by_uid else {}
+        for location in group:
+            uid = int(location.uid or 0)
+            if (
+                uid in by_uid
+                and uid in present
+                and (not location.message_ref or present[uid] == location.message_ref)
+            ):
+                located[location.id] = uid
+                continue
+            found = (
+                self.session.search(message_id=location.message_ref) if location.message_ref else []
+            )
+            if found:
+                located[location.id] = found[-1]
+            else:
+                gone |= location
+        return located, gone
