@@ -39,6 +39,7 @@ class ResCompany(models.Model):
     lead_capture_email = fields.Char(
         string="Capture Address",
         related="lead_capture_alias_id.alias_full_name",
+        groups="base.group_user",
         help="Forward or BCC any email to this address: it is filed on the lead whose contacts "
         "appear in it, or on a new lead. Only the company's users may use it.",
     )
@@ -74,6 +75,7 @@ class ResCompany(models.Model):
     lead_capture_inbound_email = fields.Char(
         string="Incoming Mail Address",
         related="lead_capture_inbound_alias_id.alias_full_name",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------

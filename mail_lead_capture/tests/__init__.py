@@ -2,6 +2,7 @@ from . import test_capture
 from . import test_delivery_paths
 from . import test_filters
 from . import test_filters_block
+from . import test_gateway_trust
 from . import test_install
 from . import test_mailbox_privacy
 from . import test_mailbox_settings
