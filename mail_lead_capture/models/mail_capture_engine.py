@@ -404,9 +404,18 @@ class MailCaptureEngine(models.AbstractModel):
             decision = self._lead_capture_decide(mail, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
+            # The owner reads this reason (queue, log): it names only the leads they may open.
+            readable = leads.with_user(owner)._filtered_access("read") if owner else leads
+            names = leads.filtered(lambda lead: lead in readable).mapped("display_name")
+            if len(readable) < len(leads):
+                names.append(
+                    self.env._(
+                        "%(count)s you do not have access to", count=len(leads) - len(readable)
+                    )
+                )
             reason = self.env._(
                 "several leads have these contacts (%(leads)s) and the company asks to choose",
-                leads=", ".join(leads.mapped("display_name")),
+                leads=", ".join(names),
             )
             return refuse(reason, "ambiguous", tell=False)
         if decision.kind == "none" and no_match == "skip":
@@ -431,7 +440,8 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._lead_capture_duplicate(lead, mail)
+        duplicate = self._lead_capture_duplicate(lead, mail, owner)
+        hidden_copy = not duplicate and self._lead_capture_duplicate(lead, mail)
         if duplicate:
             trace = self.env._(
                 "Already on lead %(lead)s: the same mail is not stored twice.",
@@ -450,6 +460,13 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
+        if hidden_copy:
+            # The mail is on the lead only as another user's private synced mail: its owner cannot
+            # see that copy, so it is filed again rather than dropped as a duplicate.
+            trace += " " + self.env._(
+                "Another user's mailbox synced the same mail privately onto this lead; this copy "
+                "is filed separately."
+            )
         message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
@@ -543,10 +560,16 @@ class MailCaptureEngine(models.AbstractModel):
         return leads if all_leads or len(leads) == 1 else Lead
 
     @api.model
-    def _lead_capture_duplicate(self, lead, mail):
-        """Return the message already holding ``mail`` on ``lead``, if any."""
+    def _lead_capture_duplicate(self, lead, mail, owner=None):
+        """Return the message already holding ``mail`` on ``lead``, if any.
+
+        With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
+        colleague's private synced copy is not one (see :meth:`_lead_capture_file`).
+        """
         Message = self.env["mail.message"].sudo()
         base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        if owner is not None:
+            base.append(("lead_capture_private_user_id", "in", [False, *owner.ids]))
         if mail.message_id:
             found = Message.search([*base, ("message_id", "=", mail.message_id)], limit=1)
             if found:
@@ -657,8 +680,11 @@ class MailCaptureEngine(models.AbstractModel):
             .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)
             .message_post(**values)
         )
-        if not lead.email_last_date or (
-            mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date
+        # "Last Email" is read by whoever reads the lead: a private mail does not move it.
+        private = (message_values or {}).get("lead_capture_private_user_id")
+        if not private and (
+            not lead.email_last_date
+            or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
         ):
             lead.email_last_date = (
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
@@ -872,6 +898,18 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_log(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
+        # Mail from a mailbox is its owner's business unless it was filed as shared mail: its log
+        # line (subject, sender, lead) is theirs only, sales managers' rule notwithstanding.
+        private = bool(owner) and source == "sync"
+        if message:
+            private = bool(message.sudo().lead_capture_private_user_id)
+        if lead and owner and not lead.with_user(owner).has_access("read"):
+            # The owner reads their own log: it must not name a lead they may not open, nor its
+            # contacts. The message on the lead keeps the full decision.
+            trace = self.env._(
+                "Filed on a lead you do not have access to: its salesperson sees it there."
+            )
+            lead = None
         return (
             self.env["mail.capture.log"]
             .with_context(tracking_disable=True)
@@ -889,6 +927,7 @@ class MailCaptureEngine(models.AbstractModel):
                     "message_ref": mail.message_id,
                     "lead_id": lead.id if lead else False,
                     "mail_message_id": message.id if message else False,
+                    "private_user_id": owner.id if private else False,
                 }
             )
         )

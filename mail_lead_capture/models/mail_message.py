@@ -165,8 +165,14 @@ class MailMessage(models.Model):
 
     def action_lead_capture_share(self):
         """Whoever can see the lead sees this synced mail."""
-        self._lead_capture_check_owner().sudo().lead_capture_private_user_id = False
+        messages = self._lead_capture_check_owner().sudo()
+        messages.lead_capture_private_user_id = False
         self._lead_capture_place_attachments()
+        # Shared now: it counts for the lead's "Last Email", which private mail leaves alone.
+        for message in messages.filtered(lambda m: m.model == "crm.lead" and m.res_id and m.date):
+            lead = self.env["crm.lead"].sudo().browse(message.res_id)
+            if not lead.email_last_date or message.date > lead.email_last_date:
+                lead.email_last_date = message.date
         return True
 
     def action_lead_capture_archive(self):

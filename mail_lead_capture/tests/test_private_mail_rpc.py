@@ -2,10 +2,18 @@
 
 import email
 import email.policy
+from datetime import UTC
+from datetime import datetime
 
+from odoo.tests import new_test_user
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import LeadCaptureHttpCase
+from .test_capture import GATEWAY_LOGGERS
+
+HANA_TEXT = "Could we meet in Osaka next week?"
+HANA_DATE = datetime(2026, 11, 24, 17, 2, tzinfo=UTC)
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
@@ -23,6 +31,14 @@ class TestPrivateMailOverRpc(LeadCaptureHttpCase):
                 "user_id": cls.bob.id,
                 "company_id": cls.company.id,
             }
+        )
+        cls.mia = new_test_user(
+            cls.env,
+            login="mia",
+            email="mia@acme.example",
+            name="Mia Manager",
+            groups="sales_team.group_sale_manager",
+            company_id=cls.company.id,
         )
 
     def file_synced(self, owner, *, private=True, **mail):
@@ -170,3 +186,119 @@ class TestPrivateMailOverRpc(LeadCaptureHttpCase):
             {"thread_model": "crm.lead", "thread_id": self.lead.id, "fetch_params": {}},
         )
         self.assertIn(private.id, result["messages"])
+
+    # ------------------------------------------------------------
+    # THE CAPTURE LOG, "LAST EMAIL"
+    # ------------------------------------------------------------
+
+    def read_log(self, login):
+        self.authenticate(login, login)
+        return self.call_kw(
+            "mail.capture.log", "search_read", [[], ["subject", "sender", "lead_id", "trace"]]
+        )
+
+    def test_a_sales_manager_does_not_read_private_mail_in_the_capture_log(self):
+        self.private_mail()
+        self.assertIn("Confidential merger", str(self.read_log("bob")), "its owner does")
+        self.assertIn("Confidential merger", str(self.read_log("admin")), "administrators do")
+        seen_by_mia = self.read_log("mia")
+        self.assertNotIn("Confidential merger", str(seen_by_mia))
+        self.assertNotIn("hana@client.example", str(seen_by_mia))
+
+    def test_last_email_does_not_move_for_private_mail(self):
+        self.private_mail()
+        self.authenticate("karen", "karen")
+        read = self.call_kw("crm.lead", "read", [self.lead.ids, ["email_last_date"]])
+        self.assertFalse(read[0]["email_last_date"])
+        # Shared mail does move it.
+        self.file_synced(
+            self.bob,
+            private=False,
+            sender="Hana Sato <hana@client.example>",
+            to=self.bob.email,
+            subject="Opening hours",
+        )
+        read = self.call_kw("crm.lead", "read", [self.lead.ids, ["email_last_date"]])
+        self.assertTrue(read[0]["email_last_date"])
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_my_capture_log_does_not_name_a_lead_i_cannot_read(self):
+        # Karen's lead with Ivy; Bob sees only his own leads, and BCCs Ivy.
+        karens = self.env["crm.lead"].create(
+            {
+                "name": "Ivy's tender (secret)",
+                "email_from": "ivy@client.example",
+                "user_id": self.karen.id,
+                "company_id": self.company.id,
+                "contact_ids": [(0, 0, {"name": "Ivo Other", "email": "ivo@other.example"})],
+            }
+        )
+        self.deliver(
+            self.build_mail(
+                sender=self.bob.email, to="Ivy <ivy@client.example>", subject="Our offer"
+            ),
+            envelope_to=self.capture_address,
+        )
+        self.assertEqual(self.lead_messages(karens).subject, "Our offer", "filed on her lead")
+        mine = self.read_log("bob")
+        self.assertEqual(len(mine), 1)
+        self.assertFalse(mine[0]["lead_id"])
+        self.assertNotIn("secret", str(mine))
+        self.assertNotIn("ivo@other.example", str(mine))
+        # The decision in full stays on the message, for whoever reads the lead.
+        self.assertIn("secret", self.lead_messages(karens).lead_capture_trace)
+
+    # ------------------------------------------------------------
+    # A FORWARD OF MAIL A COLLEAGUE SYNCED PRIVATELY
+    # ------------------------------------------------------------
+
+    def sync_hana(self, private):
+        return self.file_synced(
+            self.bob,
+            private=private,
+            sender="Hana Sato <hana@client.example>",
+            to=f"Karen Page <{self.karen.email}>",
+            cc=self.bob.email,
+            subject="Meeting in Osaka",
+            body=f"Hello,\n\n{HANA_TEXT}\n\nThanks,\nHana Sato\n",
+            date=HANA_DATE,
+        )
+
+    def karen_forwards_hana(self, tag):
+        self.deliver(
+            self.sample(
+                "capture/gmail_forward.eml",
+                forwarder=self.karen.email,
+                forwarder_name=self.karen.name,
+                capture=self.capture_address,
+                customer="hana@client.example",
+                customer_name="Hana Sato",
+                subject="Meeting in Osaka",
+                text=HANA_TEXT,
+                tag=tag,
+            )
+        )
+        return self.env["mail.capture.log"].search([("user_id", "=", self.karen.id)], limit=1)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_a_forward_of_a_shared_copy_is_a_duplicate(self):
+        self.sync_hana(private=False)
+        log = self.karen_forwards_hana("shared")
+        self.assertEqual(log.outcome, "duplicate")
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_a_forward_of_a_colleagues_private_copy_is_filed_for_all_to_see(self):
+        private = self.sync_hana(private=True)
+        log = self.karen_forwards_hana("private")
+        self.assertEqual(log.outcome, "captured")
+        self.assertIn("synced the same mail privately", log.trace)
+        copy = log.mail_message_id
+        self.assertNotEqual(copy, private)
+        self.assertFalse(copy.lead_capture_private_user_id)
+        self.authenticate("karen", "karen")
+        result = self.make_jsonrpc_request(
+            "/mail/thread/messages",
+            {"thread_model": "crm.lead", "thread_id": self.lead.id, "fetch_params": {}},
+        )
+        self.assertIn(copy.id, result["messages"])
+        self.assertNotIn(private.id, result["messages"])
