@@ -15,6 +15,7 @@ from odoo.tools.mail import html_sanitize
 from odoo.tools.mail import plaintext2html
 
 from ..tools import addresses
+from ..tools import authenticity
 from ..tools import automated
 from ..tools import capture
 from ..tools import filters
@@ -76,6 +77,17 @@ class MailCaptureEngine(models.AbstractModel):
         sender_name, sender = self._lead_capture_sender(message_dict)
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
+        verdict = authenticity.verdict(
+            [str(value) for value in message.get_all("Authentication-Results") or ()],
+            sender,
+            authenticity.parse_trusted_ids(company.lead_capture_authserv_ids),
+            strict=company.lead_capture_auth_strict,
+        )
+        if verdict.forged and (owner or mode == "capture"):
+            # Never filed in a user's name, and never answered: the From: address is not the
+            # sender's, so an explanation would go to the person being impersonated.
+            self._lead_capture_refuse_forged(message, message_dict, company, mode, sender, verdict)
+            return False
         if mode == "capture" and not owner:
             lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
             if not lead:
@@ -784,6 +796,42 @@ class MailCaptureEngine(models.AbstractModel):
         )
         self._lead_capture_send(
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
+        """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
+        mail = capture.captured_mail(message, None)
+        server = verdict.authserv_id or "-"
+        match verdict.reason:
+            case authenticity.DMARC_FAIL:
+                why = self.env._("%(server)s found that it fails its domain's DMARC check", server=server)
+            case authenticity.SPF_FAIL:
+                why = self.env._(
+                    "%(server)s found that it was sent from a server its domain does not allow "
+                    "(SPF), without its domain's DKIM signature",
+                    server=server,
+                )
+            case authenticity.NO_TRUSTED_RESULTS:
+                why = self.env._(
+                    "it carries no authentication results from the company's mail servers, and "
+                    "the company requires authenticated senders"
+                )
+            case _:
+                why = self.env._(
+                    "%(server)s found no SPF, DKIM or DMARC pass for its domain, and the company "
+                    "requires authenticated senders",
+                    server=server,
+                )
+        trace = self.env._(
+            "Refused: the mail claims to come from %(sender)s, but %(why)s. Nothing was stored "
+            "and nobody was answered.",
+            sender=sender or message_dict.get("email_from") or "?",
+            why=why,
+        )
+        log = self._lead_capture_log(
+            mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
         )
         log._lead_capture_notify_admins(trace)
 

@@ -10,5 +10,6 @@ from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_workers
 from . import test_private_mail_rpc
+from . import test_sender_authenticity
 from . import test_tours
 from . import test_unmatched
