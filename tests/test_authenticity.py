@@ -46,12 +46,16 @@ def test_spf_fail_with_aligned_dkim_pass_is_not_forged():
     )
     assert decide(header).outcome == PASS
     assert decide(header).reason == authenticity.DKIM_PASS
-    subdomain = "mx.acme.example; spf=fail smtp.mailfrom=x.example; dkim=pass header.d=mail.acme.example"
+    subdomain = (
+        "mx.acme.example; spf=fail smtp.mailfrom=x.example; dkim=pass header.d=mail.acme.example"
+    )
     assert decide(subdomain).outcome == PASS
 
 
 def test_dmarc_pass_passes():
-    header = "mx.acme.example; spf=pass smtp.mailfrom=acme.example; dmarc=pass header.from=acme.example"
+    header = (
+        "mx.acme.example; spf=pass smtp.mailfrom=acme.example; dmarc=pass header.from=acme.example"
+    )
     assert decide(header).reason == authenticity.DMARC_PASS
 
 
@@ -98,5 +102,8 @@ def test_broken_headers_are_skipped_never_raised():
 
 
 def test_folded_headers_are_read():
-    folded = "mx.acme.example;\r\n\tspf=fail smtp.mailfrom=evil.example;\r\n\tdmarc=fail header.from=acme.example"
+    folded = (
+        "mx.acme.example;\r\n\tspf=fail smtp.mailfrom=evil.example;"
+        "\r\n\tdmarc=fail header.from=acme.example"
+    )
     assert decide(folded).reason == authenticity.DMARC_FAIL

@@ -415,19 +415,9 @@ class MailCaptureEngine(models.AbstractModel):
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
         if decision.kind == "ambiguous":
-            leads = self.env["crm.lead"].browse(decision.others)
-            # The owner reads this reason (queue, log): it names only the leads they may open.
-            readable = leads.with_user(owner)._filtered_access("read") if owner else leads
-            names = leads.filtered(lambda lead: lead in readable).mapped("display_name")
-            if len(readable) < len(leads):
-                names.append(
-                    self.env._(
-                        "%(count)s you do not have access to", count=len(leads) - len(readable)
-                    )
-                )
             reason = self.env._(
                 "several leads have these contacts (%(leads)s) and the company asks to choose",
-                leads=", ".join(names),
+                leads=self._lead_capture_lead_names(decision.others, owner),
             )
             return refuse(reason, "ambiguous", tell=False)
         if decision.kind == "none" and no_match == "skip":
@@ -453,7 +443,6 @@ class MailCaptureEngine(models.AbstractModel):
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
         duplicate = self._lead_capture_duplicate(lead, mail, owner)
-        hidden_copy = not duplicate and self._lead_capture_duplicate(lead, mail)
         if duplicate:
             trace = self.env._(
                 "Already on lead %(lead)s: the same mail is not stored twice.",
@@ -472,13 +461,9 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
-        if hidden_copy:
-            # The mail is on the lead only as another user's private synced mail: its owner cannot
-            # see that copy, so it is filed again rather than dropped as a duplicate.
-            trace += " " + self.env._(
-                "Another user's mailbox synced the same mail privately onto this lead; this copy "
-                "is filed separately."
-            )
+        # The mail may be on the lead as another user's private synced mail, which its owner
+        # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
+        trace += self._lead_capture_hidden_copy_note(lead, mail)
         message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
@@ -486,6 +471,18 @@ class MailCaptureEngine(models.AbstractModel):
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
         return lead.id
+
+    @api.model
+    def _lead_capture_lead_names(self, lead_ids, owner):
+        """The names of leads, for a sentence ``owner`` reads: only those they may open."""
+        leads = self.env["crm.lead"].browse(lead_ids)
+        readable = leads.with_user(owner)._filtered_access("read") if owner else leads
+        names = leads.filtered(lambda lead: lead in readable).mapped("display_name")
+        if len(readable) < len(leads):
+            names.append(
+                self.env._("%(count)s you do not have access to", count=len(leads) - len(readable))
+            )
+        return ", ".join(names)
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):
@@ -592,6 +589,16 @@ class MailCaptureEngine(models.AbstractModel):
             naive = mail.date.replace(tzinfo=None)
             domain += [("date", ">=", naive - window), ("date", "<=", naive + window)]
         return Message.search(domain, limit=1)
+
+    @api.model
+    def _lead_capture_hidden_copy_note(self, lead, mail):
+        """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
+        if not self._lead_capture_duplicate(lead, mail):
+            return ""
+        return " " + self.env._(
+            "Another user's mailbox synced the same mail privately onto this lead; this copy is "
+            "filed separately."
+        )
 
     @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
@@ -806,7 +813,9 @@ class MailCaptureEngine(models.AbstractModel):
         server = verdict.authserv_id or "-"
         match verdict.reason:
             case authenticity.DMARC_FAIL:
-                why = self.env._("%(server)s found that it fails its domain's DMARC check", server=server)
+                why = self.env._(
+                    "%(server)s found that it fails its domain's DMARC check", server=server
+                )
             case authenticity.SPF_FAIL:
                 why = self.env._(
                     "%(server)s found that it was sent from a server its domain does not allow "

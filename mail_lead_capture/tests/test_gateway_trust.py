@@ -25,7 +25,9 @@ class TestGatewayTrust(LeadCaptureHttpCase):
         cls.globex = cls.env["res.company"].create(
             {
                 "name": "Globex",
-                "alias_domain_id": cls.env["mail.alias.domain"].create({"name": "globex.example"}).id,
+                "alias_domain_id": cls.env["mail.alias.domain"]
+                .create({"name": "globex.example"})
+                .id,
             }
         )
         cls.gus = new_test_user(
@@ -55,7 +57,9 @@ class TestGatewayTrust(LeadCaptureHttpCase):
         ).decode()
 
     def ivy_leads(self):
-        return self.env["crm.lead"].search([("partner_id.email_normalized", "=", "ivy@client.example")])
+        return self.env["crm.lead"].search(
+            [("partner_id.email_normalized", "=", "ivy@client.example")]
+        )
 
     # ------------------------------------------------------------
     # message_process OVER RPC

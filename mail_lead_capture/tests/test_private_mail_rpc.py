@@ -104,8 +104,12 @@ class TestPrivateMailOverRpc(LeadCaptureHttpCase):
         ]
         for domain in probes:
             with self.subTest(domain=domain):
-                self.assertEqual(self.leads_found("bob", domain), [self.lead.id], "the owner finds it")
-                self.assertEqual(self.leads_found("karen", domain), [], "a colleague learns nothing")
+                self.assertEqual(
+                    self.leads_found("bob", domain), [self.lead.id], "the owner finds it"
+                )
+                self.assertEqual(
+                    self.leads_found("karen", domain), [], "a colleague learns nothing"
+                )
         # Karen does see the lead itself, and finds it by what she may read.
         self.assertEqual(self.leads_found("karen", [("name", "=", "Osaka office")]), [self.lead.id])
 
@@ -130,9 +134,7 @@ class TestPrivateMailOverRpc(LeadCaptureHttpCase):
             [[("body", "ilike", "zanzibar")], ["subject"]],
         )
         self.assertEqual(found, [])
-        found = self.call_kw(
-            "mail.message", "search", [[("child_ids.parent_id", "=", private.id)]]
-        )
+        found = self.call_kw("mail.message", "search", [[("child_ids.parent_id", "=", private.id)]])
         self.assertNotIn(private.id, found)
 
     # ------------------------------------------------------------

@@ -35,7 +35,9 @@ class TestSenderAuthenticity(LeadCaptureCase):
             headers=headers,
         )
         self.deliver(raw, envelope_to=self.capture_address)
-        return self.env["crm.lead"].search([("partner_id.email_normalized", "=", "ivy@client.example")])
+        return self.env["crm.lead"].search(
+            [("partner_id.email_normalized", "=", "ivy@client.example")]
+        )
 
     def admin_told(self, log):
         return self.env["mail.message"].search(
@@ -55,12 +57,16 @@ class TestSenderAuthenticity(LeadCaptureCase):
         self.assertIn("DMARC", log.trace)
         self.assertIn("mx.acme.example", log.trace)
         self.assertFalse(self.sink.sent_to(self.bob.email), "no explanation to the forged address")
-        self.assertFalse(self.env["mail.capture.unmatched"].search([("subject", "=", "Transfer the money")]))
+        self.assertFalse(
+            self.env["mail.capture.unmatched"].search([("subject", "=", "Transfer the money")])
+        )
         self.assertTrue(self.admin_told(log))
 
     @mute_logger(*GATEWAY_LOGGERS)
     def test_spf_fail_without_the_domains_dkim_is_forged_too(self):
-        results = "mx.acme.example; spf=fail smtp.mailfrom=acme.example; dkim=pass header.d=evil.example"
+        results = (
+            "mx.acme.example; spf=fail smtp.mailfrom=acme.example; dkim=pass header.d=evil.example"
+        )
         self.assertFalse(self.bcc("SPF only", results))
         self.assertEqual(self.last_log().rule, "forged_sender")
 
@@ -86,7 +92,9 @@ class TestSenderAuthenticity(LeadCaptureCase):
         self.company.lead_capture_auth_strict = True
         self.assertFalse(self.bcc("No results"))
         self.assertEqual(self.last_log().rule, "forged_sender")
-        self.assertFalse(self.bcc("Softfail", "mx.acme.example; spf=softfail smtp.mailfrom=acme.example"))
+        self.assertFalse(
+            self.bcc("Softfail", "mx.acme.example; spf=softfail smtp.mailfrom=acme.example")
+        )
         self.assertTrue(self.bcc("Signed", GENUINE))
 
     @mute_logger(*GATEWAY_LOGGERS)
