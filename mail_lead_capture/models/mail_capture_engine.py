@@ -415,9 +415,11 @@ class MailCaptureEngine(models.AbstractModel):
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
         if decision.kind == "ambiguous":
+            leads = self.env["crm.lead"].browse(decision.others)
+            # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
             reason = self.env._(
                 "several leads have these contacts (%(leads)s) and the company asks to choose",
-                leads=self._lead_capture_lead_names(decision.others, owner),
+                leads=", ".join(leads.mapped("display_name")),
             )
             return refuse(reason, "ambiguous", tell=False)
         if decision.kind == "none" and no_match == "skip":
@@ -471,18 +473,6 @@ class MailCaptureEngine(models.AbstractModel):
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
         return lead.id
-
-    @api.model
-    def _lead_capture_lead_names(self, lead_ids, owner):
-        """The names of leads, for a sentence ``owner`` reads: only those they may open."""
-        leads = self.env["crm.lead"].browse(lead_ids)
-        readable = leads.with_user(owner)._filtered_access("read") if owner else leads
-        names = leads.filtered(lambda lead: lead in readable).mapped("display_name")
-        if len(readable) < len(leads):
-            names.append(
-                self.env._("%(count)s you do not have access to", count=len(leads) - len(readable))
-            )
-        return ", ".join(names)
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):
