@@ -7,7 +7,7 @@
     "author": "mail_lead_capture developers",
     "website": "https://github.com/mail-lead-capture/mail_lead_capture",
     "depends": ["crm", "mail"],
-    "external_dependencies": {"python": ["imapclient", "lxml"]},
+    "external_dependencies": {"python": ["authres", "imapclient", "lxml"]},
     "data": [
         "security/mail_lead_capture_security.xml",
         "security/mail_capture_block_security.xml",

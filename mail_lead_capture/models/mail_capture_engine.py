@@ -16,6 +16,7 @@ from odoo.tools.mail import html_sanitize
 from odoo.tools.mail import plaintext2html
 
 from ..tools import addresses
+from ..tools import authenticity
 from ..tools import automated
 from ..tools import capture
 from ..tools import filters
@@ -82,6 +83,17 @@ class MailCaptureEngine(models.AbstractModel):
         sender_name, sender = self._lead_capture_sender(message_dict)
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
+        verdict = authenticity.verdict(
+            [str(value) for value in message.get_all("Authentication-Results") or ()],
+            sender,
+            authenticity.parse_trusted_ids(company.lead_capture_authserv_ids),
+            strict=company.lead_capture_auth_strict,
+        )
+        if verdict.forged and (owner or mode == "capture"):
+            # Never filed in a user's name, and never answered: the From: address is not the
+            # sender's, so an explanation would go to the person being impersonated.
+            self._lead_capture_refuse_forged(message, message_dict, company, mode, sender, verdict)
+            return False
         if mode == "capture" and not owner:
             disputed = company._lead_capture_disputed_owners(sender)
             if disputed:
@@ -434,6 +446,7 @@ class MailCaptureEngine(models.AbstractModel):
             decision = self._lead_capture_decide(mail, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
+            # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
             reason = self.env._(
                 "several leads have these contacts (%(leads)s) and the company asks to choose",
                 leads=", ".join(leads.mapped("display_name")),
@@ -461,7 +474,7 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._lead_capture_duplicate(lead, mail)
+        duplicate = self._lead_capture_duplicate(lead, mail, owner)
         if duplicate:
             trace = self.env._(
                 "Already on lead %(lead)s: the same mail is not stored twice.",
@@ -480,6 +493,9 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
+        # The mail may be on the lead as another user's private synced mail, which its owner
+        # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
+        trace += self._lead_capture_hidden_copy_note(lead, mail)
         message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
@@ -573,10 +589,16 @@ class MailCaptureEngine(models.AbstractModel):
         return leads if all_leads or len(leads) == 1 else Lead
 
     @api.model
-    def _lead_capture_duplicate(self, lead, mail):
-        """Return the message already holding ``mail`` on ``lead``, if any."""
+    def _lead_capture_duplicate(self, lead, mail, owner=None):
+        """Return the message already holding ``mail`` on ``lead``, if any.
+
+        With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
+        colleague's private synced copy is not one (see :meth:`_lead_capture_file`).
+        """
         Message = self.env["mail.message"].sudo()
         base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        if owner is not None:
+            base.append(("lead_capture_private_user_id", "in", [False, *owner.ids]))
         if mail.message_id:
             found = Message.search([*base, ("message_id", "=", mail.message_id)], limit=1)
             if found:
@@ -587,6 +609,16 @@ class MailCaptureEngine(models.AbstractModel):
             naive = mail.date.replace(tzinfo=None)
             domain += [("date", ">=", naive - window), ("date", "<=", naive + window)]
         return Message.search(domain, limit=1)
+
+    @api.model
+    def _lead_capture_hidden_copy_note(self, lead, mail):
+        """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
+        if not self._lead_capture_duplicate(lead, mail):
+            return ""
+        return " " + self.env._(
+            "Another user's mailbox synced the same mail privately onto this lead; this copy is "
+            "filed separately."
+        )
 
     @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
@@ -687,8 +719,11 @@ class MailCaptureEngine(models.AbstractModel):
             .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)
             .message_post(**values)
         )
-        if not lead.email_last_date or (
-            mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date
+        # "Last Email" is read by whoever reads the lead: a private mail does not move it.
+        private = (message_values or {}).get("lead_capture_private_user_id")
+        if not private and (
+            not lead.email_last_date
+            or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
         ):
             lead.email_last_date = (
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
@@ -837,6 +872,44 @@ class MailCaptureEngine(models.AbstractModel):
         log._lead_capture_notify_admins(trace)
 
     @api.model
+    def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
+        """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
+        mail = capture.captured_mail(message, None)
+        server = verdict.authserv_id or "-"
+        match verdict.reason:
+            case authenticity.DMARC_FAIL:
+                why = self.env._(
+                    "%(server)s found that it fails its domain's DMARC check", server=server
+                )
+            case authenticity.SPF_FAIL:
+                why = self.env._(
+                    "%(server)s found that it was sent from a server its domain does not allow "
+                    "(SPF), without its domain's DKIM signature",
+                    server=server,
+                )
+            case authenticity.NO_TRUSTED_RESULTS:
+                why = self.env._(
+                    "it carries no authentication results from the company's mail servers, and "
+                    "the company requires authenticated senders"
+                )
+            case _:
+                why = self.env._(
+                    "%(server)s found no SPF, DKIM or DMARC pass for its domain, and the company "
+                    "requires authenticated senders",
+                    server=server,
+                )
+        trace = self.env._(
+            "Refused: the mail claims to come from %(sender)s, but %(why)s. Nothing was stored "
+            "and nobody was answered.",
+            sender=sender or message_dict.get("email_from") or "?",
+            why=why,
+        )
+        log = self._lead_capture_log(
+            mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
     def _lead_capture_send(self, company, email_to, subject, body, message_id):
         """Send an explanation now, marked so that replies to it are never processed again."""
         from odoo.tools.mail import generate_tracking_message_id  # noqa: PLC0415
@@ -947,6 +1020,18 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_log(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
+        # Mail from a mailbox is its owner's business unless it was filed as shared mail: its log
+        # line (subject, sender, lead) is theirs only, sales managers' rule notwithstanding.
+        private = bool(owner) and source == "sync"
+        if message:
+            private = bool(message.sudo().lead_capture_private_user_id)
+        if lead and owner and not lead.with_user(owner).has_access("read"):
+            # The owner reads their own log: it must not name a lead they may not open, nor its
+            # contacts. The message on the lead keeps the full decision.
+            trace = self.env._(
+                "Filed on a lead you do not have access to: its salesperson sees it there."
+            )
+            lead = None
         return (
             self.env["mail.capture.log"]
             .with_context(tracking_disable=True)
@@ -964,6 +1049,7 @@ class MailCaptureEngine(models.AbstractModel):
                     "message_ref": mail.message_id,
                     "lead_id": lead.id if lead else False,
                     "mail_message_id": message.id if message else False,
+                    "private_user_id": owner.id if private else False,
                 }
             )
         )

@@ -61,6 +61,16 @@ class MailCaptureLog(models.Model):
     mail_message_id = fields.Many2one(
         "mail.message", string="Message", readonly=True, ondelete="set null"
     )
+    private_user_id = fields.Many2one(
+        "res.users",
+        string="Private To",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        help="Mail from this user's mailbox kept private: only they (and administrators) see this "
+        "decision.",
+    )
+
     explained = fields.Boolean(
         readonly=True,
         help="The refused sender was mailed an explanation (and the administrators told).",

@@ -3,6 +3,7 @@ from xmlrpc.client import Binary
 
 from odoo import api
 from odoo import models
+from odoo.exceptions import AccessError
 
 from ..tools import addresses
 from ..tools import envelope
@@ -115,6 +116,7 @@ class MailThread(models.AbstractModel):
         capture_routes = [route for route in routes if self._lead_capture_is_route(route)]
         if not capture_routes:
             return super()._message_route_process(message, message_dict, routes)
+        self._lead_capture_check_gateway()
         thread_id = False
         Engine = self.env["mail.capture.engine"].sudo()
         for route in capture_routes:
@@ -130,6 +132,30 @@ class MailThread(models.AbstractModel):
         if other_routes:
             thread_id = super()._message_route_process(message, message_dict, other_routes)
         return thread_id
+
+    @api.model
+    def _lead_capture_check_gateway(self):
+        """Refuse capture unless the mail comes through the gateway.
+
+        The engine files mail as superuser, in a sender's name: only what delivers mail may start
+        it. Odoo's mailgate script and incoming mail servers (their scheduled action) run as the
+        superuser, or as the administrator the mailgate logs in as; anyone else calling the
+        public ``message_process`` over RPC is refused.
+        """
+        if self.env.su or self.env.user._is_system():
+            return
+        _logger.warning(
+            "User %s (id %s) called message_process on a capture address: refused",
+            self.env.user.login,
+            self.env.uid,
+        )
+        raise AccessError(
+            self.env._(
+                "Only the mail gateway (Odoo's mailgate script or an incoming mail server) and "
+                "administrators may deliver mail to the capture address. Send the mail to it "
+                "from your mail client instead."
+            )
+        )
 
     @api.model
     def _lead_capture_is_route(self, route):

@@ -267,8 +267,14 @@ class MailboxPass:
             return wanted
         # Already filed (the same mail in another folder or mailbox, or a folder rescanned after
         # a UIDVALIDITY change): no need to download it again.
+        # A colleague's private copy does not count: this owner cannot see it.
         if summary.message_id in self.pending_ids or self.env["mail.message"].sudo().search_count(
-            [("message_id", "=", summary.message_id), ("model", "=", "crm.lead")], limit=1
+            [
+                ("message_id", "=", summary.message_id),
+                ("model", "=", "crm.lead"),
+                ("lead_capture_private_user_id", "in", [False, self.owner.id]),
+            ],
+            limit=1,
         ):
             return False
         self.pending_ids.add(summary.message_id)

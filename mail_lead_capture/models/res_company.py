@@ -39,6 +39,7 @@ class ResCompany(models.Model):
     lead_capture_email = fields.Char(
         string="Capture Address",
         related="lead_capture_alias_id.alias_full_name",
+        groups="base.group_user",
         help="Forward or BCC any email to this address: it is filed on the lead whose contacts "
         "appear in it, or on a new lead. Only the company's users may use it.",
     )
@@ -71,9 +72,22 @@ class ResCompany(models.Model):
         help="Most recently active lead: the mail goes on the open lead with the latest activity, the "
         "others are named in its capture decision. Ask me: it waits in Unmatched Mail for a choice.",
     )
+    lead_capture_authserv_ids = fields.Char(
+        string="Trusted Mail Servers",
+        help="The authserv-ids (the first word of their Authentication-Results headers) of the "
+        "servers that receive your company's mail: your own mail server, your mail provider. Their "
+        "SPF, DKIM and DMARC results decide whether a mail really comes from a user: a forged one "
+        "is refused without answering it, and administrators are told. Empty: no check.",
+    )
+    lead_capture_auth_strict = fields.Boolean(
+        string="Require Authenticated Senders",
+        help="Refuse mail to the capture address unless a trusted server found that it passes "
+        "DMARC, or an aligned DKIM or SPF check. Without it only mail that fails is refused.",
+    )
     lead_capture_inbound_email = fields.Char(
         string="Incoming Mail Address",
         related="lead_capture_inbound_alias_id.alias_full_name",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------

@@ -23,6 +23,14 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_multi_match",
         readonly=False,
     )
+    lead_capture_authserv_ids = fields.Char(
+        related="company_id.lead_capture_authserv_ids",
+        readonly=False,
+    )
+    lead_capture_auth_strict = fields.Boolean(
+        related="company_id.lead_capture_auth_strict",
+        readonly=False,
+    )
     lead_capture_max_attachment_mb = fields.Integer(
         string="Largest Attachment (MB)",
         config_parameter="mail_lead_capture.max_attachment_mb",

@@ -1,3 +1,4 @@
+from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
@@ -22,7 +23,9 @@ class ResUsers(models.Model):
     )
     lead_capture_email = fields.Char(
         string="Capture Address",
-        related="company_id.lead_capture_email",
+        compute="_compute_lead_capture_email",
+        groups="base.group_user",
+        help="Your company's capture address; shown only to the company's internal users.",
     )
     lead_capture_mailbox_ids = fields.One2many(
         "mail.capture.mailbox",
@@ -31,6 +34,22 @@ class ResUsers(models.Model):
         readonly=True,
         help="Your IMAP mailboxes: their mail with lead contacts is filed on the leads.",
     )
+
+    # ------------------------------------------------------------
+    # COMPUTE
+    # ------------------------------------------------------------
+
+    @api.depends_context("uid")
+    @api.depends("company_id", "share")
+    def _compute_lead_capture_email(self):
+        # The address files mail in a user's name: it is a secret of the company's internal users.
+        # Users are readable across companies (and this field is self-readable, read as superuser):
+        # the reader must be an internal user of the user's company.
+        reader = self.env.user
+        for user in self:
+            company = user.sudo().company_id
+            visible = not reader.share and not user.sudo().share and company in reader.company_ids
+            user.lead_capture_email = company.sudo().lead_capture_email if visible else False
 
     @property
     def SELF_READABLE_FIELDS(self):

@@ -3,6 +3,7 @@ from . import test_delivery_paths
 from . import test_demo_mailboxes
 from . import test_filters
 from . import test_filters_block
+from . import test_gateway_trust
 from . import test_install
 from . import test_mailbox_privacy
 from . import test_mailbox_sending
@@ -12,5 +13,7 @@ from . import test_mailbox_tour
 from . import test_mailbox_workers
 from . import test_plain_text
 from . import test_ownership
+from . import test_private_mail_rpc
+from . import test_sender_authenticity
 from . import test_tours
 from . import test_unmatched
