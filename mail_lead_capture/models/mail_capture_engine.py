@@ -20,6 +20,7 @@ from ..tools import capture
 from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
+from ..tools import raw_mail
 from ..tools.direction import INCOMING
 from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
@@ -114,6 +115,87 @@ class MailCaptureEngine(models.AbstractModel):
         )
         kept = Kept(mail, "", (), company, owner, source, raw, None)
         return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
+
+    @api.model
+    def _lead_capture_raw_target(self, message):
+        """``(company, mode)`` of the capture alias a lightly read mail is for, or None."""
+        recipients = ", ".join(message.get_all("to", []) + message.get_all("cc", []))
+        routes = self.env["mail.thread"]._lead_capture_envelope_routes(
+            message, {"recipients": recipients}
+        )
+        if not routes:
+            return None
+        return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
+
+    @api.model
+    def _lead_capture_keep_raw(self, raw, reason, rule):
+        """Keep a raw mail that was not read (Odoo's parser failed, or its headers are too large)
+        for review, with ``reason``: in its sender's unmatched mail when the sender is a user, else
+        an administrator's. Returns False, or None when the mail is not for a capture alias.
+        """
+        message = raw_mail.light_message(raw)
+        target = self._lead_capture_raw_target(message)
+        if not target:
+            return None
+        company, mode = target
+        mail = capture.captured_mail(message, None, text="")
+        sender = mail.author.address if mail.author else None
+        owner = company._lead_capture_user_by_address().get(sender)
+        owner = owner or company._lead_capture_fallback_owner()
+        kept = Kept(mail, "", (), company, owner, mode, raw, None)
+        return self._lead_capture_refuse(kept, "queue", reason, rule, tell=False)
+
+    @api.model
+    def _lead_capture_log_repeat(self, raw, existing):
+        """Log a mail for a capture alias that Odoo dropped because ``existing`` (a
+        ``mail.message``) already has its Message-Id; say whether its content differs."""
+        message = raw_mail.light_message(raw)
+        target = self._lead_capture_raw_target(message)
+        if not target:
+            return
+        company, mode = target
+        mail = capture.captured_mail(message, None, text="")
+        sender = mail.author.address if mail.author else None
+        owner = company._lead_capture_user_by_address().get(sender, self.env["res.users"])
+        pairs = addresses.split_addresses(existing.email_from or "")
+        known_sender = pairs[0][1] if pairs else existing.author_id.email_normalized
+        same = sender == known_sender and " ".join((existing.subject or "").split()) == mail.subject
+        where = (
+            self.env[existing.model].browse(existing.res_id).exists().display_name
+            if existing.model and existing.res_id
+            else ""
+        ) or self.env._("another document")
+        if same:
+            trace = self.env._(
+                "Already in Odoo: this mail (Message-Id %(message_id)s) was received before and is "
+                "on %(where)s; it is not stored twice.",
+                message_id=mail.message_id,
+                where=where,
+            )
+            rule = "repeat"
+        else:
+            trace = self.env._(
+                "Not filed: a different mail with the same Message-Id %(message_id)s is already in "
+                "Odoo (on %(where)s, subject “%(subject)s”), and Odoo keeps one mail per "
+                "Message-Id. This one (subject “%(new_subject)s”) was dropped: if it matters, ask "
+                "%(sender)s to send it again.",
+                message_id=mail.message_id,
+                where=where,
+                subject=existing.subject or "-",
+                new_subject=mail.subject or "-",
+                sender=sender or "-",
+            )
+            rule = "repeat_different"
+            _logger.warning(
+                "Mail %s for a capture address dropped by Odoo: its Message-Id is already used by "
+                "a different mail (message %s)",
+                mail.message_id,
+                existing.id,
+            )
+        lead = existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
+        self._lead_capture_log(
+            mail, company, owner, mode, "duplicate", trace, lead=lead or None, rule=rule
+        )
 
     @api.model
     def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):

@@ -10,3 +10,4 @@ from . import test_mailbox_tour
 from . import test_mailbox_workers
 from . import test_tours
 from . import test_unmatched
+from . import test_hostile_mail
