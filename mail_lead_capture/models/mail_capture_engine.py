@@ -192,7 +192,9 @@ class MailCaptureEngine(models.AbstractModel):
                 mail.message_id,
                 existing.id,
             )
-        lead = existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
+        lead = (
+            existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
+        )
         self._lead_capture_log(
             mail, company, owner, mode, "duplicate", trace, lead=lead or None, rule=rule
         )

@@ -70,7 +70,7 @@ class MailThread(models.AbstractModel):
                 )
         except psycopg2.OperationalError:
             raise  # a lock or serialization conflict: the mail server retries, and that is right
-        except Exception as error:  # noqa: BLE001 - mail for a capture address is never raised
+        except Exception as error:  # mail for a capture address is never raised back
             kept = self._lead_capture_keep_unread(raw, error=error)
             if kept is None:
                 raise
@@ -88,7 +88,7 @@ class MailThread(models.AbstractModel):
         """
         if error is not None:
             _logger.warning(
-                "Mail for a capture address could not be processed; kept raw", exc_info=True
+                "Mail for a capture address could not be processed; kept raw", exc_info=error
             )
             detail = f"{type(error).__name__}: {error}"[:300]
             reason = self.env._(

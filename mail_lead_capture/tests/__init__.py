@@ -2,6 +2,7 @@ from . import test_capture
 from . import test_delivery_paths
 from . import test_filters
 from . import test_filters_block
+from . import test_hostile_mail
 from . import test_install
 from . import test_mailbox_privacy
 from . import test_mailbox_settings
@@ -10,4 +11,3 @@ from . import test_mailbox_tour
 from . import test_mailbox_workers
 from . import test_tours
 from . import test_unmatched
-from . import test_hostile_mail
