@@ -525,11 +525,12 @@ class MailCaptureEngine(models.AbstractModel):
                 mail, company, owner, source, "duplicate", trace, lead, duplicate
             )
             return lead.id
+        # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
+        # would cost a quadratic time.
+        kept_set = set(screening.kept)
+        on_lead = set((lead.partner_id | lead.contact_ids).ids)
         new_contacts = partners.filtered(
-            lambda partner: (
-                partner.email_normalized in screening.kept
-                and partner not in lead.partner_id | lead.contact_ids
-            )
+            lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
         )
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
@@ -569,16 +570,18 @@ class MailCaptureEngine(models.AbstractModel):
         contact_leads = self._lead_capture_leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
         kept_set = set(kept)
-        candidates = [
-            matching.Candidate(
-                lead_id=lead.id,
-                last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
-                is_open=lead.won_status != "won",
-                matched=tuple(a for a in kept if a in addresses_by_lead[lead] & kept_set),
-                in_thread=len(thread_leads) == 1 and lead in thread_leads,
+        candidates = []
+        for lead in contact_leads | thread_leads:
+            matched = addresses_by_lead[lead] & kept_set
+            candidates.append(
+                matching.Candidate(
+                    lead_id=lead.id,
+                    last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
+                    is_open=lead.won_status != "won",
+                    matched=tuple(a for a in kept if a in matched),
+                    in_thread=len(thread_leads) == 1 and lead in thread_leads,
+                )
             )
-            for lead in contact_leads | thread_leads
-        ]
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
@@ -644,13 +647,34 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
-        """Find or create a partner for every kept participant; users' own partners for users."""
+        """Find or create a partner for every kept participant; users' own partners for users.
+
+        One search for all addresses and one batch create for the missing ones: Odoo's
+        ``_find_or_create_from_emails`` pairs each address with its partner by a linear scan, so
+        its cost grows with the square of the number of addresses (a mail to thousands of people
+        would pass the gateway's time limit).
+        """
         names = mail.names
-        emails = [formataddr((names.get(address, ""), address)) for address in kept]
         # No "contact created" note on each new partner: the captured mail says where it came from.
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
-        partners = Partner._find_or_create_from_emails(emails)
-        return self.env["res.partner"].union(*partners)
+        spellings = {
+            variant: address for address in kept for variant in addresses.address_variants(address)
+        }
+        by_address = {}
+        if spellings:
+            for partner in Partner.search(
+                [("email_normalized", "in", list(spellings))], order="id"
+            ):
+                by_address.setdefault(spellings.get(partner.email_normalized), partner)
+        missing = [address for address in dict.fromkeys(kept) if address not in by_address]
+        if missing:
+            created = Partner.with_context(mail_create_nosubscribe=True).create(
+                [{"name": names.get(address) or address, "email": address} for address in missing]
+            )
+            by_address.update(zip(missing, created, strict=True))
+        return Partner.browse(
+            list(dict.fromkeys(by_address[a].id for a in kept if a in by_address))
+        )
 
     @api.model
     def _lead_capture_create_lead(self, mail, direction, people, partners, owner, company):

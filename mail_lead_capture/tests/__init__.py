@@ -5,6 +5,7 @@ from . import test_filters_block
 from . import test_hostile_mail
 from . import test_install
 from . import test_mailbox_privacy
+from . import test_mailbox_robustness
 from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour
