@@ -69,6 +69,7 @@ class MailboxPass:
         self.waiting = {}  # folder id -> {uid: [ordinal day, [Message-Ids]]}, see waiting_of
         self.waiting_changed = set()  # folder ids whose waiting replies must be saved
         self.complete = True
+        self.server_new = False  # a folder's STATUS showed mail past its checkpoint
         self.stored = 0
         self.examined = 0
         self.round_trips = 0
@@ -216,6 +217,8 @@ class MailboxPass:
             )
             self.commit()
             return
+        if result.action != imap_sync.UP_TO_DATE:
+            self.server_new = True
         if result.action == imap_sync.UP_TO_DATE and not importing and not folder.error_message:
             return  # nothing new: one STATUS, no write
         values = {"last_sync": fields.Datetime.now()}
