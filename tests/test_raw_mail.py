@@ -113,3 +113,29 @@ def test_dates_far_in_the_future_become_the_time_received():
         policy=email.policy.SMTP,
     )
     assert capture.captured_mail(message, None, received=received).date == received
+
+
+def test_address_headers_are_read_raw_with_names_decoded():
+    raw = (
+        b"From: =?utf-8?q?Ren=C3=A9e?= <Renee@Example.COM>\r\n"
+        b"To: Nadia <nadia@client.example>,\r\n =?iso-8859-1?q?J=F6rg?= <jorg@x.example>\r\n"
+        b"To: second@header.example\r\n"
+        b'Cc: "Doe, John" <john@doe.example>, broken@\r\n'
+        b"Subject: hi\r\n\r\nbody\r\n"
+    )
+    for policy in (email.policy.SMTP, email.policy.compat32):
+        captured = capture.captured_mail(email.message_from_bytes(raw, policy=policy), None)
+        assert captured.author == capture.Mailbox("Renée", "renee@example.com")
+        assert [(m.name, m.address) for m in captured.to] == [
+            ("Nadia", "nadia@client.example"),
+            ("Jörg", "jorg@x.example"),
+            ("", "second@header.example"),
+        ]
+        assert [(m.name, m.address) for m in captured.cc] == [("Doe, John", "john@doe.example")]
+
+
+def test_four_thousand_recipients_are_read():
+    to = ",\r\n ".join(f"Person {i} <person{i}@company{i}.example>" for i in range(4000))
+    raw = f"From: bob@acme.example\r\nTo: {to}\r\n\r\nx\r\n".encode()
+    captured = capture.captured_mail(email.message_from_bytes(raw, policy=email.policy.SMTP), None)
+    assert len(captured.recipients) == 4000

@@ -84,7 +84,7 @@ class MailCaptureEngine(models.AbstractModel):
                     message, message_dict, company, sender, sender_name
                 )
                 return False
-        mail = capture.captured_mail(message, None)
+        mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
                 mail, body, attachments, robot = self._lead_capture_prepare(
@@ -103,6 +103,7 @@ class MailCaptureEngine(models.AbstractModel):
                     message=message,
                 )
         except Exception as error:  # a mail that breaks the engine must not be lost
+            mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
             return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from email.header import decode_header
+from email.header import make_header
 from email.message import EmailMessage
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -40,6 +42,7 @@ __all__ = [
 
 _FINGERPRINT_CHARS = 200
 _WORD_CHARS = re.compile(r"[^\W_]+")
+_FOLDING = re.compile(r"\r?\n(?=[ \t])")
 _MAX_REFERENCES = 32
 # A Message-Id is at most 250 characters between its brackets: the tail of the References header
 # that can hold the last _MAX_REFERENCES of them (with folding whitespace) is all that is read.
@@ -88,10 +91,34 @@ class CapturedMail:
         return fingerprint(self.author.address if self.author else None, self.subject, self.text)
 
 
-def _mailboxes(*values: str | None) -> tuple[Mailbox, ...]:
+def _decode_words(text: str) -> str:
+    if "=?" not in text:
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except Exception:  # malformed encoded words: keep them as written
+        return text
+
+
+def _address_header(message: Message, name: str) -> tuple[Mailbox, ...]:
+    """The mailboxes of an address header, read from its raw value.
+
+    The ``email`` package's structured parser (``policy.SMTP``) costs more than linear time on
+    long address lists and re-parses at every access; the raw value is split once and only the
+    display names are decoded.
+    """
+    key = name.lower()
+    try:
+        values = [str(value) for field, value in message.raw_items() if field.lower() == key]
+    except Exception:  # a hostile header: no addresses rather than a failure
+        return ()
+    values = [
+        _FOLDING.sub(" ", value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        for value in values
+    ]
     return tuple(
-        Mailbox(clean_text(name), address)
-        for name, address in split_addresses(*(clean_text(value) for value in values))
+        Mailbox(clean_text(_decode_words(display)), address)
+        for display, address in split_addresses(*(clean_text(value) for value in values))
     )
 
 
@@ -167,12 +194,12 @@ def captured_mail(
             references=tuple(getattr(original, "references", ()) or ()),
             forwarded=True,
         )
-    author = _mailboxes(_header(message, "From"))
+    author = _address_header(message, "From")
     message_id = re.search(r"<[^<>\s]{1,250}>", clean_text(_header(message, "Message-Id")))
     return CapturedMail(
         author=author[0] if author else None,
-        to=_mailboxes(_header(message, "To")),
-        cc=_mailboxes(_header(message, "Cc")),
+        to=_address_header(message, "To"),
+        cc=_address_header(message, "Cc"),
         date=plausible_date(_message_date(message), received),
         subject=" ".join(clean_text(_header(message, "Subject")).split()),
         text=clean_text(text if text is not None else _plain_text(message)),
