@@ -131,11 +131,16 @@ def _decode(value: bytes, name: str) -> str:
     limit = _LIGHT_ADDRESS_CHARS if name in ADDRESS_FIELDS else _LIGHT_VALUE_CHARS
     text = value[:limit].decode("utf-8", errors="replace")
     if "=?" in text and name in ("subject", "from", "to", "cc"):
-        try:
-            text = str(make_header(decode_header(text)))
-        except (LookupError, ValueError, TypeError, UnicodeError, AssertionError):
-            pass  # keep the encoded words as written
+        text = _decode_words(text)
     return " ".join(clean_text(text).split())
+
+
+def _decode_words(text: str) -> str:
+    """RFC 2047 encoded words decoded; malformed ones (unknown charset...) kept as written."""
+    try:
+        return str(make_header(decode_header(text)))
+    except (LookupError, ValueError, TypeError, UnicodeError, AssertionError):
+        return text
 
 
 def light_message(raw: bytes) -> Message:
