@@ -422,16 +422,20 @@ class MailboxPass:
             batch = imap_sync.messages_at(
                 self.session, folder.name, self.waiting[folder.id]["uidvalidity"], ready
             )
-            for uid in ready:
-                del items[uid]
-            self.waiting_changed.add(folder.id)
             wanted = [m for m in batch.messages if self.wants(m)] if batch else []
-            folder.write(self.waiting_values(folder))
             for message, raw in batch.bodies(wanted) if batch else ():
                 if raw is not None:
                     self.file(folder, message, raw)
                     self.stored += 1
+                # filed and forgotten in the same transaction: a kill loses and repeats nothing
+                items.pop(message.uid, None)
+                self.waiting_changed.add(folder.id)
+                folder.write(self.waiting_values(folder))
                 self.commit(1)
+            for uid in ready:  # gone from the server, or filed meanwhile by another way
+                items.pop(uid, None)
+            self.waiting_changed.add(folder.id)
+            folder.write(self.waiting_values(folder))
             self.commit()
 
     # ------------------------------------------------------------ history import
