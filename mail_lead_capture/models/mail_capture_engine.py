@@ -23,6 +23,7 @@ from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
 from ..tools import plain_text
+from ..tools import raw_mail
 from ..tools.direction import INCOMING
 from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
@@ -105,7 +106,7 @@ class MailCaptureEngine(models.AbstractModel):
                     message, message_dict, company, sender, sender_name
                 )
                 return False
-        mail = capture.captured_mail(message, None)
+        mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
                 mail, body, attachments, robot = self._lead_capture_prepare(
@@ -124,6 +125,7 @@ class MailCaptureEngine(models.AbstractModel):
                     message=message,
                 )
         except Exception as error:  # a mail that breaks the engine must not be lost
+            mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
             return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
 
@@ -136,6 +138,89 @@ class MailCaptureEngine(models.AbstractModel):
         )
         kept = Kept(mail, "", (), company, owner, source, raw, None)
         return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
+
+    @api.model
+    def _lead_capture_raw_target(self, message):
+        """``(company, mode)`` of the capture alias a lightly read mail is for, or None."""
+        recipients = ", ".join(message.get_all("to", []) + message.get_all("cc", []))
+        routes = self.env["mail.thread"]._lead_capture_envelope_routes(
+            message, {"recipients": recipients}
+        )
+        if not routes:
+            return None
+        return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
+
+    @api.model
+    def _lead_capture_keep_raw(self, raw, reason, rule):
+        """Keep a raw mail that was not read (Odoo's parser failed, or its headers are too large)
+        for review, with ``reason``: in its sender's unmatched mail when the sender is a user, else
+        an administrator's. Returns False, or None when the mail is not for a capture alias.
+        """
+        message = raw_mail.light_message(raw)
+        target = self._lead_capture_raw_target(message)
+        if not target:
+            return None
+        company, mode = target
+        mail = capture.captured_mail(message, None, text="")
+        sender = mail.author.address if mail.author else None
+        owner = company._lead_capture_user_by_address().get(sender)
+        owner = owner or company._lead_capture_fallback_owner()
+        kept = Kept(mail, "", (), company, owner, mode, raw, None)
+        return self._lead_capture_refuse(kept, "queue", reason, rule, tell=False)
+
+    @api.model
+    def _lead_capture_log_repeat(self, raw, existing):
+        """Log a mail for a capture alias that Odoo dropped because ``existing`` (a
+        ``mail.message``) already has its Message-Id; say whether its content differs."""
+        message = raw_mail.light_message(raw)
+        target = self._lead_capture_raw_target(message)
+        if not target:
+            return
+        company, mode = target
+        mail = capture.captured_mail(message, None, text="")
+        sender = mail.author.address if mail.author else None
+        owner = company._lead_capture_user_by_address().get(sender, self.env["res.users"])
+        pairs = addresses.split_addresses(existing.email_from or "")
+        known_sender = pairs[0][1] if pairs else existing.author_id.email_normalized
+        same = sender == known_sender and " ".join((existing.subject or "").split()) == mail.subject
+        where = (
+            self.env[existing.model].browse(existing.res_id).exists().display_name
+            if existing.model and existing.res_id
+            else ""
+        ) or self.env._("another document")
+        if same:
+            trace = self.env._(
+                "Already in Odoo: this mail (Message-Id %(message_id)s) was received before and is "
+                "on %(where)s; it is not stored twice.",
+                message_id=mail.message_id,
+                where=where,
+            )
+            rule = "repeat"
+        else:
+            trace = self.env._(
+                "Not filed: a different mail with the same Message-Id %(message_id)s is already in "
+                "Odoo (on %(where)s, subject “%(subject)s”), and Odoo keeps one mail per "
+                "Message-Id. This one (subject “%(new_subject)s”) was dropped: if it matters, ask "
+                "%(sender)s to send it again.",
+                message_id=mail.message_id,
+                where=where,
+                subject=existing.subject or "-",
+                new_subject=mail.subject or "-",
+                sender=sender or "-",
+            )
+            rule = "repeat_different"
+            _logger.warning(
+                "Mail %s for a capture address dropped by Odoo: its Message-Id is already used by "
+                "a different mail (message %s)",
+                mail.message_id,
+                existing.id,
+            )
+        lead = (
+            existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
+        )
+        self._lead_capture_log(
+            mail, company, owner, mode, "duplicate", trace, lead=lead or None, rule=rule
+        )
 
     @api.model
     def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
@@ -484,11 +569,12 @@ class MailCaptureEngine(models.AbstractModel):
                 mail, company, owner, source, "duplicate", trace, lead, duplicate
             )
             return lead.id
+        # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
+        # would cost a quadratic time.
+        kept_set = set(screening.kept)
+        on_lead = set((lead.partner_id | lead.contact_ids).ids)
         new_contacts = partners.filtered(
-            lambda partner: (
-                partner.email_normalized in screening.kept
-                and partner not in lead.partner_id | lead.contact_ids
-            )
+            lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
         )
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
@@ -531,16 +617,18 @@ class MailCaptureEngine(models.AbstractModel):
         contact_leads = self._lead_capture_leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
         kept_set = set(kept)
-        candidates = [
-            matching.Candidate(
-                lead_id=lead.id,
-                last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
-                is_open=lead.won_status != "won",
-                matched=tuple(a for a in kept if a in addresses_by_lead[lead] & kept_set),
-                in_thread=len(thread_leads) == 1 and lead in thread_leads,
+        candidates = []
+        for lead in contact_leads | thread_leads:
+            matched = addresses_by_lead[lead] & kept_set
+            candidates.append(
+                matching.Candidate(
+                    lead_id=lead.id,
+                    last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
+                    is_open=lead.won_status != "won",
+                    matched=tuple(a for a in kept if a in matched),
+                    in_thread=len(thread_leads) == 1 and lead in thread_leads,
+                )
             )
-            for lead in contact_leads | thread_leads
-        ]
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
@@ -622,13 +710,34 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
-        """Find or create a partner for every kept participant; users' own partners for users."""
+        """Find or create a partner for every kept participant; users' own partners for users.
+
+        One search for all addresses and one batch create for the missing ones: Odoo's
+        ``_find_or_create_from_emails`` pairs each address with its partner by a linear scan, so
+        its cost grows with the square of the number of addresses (a mail to thousands of people
+        would pass the gateway's time limit).
+        """
         names = mail.names
-        emails = [formataddr((names.get(address, ""), address)) for address in kept]
         # No "contact created" note on each new partner: the captured mail says where it came from.
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
-        partners = Partner._find_or_create_from_emails(emails)
-        return self.env["res.partner"].union(*partners)
+        spellings = {
+            variant: address for address in kept for variant in addresses.address_variants(address)
+        }
+        by_address = {}
+        if spellings:
+            for partner in Partner.search(
+                [("email_normalized", "in", list(spellings))], order="id"
+            ):
+                by_address.setdefault(spellings.get(partner.email_normalized), partner)
+        missing = [address for address in dict.fromkeys(kept) if address not in by_address]
+        if missing:
+            created = Partner.with_context(mail_create_nosubscribe=True).create(
+                [{"name": names.get(address) or address, "email": address} for address in missing]
+            )
+            by_address.update(zip(missing, created, strict=True))
+        return Partner.browse(
+            list(dict.fromkeys(by_address[a].id for a in kept if a in by_address))
+        )
 
     @api.model
     def _lead_capture_create_lead(self, mail, direction, people, partners, owner, company):

@@ -4,6 +4,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import requests
+from markupsafe import Markup
 
 from odoo import api
 from odoo import fields
@@ -34,6 +35,12 @@ DEFAULT_TIMEOUT = 30
 IMAP_PORTS = (993, 143)
 SYNCED_STATES = ("connected", "syncing", "error")
 ERROR_STATES = ("reauth", "error")
+# Health: a problem that lasts this long is told to the owner (once) and to administrators (in
+# their daily summary); a mailbox that brought no mail for STALL_FACTOR times its usual interval
+# (and at least STALL_MIN) while its server reports new mail is flagged as stalled.
+TROUBLE_NOTICE_AFTER = timedelta(hours=1)
+STALL_FACTOR = 4
+STALL_MIN = timedelta(hours=24)
 
 
 class MailCaptureMailbox(models.Model):
@@ -185,6 +192,32 @@ class MailCaptureMailbox(models.Model):
     )
     next_sync = fields.Datetime(readonly=True, copy=False)
     last_sync = fields.Datetime(readonly=True, copy=False)
+    trouble_since = fields.Datetime(
+        string="In Trouble Since",
+        readonly=True,
+        copy=False,
+        help="Since when sync has been failing (or a folder, or the mailbox, stalled), until a "
+        "pass succeeds again.",
+    )
+    trouble_notified = fields.Boolean(readonly=True, copy=False)
+    last_mail_date = fields.Datetime(
+        string="Last Mail Seen",
+        readonly=True,
+        copy=False,
+        help="The last pass that found new mail on the server.",
+    )
+    mail_rhythm = fields.Float(
+        string="Usual Hours Between Mails",
+        readonly=True,
+        copy=False,
+        help="How long this mailbox usually goes between passes that find new mail.",
+    )
+    stalled = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The server reports new mail, but sync has brought nothing for much longer than "
+        "usual.",
+    )
     import_total = fields.Integer(compute="_compute_import_progress")
     import_done = fields.Integer(compute="_compute_import_progress")
     import_progress = fields.Float(string="First Import", compute="_compute_import_progress")
@@ -884,7 +917,9 @@ class MailCaptureMailbox(models.Model):
             "error_count": 0,
             "retry_date": False,
         }
+        values.update(self._lead_capture_rhythm_values(report, started))
         self.write(values)
+        self._lead_capture_watch(self._lead_capture_health_problem())
         return report.complete
 
     def _lead_capture_sync_failed(self, error, sentence=None):
@@ -914,10 +949,12 @@ class MailCaptureMailbox(models.Model):
             self.write(values)
             if notify:
                 self._lead_capture_notify_reauth(sentence)
+            self._lead_capture_watch(sentence, told=True)
             return
         minutes = min(2 ** min(count - 1, 10), BACKOFF_MAX_MINUTES)
         values.update(state="error", retry_date=now + timedelta(minutes=minutes))
         self.write(values)
+        self._lead_capture_watch(sentence)
 
     def _lead_capture_notify_reauth(self, sentence):
         """Tell the owner at once that sync stopped until they give a working password."""
@@ -1052,6 +1089,147 @@ class MailCaptureMailbox(models.Model):
         account rather than a password, else "": the sign-in bridges extend it."""
         self.ensure_one()
         return ""
+
+    # ------------------------------------------------------------
+    # HEALTH
+    # ------------------------------------------------------------
+
+    def _lead_capture_rhythm_values(self, report, started):
+        """Learn how often the mailbox brings mail; flag it stalled when it stops for too long
+        while its server reports new mail (``report`` of a pass that ran)."""
+        if report.examined:
+            values = {"last_mail_date": started, "stalled": False}
+            if self.last_mail_date:
+                gap = (started - self.last_mail_date).total_seconds() / 3600
+                values["mail_rhythm"] = (
+                    0.8 * self.mail_rhythm + 0.2 * gap if self.mail_rhythm else gap
+                )
+            return values
+        if not getattr(report, "server_new", False):
+            return {}
+        if not self.last_mail_date:
+            return {"last_mail_date": started}  # a first reference point
+        quiet = started - self.last_mail_date
+        usual = timedelta(hours=STALL_FACTOR * (self.mail_rhythm or 0))
+        return {"stalled": quiet > max(usual, STALL_MIN)}
+
+    def _lead_capture_health_problem(self):
+        """What is wrong with this mailbox after a pass that ran, in words, or False."""
+        self.ensure_one()
+        if self.stalled:
+            return self.env._(
+                "its server reports new mail, but sync has brought none since %(date)s (it "
+                "usually brings mail every %(hours)s hours): check that the synced folders are "
+                "the ones where your mail arrives, then click Sync Now.",
+                date=fields.Datetime.to_string(self.last_mail_date),
+                hours=round(self.mail_rhythm or 0, 1),
+            )
+        folders = self.folder_ids.filtered(
+            lambda f: (
+                (f.synced and f.error_message)
+                or (f.missing and f.chosen and self.scope == "chosen")
+            )
+        )
+        if not folders:
+            return False
+        return "; ".join(
+            self.env._(
+                "folder %(folder)s: %(error)s",
+                folder=folder.name,
+                error=folder.error_message
+                or self.env._(
+                    "the server no longer has this folder: choose the folders to sync again"
+                ),
+            )
+            for folder in folders
+        )
+
+    def _lead_capture_watch(self, problem, told=False):
+        """Track how long ``problem`` (a sentence, or False when all is well) lasts; past
+        TROUBLE_NOTICE_AFTER, tell the owner once (``told``: they were told already)."""
+        self.ensure_one()
+        if not problem:
+            if self.trouble_since or self.trouble_notified:
+                self.write({"trouble_since": False, "trouble_notified": False})
+            return
+        now = fields.Datetime.now()
+        values = {} if self.trouble_since else {"trouble_since": now}
+        since = self.trouble_since or now
+        if not self.trouble_notified and (told or since <= now - TROUBLE_NOTICE_AFTER):
+            values["trouble_notified"] = True
+            if not told:
+                self._lead_capture_notify_trouble(problem, since)
+        if values:
+            self.write(values)
+
+    def _lead_capture_notify_trouble(self, problem, since):
+        """Tell the owner, once, that their mailbox has been in trouble for a while."""
+        self.message_notify(
+            partner_ids=self.user_id.partner_id.ids,
+            subject=self.env._("Mailbox %(email)s is not syncing", email=self.email),
+            body=self.env._(
+                "Email capture has not synced %(email)s properly since %(since)s (UTC): "
+                "%(problem)s Nothing is lost: sync resumes where it stopped once this is fixed. "
+                "If it goes on, open the mailbox in your preferences and click Test Connection, "
+                "or ask your administrator.",
+                email=self.email,
+                since=fields.Datetime.to_string(since),
+                problem=problem,
+            ),
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    @api.autovacuum
+    def _gc_lead_capture_health_summary(self):
+        """Once a day: tell each company's administrators which mailboxes are in trouble."""
+        limit = fields.Datetime.now() - TROUBLE_NOTICE_AFTER
+        troubled = self.sudo().search(
+            ["|", ("trouble_since", "<=", limit), ("stalled", "=", True)],
+            order="company_id, trouble_since",
+        )
+        for company, mailboxes in troubled.grouped("company_id").items():
+            admins = (
+                self.env.ref("base.group_system")
+                .sudo()
+                .user_ids.filtered(
+                    lambda user, company=company: company in user.company_ids and not user.share
+                )
+            )
+            if not admins:
+                continue
+            lines = Markup("").join(
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(email)s (%(owner)s), since %(since)s: %(problem)s",
+                    email=mailbox.email,
+                    owner=mailbox.user_id.name,
+                    since=fields.Datetime.to_string(
+                        mailbox.trouble_since or mailbox.last_mail_date
+                    ),
+                    problem=mailbox.last_error
+                    or mailbox._lead_capture_health_problem()
+                    or self.env._("no details"),
+                )
+                for mailbox in mailboxes
+            )
+            self.env["mail.capture.mailbox"].sudo().message_notify(
+                partner_ids=admins.partner_id.ids,
+                subject=self.env._(
+                    "%(count)s synced mailboxes of %(company)s need attention",
+                    count=len(mailboxes),
+                    company=company.name,
+                ),
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "These mailboxes have not synced properly for over an hour; their "
+                        "owners were told. Check the server names, network and passwords in "
+                        "CRM > Configuration > Email Capture > Mailboxes."
+                    ),
+                    lines,
+                ),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""

@@ -89,6 +89,11 @@ class MailCaptureMailboxFolder(models.Model):
     error_message = fields.Text(string="Last Error", readonly=True)
     error_date = fields.Datetime(readonly=True)
     error_count = fields.Integer(readonly=True)
+    waiting_replies = fields.Json(
+        readonly=True,
+        help="Replies examined here that answer mail no lead holds yet, by UID: filed when their "
+        "original is (see models/mailbox_sync_pass.py).",
+    )
 
     # ------------------------------------------------------------
     # SQL

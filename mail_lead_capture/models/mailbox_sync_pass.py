@@ -28,6 +28,12 @@ _logger = logging.getLogger(__name__)
 
 # Addresses whose "on a lead?" answer a pass remembers; cleared when full (memory stays flat).
 KNOWN_CACHE_SIZE = 5_000
+# Replies that answer mail no lead holds yet are remembered per folder (the newest ones, this many
+# at most, each with its first Message-Ids of In-Reply-To/References) for this many days: filed
+# when their original is, at the end of the same pass or of a later one.
+WAITING_REPLIES_MAX = 500
+WAITING_REPLY_IDS = 5
+WAITING_REPLY_DAYS = 14
 
 
 class MailboxPass:
@@ -61,8 +67,11 @@ class MailboxPass:
         )
         self.known = {}
         self.pending_ids = set()
+        self.waiting = {}  # folder id -> {uid: [ordinal day, [Message-Ids]]}, see waiting_of
+        self.waiting_changed = set()  # folder ids whose waiting replies must be saved
         self.complete = True
         self.failed_folders = []  # (folder name, sentence) of the folders this pass could not sync
+        self.server_new = False  # a folder's STATUS showed mail past its checkpoint
         self.stored = 0
         self.examined = 0
         self.round_trips = 0
@@ -126,6 +135,8 @@ class MailboxPass:
                     self.complete = False
                     break
                 self.sync_folder(by_name[name])
+            if not self.should_stop():
+                self.file_waiting_replies(by_name[name] for name in names)
             self.round_trips = session.round_trips - before
         self.importing = mailbox._lead_capture_importing()
         _logger.info(
@@ -150,9 +161,13 @@ class MailboxPass:
         def wants_body(message):
             progress["pending"].append(message.uid)
             self.examined += 1
-            return self.wants(message)
+            wanted = self.wants(message)
+            if not wanted:
+                self.remember_reply(folder, message)
+            return wanted
 
         def with_progress(values, last_uid):
+            values.update(self.waiting_values(folder))
             if importing:
                 done = bisect.bisect_right(progress["pending"], last_uid)
                 values["import_done"] = progress["handled"] + done
@@ -220,6 +235,8 @@ class MailboxPass:
             )
             self.commit()
             return
+        if result.action != imap_sync.UP_TO_DATE:
+            self.server_new = True
         if result.action == imap_sync.UP_TO_DATE and not importing and not folder.error_message:
             return  # nothing new: one STATUS, no write
         values = {"last_sync": fields.Datetime.now()}
@@ -346,6 +363,104 @@ class MailboxPass:
                 )
             ],
         }
+
+    # ------------------------------------------------------------ waiting replies
+
+    def waiting_of(self, folder, uidvalidity=None):
+        """The folder's waiting replies ``{uid: [ordinal day, Message-Ids]}``, loaded once per
+        pass; entries older than WAITING_REPLY_DAYS are dropped, and all of them when the folder's
+        UIDVALIDITY is no longer theirs (``uidvalidity``: the one the pass reads now)."""
+        state = self.waiting.get(folder.id)
+        if state is None:
+            saved = folder.waiting_replies or {}
+            oldest = fields.Date.today().toordinal() - WAITING_REPLY_DAYS
+            state = {
+                "uidvalidity": saved.get("uidvalidity"),
+                "items": {
+                    int(uid): entry
+                    for uid, entry in (saved.get("items") or {}).items()
+                    if entry[0] >= oldest
+                },
+            }
+            self.waiting[folder.id] = state
+        if uidvalidity is not None and state["uidvalidity"] != uidvalidity:
+            state.update(uidvalidity=uidvalidity, items={})
+            self.waiting_changed.add(folder.id)
+        return state["items"]
+
+    def waiting_values(self, folder):
+        """The folder values saving its waiting replies, when they changed (else nothing)."""
+        if folder.id not in self.waiting_changed:
+            return {}
+        self.waiting_changed.discard(folder.id)
+        state = self.waiting[folder.id]
+        if not state["items"]:
+            return {"waiting_replies": False}
+        return {
+            "waiting_replies": {
+                "uidvalidity": state["uidvalidity"],
+                "items": {str(uid): entry for uid, entry in state["items"].items()},
+            }
+        }
+
+    def remember_reply(self, folder, message):
+        """Remember a mail of the regular pass that answers mail no lead holds (yet), when the
+        filters would keep it: the original may be filed later (a folder synced after this one)."""
+        summary = message.summary
+        if message.checkpoint is None or not summary.thread_ids:
+            return
+        screening = filters.screen(
+            summary.participants, self.rules, automated=automated.automated_kind(message.header)
+        )
+        if screening.screened:
+            return
+        items = self.waiting_of(folder, message.uidvalidity)
+        items[message.uid] = [
+            fields.Date.today().toordinal(),
+            list(summary.thread_ids[:WAITING_REPLY_IDS]),
+        ]
+        if len(items) > WAITING_REPLIES_MAX:
+            for uid in sorted(items)[: len(items) - WAITING_REPLIES_MAX]:
+                del items[uid]
+        self.waiting_changed.add(folder.id)
+
+    def file_waiting_replies(self, folders):
+        """File the waiting replies whose original is now on a lead (one query per folder)."""
+        for folder in folders:
+            items = self.waiting_of(folder)
+            if not items:
+                continue
+            ids = {message_id for _day, thread_ids in items.values() for message_id in thread_ids}
+            filed = set(
+                self.env["mail.message"]
+                .sudo()
+                .search([("message_id", "in", list(ids)), ("model", "=", "crm.lead")])
+                .mapped("message_id")
+            )
+            ready = [uid for uid, (_day, thread_ids) in items.items() if filed & set(thread_ids)]
+            if not ready:
+                if folder.id in self.waiting_changed:
+                    folder.write(self.waiting_values(folder))
+                    self.commit()
+                continue
+            batch = imap_sync.messages_at(
+                self.session, folder.name, self.waiting[folder.id]["uidvalidity"], ready
+            )
+            wanted = [m for m in batch.messages if self.wants(m)] if batch else []
+            for message, raw in batch.bodies(wanted) if batch else ():
+                if raw is not None:
+                    self.file(folder, message, raw)
+                    self.stored += 1
+                # filed and forgotten in the same transaction: a kill loses and repeats nothing
+                items.pop(message.uid, None)
+                self.waiting_changed.add(folder.id)
+                folder.write(self.waiting_values(folder))
+                self.commit(1)
+            for uid in ready:  # gone from the server, or filed meanwhile by another way
+                items.pop(uid, None)
+            self.waiting_changed.add(folder.id)
+            folder.write(self.waiting_values(folder))
+            self.commit()
 
     # ------------------------------------------------------------ history import
 

@@ -4,8 +4,10 @@ from . import test_demo_mailboxes
 from . import test_filters
 from . import test_filters_block
 from . import test_gateway_trust
+from . import test_hostile_mail
 from . import test_install
 from . import test_mailbox_privacy
+from . import test_mailbox_robustness
 from . import test_mailbox_sending
 from . import test_mailbox_settings
 from . import test_mailbox_sync

@@ -66,6 +66,24 @@ class TestGatewayTrust(LeadCaptureHttpCase):
     # ------------------------------------------------------------
 
     @mute_logger(*GATEWAY_LOGGERS, "odoo.http", "odoo.addons.mail_lead_capture.models.mail_thread")
+    def test_an_rpc_caller_cannot_have_unreadable_mail_kept_for_review(self):
+        """Mail the gateway would keep raw (oversized headers, a parser error) is kept only when
+        the gateway delivers it: an employee's RPC call keeps nothing in anyone's queue."""
+        Unmatched = self.env["mail.capture.unmatched"].sudo()
+        before = Unmatched.search_count([])
+        oversized = self.forged_bcc("oversized by eve").replace(
+            "Subject:", "X-Padding: " + "x" * (70 * 1024) + "\r\nSubject:", 1
+        )
+        self.authenticate("eve", "eve")
+        with self.assertRaises(JsonRpcException):
+            self.call_kw("mail.thread", "message_process", [False, oversized])
+        self.assertEqual(Unmatched.search_count([]), before, "nothing kept for review")
+        self.assertFalse(
+            self.env["mail.capture.log"].search([("rule", "=", "oversized_header")]),
+            "nothing logged in anyone's name",
+        )
+
+    @mute_logger(*GATEWAY_LOGGERS, "odoo.http", "odoo.addons.mail_lead_capture.models.mail_thread")
     def test_an_rpc_caller_who_is_not_the_gateway_cannot_file_mail(self):
         for login in ("eve", "bob"):
             with self.subTest(login=login):

@@ -77,6 +77,7 @@ __all__ = [
     "folders_to_sync",
     "history_batches",
     "iter_batches",
+    "messages_at",
     "plan_folder",
     "plan_pass",
     "summarize_header",
@@ -888,6 +889,42 @@ def history_batches(
             skipped=skipped,
             body_chunk_bytes=body_chunk_bytes,
         )
+
+
+def messages_at(
+    session: ImapSession,
+    folder: str,
+    uidvalidity: int,
+    uids: Iterable[int],
+    *,
+    header_fields: Sequence[str] | None = SYNC_HEADER_FIELDS,
+) -> HeaderBatch | None:
+    """The messages at the given UIDs of a folder, as a batch without checkpoint.
+
+    For mail examined in an earlier pass and looked at again (a reply whose original is filed
+    later). None when the folder's UIDVALIDITY is no longer ``uidvalidity`` (the UIDs are void);
+    UIDs that no longer exist are left out.
+    """
+    wanted = sorted(set(uids))
+    if not wanted:
+        return None
+    status = session.select(folder)
+    if status.uidvalidity != uidvalidity:
+        return None
+    messages, skipped = _to_messages(
+        folder, uidvalidity, session.fetch_headers(wanted, header_fields), _none, _SKIP_FLAGS
+    )
+    return HeaderBatch(
+        session=session,
+        folder=folder,
+        uidvalidity=uidvalidity,
+        first_uid=wanted[0],
+        last_uid=wanted[-1],
+        messages=tuple(messages),
+        checkpoint=None,
+        is_last=True,
+        skipped=skipped,
+    )
 
 
 def _none(_uid: int, _key: str) -> None:
