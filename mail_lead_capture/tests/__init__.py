@@ -13,8 +13,8 @@ from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_workers
-from . import test_plain_text
 from . import test_ownership
+from . import test_plain_text
 from . import test_private_mail_rpc
 from . import test_sender_authenticity
 from . import test_tours
