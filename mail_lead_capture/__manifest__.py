@@ -1,7 +1,7 @@
 {
     "name": "Mail Lead Capture",
     "summary": "Forward, BCC or sync your email and it lands on the right CRM lead",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "mail_lead_capture developers",
