@@ -346,9 +346,15 @@ class DovecotServer:
     # ------------------------------------------------------------------ configuration
 
     @staticmethod
-    def password_of(login: str) -> str:
-        """Every login is valid, with the password ``<login>-password`` (see the passdb)."""
-        return f"{login}-password"
+    def mailbox_of(login: str) -> str:
+        """The mailbox a login opens: its part before any "@" (Dovecot's ``%n``), so that
+        ``bob@acme.example`` (OAuth logins are addresses) and ``bob@rig`` open the same one."""
+        return login.partition("@")[0]
+
+    @classmethod
+    def password_of(cls, login: str) -> str:
+        """Every login is valid, with the password ``<mailbox>-password`` (see the passdb)."""
+        return f"{cls.mailbox_of(login)}-password"
 
     def add_user(self) -> tuple[str, str]:
         """A new login with a fresh, empty mailbox; returns ``(login, password)``."""
@@ -459,12 +465,12 @@ service anvil {{
     def imap(self, login: str) -> Iterator[imaplib.IMAP4]:
         """A logged-in ``imaplib`` connection (plain port), for seeding and checking mail.
 
-        It logs in as ``<login>@rig``: the same mailbox, but a name of its own in Dovecot's log,
+        It logs in as ``<mailbox>@rig``: the same mailbox, but a name of its own in Dovecot's log,
         so that :meth:`transfer_counts` counts only the sessions of the code under test.
         """
         client = imaplib.IMAP4(HOST, self.plain_port, timeout=10)
         try:
-            client.login(f"{login}@{RIG_DOMAIN}", self.password_of(login))
+            client.login(f"{self.mailbox_of(login)}@{RIG_DOMAIN}", self.password_of(login))
             yield client
         finally:
             with contextlib.suppress(Exception):
@@ -567,7 +573,13 @@ service anvil {{
     def refuse_folder(self, login: str, folder: str, refuse: bool = True) -> None:
         """Let the user see ``folder`` but not open it (ACL right "l" only; needs ``acl=True``):
         STATUS and SELECT then answer NO, as servers do for a folder the user may not read."""
-        directory = self.root / "home" / login / "Maildir" / ("." + folder.replace("/", "."))
+        directory = (
+            self.root
+            / "home"
+            / self.mailbox_of(login)
+            / "Maildir"
+            / ("." + folder.replace("/", "."))
+        )
         acl = directory / "dovecot-acl"
         if refuse:
             acl.write_text("owner l\n")
@@ -594,7 +606,7 @@ service anvil {{
         if folder.upper() != "INBOX":
             with contextlib.suppress(Exception):
                 self.create_folder(login, folder)
-        base = self.root / "home" / login / "Maildir"
+        base = self.root / "home" / self.mailbox_of(login) / "Maildir"
         directory = base if folder.upper() == "INBOX" else base / ("." + folder.replace("/", "."))
         for sub in ("cur", "new", "tmp"):
             (directory / sub).mkdir(parents=True, exist_ok=True)
