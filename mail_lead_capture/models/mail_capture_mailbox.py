@@ -9,6 +9,7 @@ from markupsafe import Markup
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import release
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
@@ -357,6 +358,27 @@ class MailCaptureMailbox(models.Model):
                     )
                 )
 
+    @api.constrains("auth_method", "security")
+    def _check_oauth_security(self):
+        providers = self._lead_capture_oauth_providers()
+        for mailbox in self:
+            provider = providers.get(mailbox.auth_method)
+            if provider and mailbox.security != "ssl":
+                raise ValidationError(
+                    self.env._(
+                        "A mailbox signed in with %(provider)s connects with SSL/TLS: choose "
+                        "SSL/TLS (port 993) for %(email)s.",
+                        provider=provider.name,
+                        email=mailbox.email,
+                    )
+                )
+
+    @api.onchange("auth_method")
+    def _onchange_auth_method(self):
+        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+            self.preset = provider.preset
+            self._onchange_preset()
+
     @api.onchange("preset")
     def _onchange_preset(self):
         preset = imap_presets.PRESETS.get(self.preset)
@@ -407,6 +429,15 @@ class MailCaptureMailbox(models.Model):
         return mailboxes
 
     def write(self, vals):
+        if vals.get("auth_method"):
+            # another way to sign in: the other providers' tokens go
+            stale = [
+                name
+                for code, provider in self._lead_capture_oauth_providers().items()
+                if code != vals["auth_method"]
+                for name in provider.token_fields
+            ]
+            vals = dict(vals, **dict.fromkeys(stale, False))
         if vals.get("send_mail"):
             self.check_access("write")
         if (
@@ -427,6 +458,13 @@ class MailCaptureMailbox(models.Model):
         return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
+        tokens = {
+            name
+            for provider in self._lead_capture_oauth_providers().values()
+            for name in provider.token_fields
+        }
+        if any(path and path[0] in tokens for path in fields):
+            raise UserError(self.env._("Mailbox sign-in tokens are never exported."))
         if any(path and path[0] in ("password", "imap_password") for path in fields):
             raise UserError(self.env._("Mailbox passwords are never exported."))
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
@@ -676,13 +714,22 @@ class MailCaptureMailbox(models.Model):
             yield session
 
     def _lead_capture_credentials(self):
-        """How this mailbox logs in, as an ``imap_session.Credentials`` (the extension point of
-        the sign-in methods: the Google and Microsoft bridges return a fresh OAuth access token).
+        """How this mailbox logs in, as an ``imap_session.Credentials``: its password, or a fresh
+        access token of the OAuth provider it signs in with (``_lead_capture_oauth_providers``).
 
         Called in a transaction that may write the mailbox (a refreshed token is stored there).
         Raises ``imap_session.ImapError`` ("auth" when the owner must sign in again).
         """
         self.ensure_one()
+        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+            mailbox = self.sudo()
+
+            def access_token():
+                if not mailbox[provider.refresh_token_field]:
+                    return None
+                return getattr(mailbox, provider.access_token_method)()
+
+            return mailbox._lead_capture_oauth_credentials(access_token)
         return imap_session.Credentials(self.login or self.email, self.sudo().imap_password or "")
 
     def _lead_capture_oauth_credentials(self, access_token, mechanism="XOAUTH2"):
@@ -992,6 +1039,17 @@ class MailCaptureMailbox(models.Model):
         mailbox: the provider's SMTP server with the password here; the sign-in bridges give
         their OAuth method and tokens. Raises ``UserError`` when it cannot send."""
         self.ensure_one()
+        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+            # Odoo's own outgoing server for the provider, with this mailbox's grant (the same
+            # consent covers SMTP): it renews its access token itself.
+            return {
+                "smtp_host": provider.smtp_host,
+                "smtp_port": provider.smtp_port,
+                "smtp_encryption": provider.smtp_encryption,
+                "smtp_authentication": provider.smtp_authentication,
+                "smtp_pass": False,
+                **{name: self[name] for name in provider.token_fields},
+            }
         submission = imap_presets.SMTP_SUBMISSION.get(self.preset)
         if not submission:
             raise UserError(
@@ -1084,11 +1142,60 @@ class MailCaptureMailbox(models.Model):
                 error.kind,
             )
 
+    @api.model
+    def _lead_capture_oauth_providers(self):
+        """The OAuth providers mailboxes may sign in with, as ``{auth_method: OAuthProvider}``
+        (``tools.oauth_providers``): none here; each sign-in bridge adds its own."""
+        return {}
+
     def _lead_capture_oauth_provider(self):
         """The provider's name ("Google", "Microsoft") when the mailbox signs in with an OAuth
-        account rather than a password, else "": the sign-in bridges extend it."""
+        account rather than a password, else ""."""
         self.ensure_one()
-        return ""
+        provider = self._lead_capture_oauth_providers().get(self.auth_method)
+        return provider.name if provider else ""
+
+    def _lead_capture_sign_in(self, code):
+        """Send the owner to the consent page of the provider ``code``; the provider sends them
+        back to Odoo's callback, which stores the tokens (then ``_lead_capture_signed_in``)."""
+        self.ensure_one()
+        self.check_access("write")
+        provider = self._lead_capture_oauth_providers()[code]
+        Config = self.env["ir.config_parameter"].sudo()
+        configured = Config.get_param(provider.client_id_param) and Config.get_param(
+            provider.client_secret_param
+        )
+        if not configured and release.version_info[-1] != "e":  # Enterprise may use Odoo's IAP
+            raise UserError(
+                self.env._(
+                    "Odoo is not connected to %(provider)s yet: ask your administrator to "
+                    "register it (%(settings)s), then sign in again.",
+                    provider=provider.name,
+                    settings=provider.settings,
+                )
+            )
+        mailbox = self.sudo()
+        values = {}
+        if mailbox.auth_method != code:
+            values["auth_method"] = code
+        if not mailbox.host:
+            values.update(preset=provider.preset, host=provider.imap_host, port=993, security="ssl")
+        if values:
+            mailbox.write(values)
+        # sudo: Odoo's mixins let only administrators start the flow; the owner may, for this
+        # mailbox (checked above), as Odoo lets users connect their personal outgoing server
+        return getattr(mailbox, provider.consent_method)()
+
+    def _lead_capture_signed_in(self, code):
+        """Odoo's callback stored new tokens of the provider ``code`` (its controller calls this):
+        connect (sync resumes from its checkpoints) and say how it went on the mailbox."""
+        self.ensure_one()
+        provider = self._lead_capture_oauth_providers()[code]
+        if not self.sudo()[provider.refresh_token_field]:
+            return None
+        if self.send_mail:
+            self._lead_capture_setup_outgoing()  # the new grant sends too
+        return self.action_test_connection()
 
     # ------------------------------------------------------------
     # HEALTH
@@ -1233,6 +1340,19 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        try:
+            return self._lead_capture_pass_once(deadline, remaining, time_left)
+        except imap_session.ImapError as error:
+            provider = self._lead_capture_oauth_providers().get(self.auth_method)
+            taken_for_valid = provider and self.sudo()[provider.expiration_field] > time.time()
+            if error.kind != "auth" or not taken_for_valid:
+                raise
+        # The server refused a token Odoo took for valid (withdrawn, or expired early): renew
+        # it once; a refused renewal then asks the owner to sign in again.
+        self.sudo()[provider.expiration_field] = 0
+        return self._lead_capture_pass_once(deadline, remaining, time_left)
+
+    def _lead_capture_pass_once(self, deadline, remaining, time_left):
         credentials = self._lead_capture_credentials()
         # what this transaction wrote (a new password or token, say) goes to the database first;
         # in production the pass's cursor sees only committed data, in tests it shares the connection

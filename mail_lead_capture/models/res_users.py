@@ -2,6 +2,7 @@ from odoo import api
 from odoo import fields
 from odoo import models
 from odoo.exceptions import AccessError
+from odoo.exceptions import UserError
 from odoo.fields import Command
 
 from ..tools import addresses
@@ -84,6 +85,23 @@ class ResUsers(models.Model):
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
+
+    def _lead_capture_sign_in(self, code):
+        """My Preferences > Sign in with a provider (``code``, a sign-in bridge's
+        ``auth_method``): the user's mailbox for their own address (made if needed), then the
+        provider's consent page."""
+        self.ensure_one()
+        if self != self.env.user or not self._is_internal():
+            raise AccessError(self.env._("You can only connect your own mailbox."))
+        if not self.email:
+            raise UserError(self.env._("Set your email address first, then sign in."))
+        Mailbox = self.env["mail.capture.mailbox"]
+        mailbox = Mailbox.search(
+            [("user_id", "=", self.id), ("email", "=ilike", self.email.strip())], limit=1
+        )
+        if not mailbox:
+            mailbox = Mailbox.create({"user_id": self.id, "email": self.email, "auth_method": code})
+        return mailbox._lead_capture_sign_in(code)
 
     def _lead_capture_addresses(self):
         """Return the normalised addresses these users own, as one frozenset.

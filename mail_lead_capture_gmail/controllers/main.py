@@ -1,4 +1,5 @@
 from odoo.addons.google_gmail.controllers import main
+from odoo.addons.mail_lead_capture.controllers import oauth
 
 
 class GoogleGmailController(main.GoogleGmailController):
@@ -10,11 +11,8 @@ class GoogleGmailController(main.GoogleGmailController):
         response = super()._check_email_and_redirect_to_gmail_record(
             access_token, expiration, refresh_token, record
         )
-        if record._name == "mail.capture.mailbox" and record.google_gmail_refresh_token:
-            record._lead_capture_signed_in()
+        oauth.signed_in(record, "google")
         return response
 
     def _get_redirect_url(self, record):
-        if record._name == "mail.capture.mailbox":
-            return f"/odoo/mail.capture.mailbox/{record.id}"
-        return super()._get_redirect_url(record)
+        return oauth.redirect_url(record) or super()._get_redirect_url(record)

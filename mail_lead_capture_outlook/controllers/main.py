@@ -1,3 +1,4 @@
+from odoo.addons.mail_lead_capture.controllers import oauth
 from odoo.addons.microsoft_outlook.controllers import main
 
 
@@ -10,11 +11,8 @@ class MicrosoftOutlookController(main.MicrosoftOutlookController):
         response = super()._check_email_and_redirect_to_outlook_record(
             access_token, expiration, refresh_token, record
         )
-        if record._name == "mail.capture.mailbox" and record.microsoft_outlook_refresh_token:
-            record._lead_capture_signed_in()
+        oauth.signed_in(record, "microsoft")
         return response
 
     def _get_redirect_url(self, record):
-        if record._name == "mail.capture.mailbox":
-            return f"/odoo/mail.capture.mailbox/{record.id}"
-        return super()._get_redirect_url(record)
+        return oauth.redirect_url(record) or super()._get_redirect_url(record)

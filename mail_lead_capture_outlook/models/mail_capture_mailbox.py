@@ -1,21 +1,8 @@
-import time
-
 from odoo import api
 from odoo import fields
 from odoo import models
-from odoo import release
-from odoo.exceptions import UserError
-from odoo.exceptions import ValidationError
 
-from odoo.addons.mail_lead_capture.tools import imap_session
-
-# The preset of mail_lead_capture's provider list that Microsoft's IMAP server matches.
-MICROSOFT_PRESET = "microsoft"
-TOKEN_FIELDS = (
-    "microsoft_outlook_refresh_token",
-    "microsoft_outlook_access_token",
-    "microsoft_outlook_access_token_expiration",
-)
+from odoo.addons.mail_lead_capture.tools import oauth_providers
 
 
 class MailCaptureMailbox(models.Model):
@@ -23,8 +10,9 @@ class MailCaptureMailbox(models.Model):
 
     Odoo's ``microsoft.outlook.mixin`` does the authorization flow (with the company's own
     Microsoft Entra application, or Odoo's IAP proxy on Enterprise), renews the access token and
-    keeps the tokens in fields only administrators may read; this bridge hands the token to the
-    mailbox's sync. Exchange Online refuses passwords over IMAP: this is how its mailboxes sync.
+    keeps the tokens in fields only administrators may read; the addon's mailbox runs the rest
+    from the provider described in ``_lead_capture_oauth_providers``. Exchange Online refuses
+    passwords over IMAP: this is how its mailboxes sync.
     """
 
     _name = "mail.capture.mailbox"
@@ -44,128 +32,42 @@ class MailCaptureMailbox(models.Model):
     microsoft_outlook_access_token_expiration = fields.Integer(exportable=False)
 
     # ------------------------------------------------------------
-    # CONSTRAINTS AND ONCHANGE
-    # ------------------------------------------------------------
-
-    @api.constrains("auth_method", "security")
-    def _check_microsoft_security(self):
-        for mailbox in self:
-            if mailbox.auth_method == "microsoft" and mailbox.security != "ssl":
-                raise ValidationError(
-                    self.env._(
-                        "A mailbox signed in with Microsoft connects with SSL/TLS: choose SSL/TLS "
-                        "(port 993) for %(email)s.",
-                        email=mailbox.email,
-                    )
-                )
-
-    @api.onchange("auth_method")
-    def _onchange_auth_method_microsoft(self):
-        if self.auth_method == "microsoft":
-            self.preset = MICROSOFT_PRESET
-            self._onchange_preset()
-
-    # ------------------------------------------------------------
-    # CRUD
-    # ------------------------------------------------------------
-
-    def write(self, vals):
-        if vals.get("auth_method") and vals["auth_method"] != "microsoft":
-            # another way to sign in: Microsoft's tokens go
-            vals = dict(vals, **dict.fromkeys(TOKEN_FIELDS, False))
-        return super().write(vals)
-
-    def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if any(path and path[0] in TOKEN_FIELDS for path in fields):
-            raise UserError(self.env._("Mailbox sign-in tokens are never exported."))
-        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
-
-    # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     def action_lead_capture_sign_in_microsoft(self):
         """Send the owner to Microsoft's consent page; Microsoft sends them back to Odoo's
         callback, which stores the tokens and tests the connection."""
-        self.ensure_one()
-        self.check_access("write")
-        Config = self.env["ir.config_parameter"].sudo()
-        configured = Config.get_param("microsoft_outlook_client_id") and Config.get_param(
-            "microsoft_outlook_client_secret"
-        )
-        if not configured and release.version_info[-1] != "e":  # Enterprise may use Odoo's IAP
-            raise UserError(
-                self.env._(
-                    "Odoo is not connected to Microsoft yet: ask your administrator to register it "
-                    "(Settings > General Settings > Emails > Use an Outlook Server), then sign in again."
-                )
-            )
-        mailbox = self.sudo()
-        values = {}
-        if mailbox.auth_method != "microsoft":
-            values["auth_method"] = "microsoft"
-        if not mailbox.host:
-            values.update(
-                preset=MICROSOFT_PRESET, host="outlook.office365.com", port=993, security="ssl"
-            )
-        if values:
-            mailbox.write(values)
-        # sudo: Odoo's mixin lets only administrators start the flow; the owner may, for this
-        # mailbox (checked above), as Odoo lets users connect their personal outgoing server
-        return mailbox.open_microsoft_outlook_uri()
+        return self._lead_capture_sign_in("microsoft")
 
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_oauth_provider(self):
-        if self.auth_method == "microsoft":
-            return "Microsoft"
-        return super()._lead_capture_oauth_provider()
-
-    def _lead_capture_credentials(self):
-        if self.auth_method != "microsoft":
-            return super()._lead_capture_credentials()
-        mailbox = self.sudo()
-
-        def access_token():
-            if not mailbox.microsoft_outlook_refresh_token:
-                return None
-            mailbox._generate_outlook_oauth2_string(mailbox.login or mailbox.email)
-            return mailbox.microsoft_outlook_access_token
-
-        return mailbox._lead_capture_oauth_credentials(access_token)
-
-    def _lead_capture_outgoing_values(self):
-        if self.auth_method != "microsoft":
-            return super()._lead_capture_outgoing_values()
-        # Odoo's own outlook outgoing server, with this mailbox's grant (the same consent covers
-        # SMTP): it renews its access token itself.
+    @api.model
+    def _lead_capture_oauth_providers(self):
         return {
-            "smtp_host": "smtp.office365.com",
-            "smtp_port": 587,
-            "smtp_encryption": "starttls",
-            "smtp_authentication": "outlook",
-            "smtp_pass": False,
-            **{name: self[name] for name in TOKEN_FIELDS},
+            **super()._lead_capture_oauth_providers(),
+            "microsoft": oauth_providers.OAuthProvider(
+                code="microsoft",
+                name="Microsoft",
+                # the preset of mail_lead_capture's provider list that Microsoft's server matches
+                preset="microsoft",
+                imap_host="outlook.office365.com",
+                refresh_token_field="microsoft_outlook_refresh_token",
+                access_token_field="microsoft_outlook_access_token",
+                expiration_field="microsoft_outlook_access_token_expiration",
+                client_id_param="microsoft_outlook_client_id",
+                client_secret_param="microsoft_outlook_client_secret",
+                settings=self.env._("Settings > General Settings > Emails > Use an Outlook Server"),
+                consent_method="open_microsoft_outlook_uri",
+                access_token_method="_lead_capture_microsoft_access_token",
+                smtp_host="smtp.office365.com",
+                smtp_authentication="outlook",
+            ),
         }
 
-    def _lead_capture_pass(self, deadline, remaining, time_left):
-        try:
-            return super()._lead_capture_pass(deadline, remaining, time_left)
-        except imap_session.ImapError as error:
-            taken_for_valid = self.sudo().microsoft_outlook_access_token_expiration > time.time()
-            if error.kind != "auth" or self.auth_method != "microsoft" or not taken_for_valid:
-                raise
-        # The server refused a token Odoo took for valid (withdrawn, or expired early): renew
-        # it once; a refused renewal then asks the owner to sign in again.
-        self.sudo().microsoft_outlook_access_token_expiration = 0
-        return super()._lead_capture_pass(deadline, remaining, time_left)
-
-    def _lead_capture_signed_in(self):
-        """Microsoft sent the owner back with new tokens: connect (sync resumes from its
-        checkpoints) and say how it went on the mailbox."""
-        self.ensure_one()
-        if self.send_mail:
-            self._lead_capture_setup_outgoing()  # the new grant sends too
-        return self.action_test_connection()
+    def _lead_capture_microsoft_access_token(self):
+        """A fresh access token (Odoo's mixin renews it when it is about to expire)."""
+        self._generate_outlook_oauth2_string(self.login or self.email)
+        return self.microsoft_outlook_access_token
