@@ -17,6 +17,7 @@
         "data/mail_templates.xml",
         "data/mail_capture_mailbox_data.xml",
         "wizard/mail_capture_unmatched_link_views.xml",
+        "wizard/mail_capture_refile_views.xml",
         "views/crm_lead_views.xml",
         "views/mail_capture_address_views.xml",
         "views/mail_capture_block_views.xml",
