@@ -10,8 +10,7 @@ registry.category("web_tour.tours").add("mail_lead_capture_move_mail", {
         },
         {
             content: "Move it to another lead",
-            trigger:
-                ".o-mail-Message-moreMenu [title='Move to another lead'], .o-mail-Message [title='Move to another lead']",
+            trigger: "[name=lead-capture-move]:contains(Move to another lead)",
             run: "click",
         },
         {
