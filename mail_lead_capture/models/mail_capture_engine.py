@@ -456,7 +456,41 @@ class MailCaptureEngine(models.AbstractModel):
             self._lead_capture_notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+        if decision.also:
+            self._lead_capture_file_also(
+                decision, kept(), direction, partners, screening.kept, message_values
+            )
         return lead.id
+
+    @api.model
+    def _lead_capture_file_also(self, decision, kept, direction, partners, kept_addresses, values):
+        """Post the mail on every other open lead the decision names (policy "every").
+
+        Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
+        inbox holds the first one only.
+        """
+        for lead in self.env["crm.lead"].browse(decision.also).exists():
+            if self._lead_capture_duplicate(lead, kept.mail):
+                continue
+            new_contacts = partners.filtered(
+                lambda partner, lead=lead: (
+                    partner.email_normalized in kept_addresses
+                    and partner not in lead.partner_id | lead.contact_ids
+                )
+            )
+            if new_contacts:
+                lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+            first = self.env["crm.lead"].browse(decision.lead_id)
+            trace = self.env._(
+                "Filed on lead %(lead)s too: it is one of the leads with these contacts, and the "
+                "company files such mail on every matching open lead (first on %(first)s).",
+                lead=lead.display_name,
+                first=first.display_name,
+            )
+            message = self._lead_capture_post(lead, kept, direction, trace, partners, values)
+            self._lead_capture_log(
+                kept.mail, kept.company, kept.owner, kept.source, "captured", trace, lead, message
+            )
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):
@@ -860,7 +894,12 @@ class MailCaptureEngine(models.AbstractModel):
             lead=lead.display_name,
             address=decision.address,
         )
-        if decision.others:
+        if decision.also:
+            sentence += " " + self.env._(
+                "Also filed on every other matching open lead: %(leads)s.",
+                leads=", ".join(self.env["crm.lead"].browse(decision.also).mapped("display_name")),
+            )
+        elif decision.others:
             others = self.env["crm.lead"].browse(decision.others)
             sentence += " " + self.env._(
                 "Also matching, less recently active: %(leads)s.",

@@ -64,12 +64,17 @@ class ResCompany(models.Model):
         "waits in its owner's Unmatched Mail, to be linked to a lead, turned into one, or discarded.",
     )
     lead_capture_multi_match = fields.Selection(
-        [("most_recent", "Most recently active lead"), ("ask", "Ask me")],
+        [
+            ("most_recent", "Most recently active lead"),
+            ("every", "Every matching open lead"),
+            ("ask", "Ask me"),
+        ],
         string="When Several Leads Match",
         default="most_recent",
         required=True,
         help="Most recently active lead: the mail goes on the open lead with the latest activity, the "
-        "others are named in its capture decision. Ask me: it waits in Unmatched Mail for a choice.",
+        "others are named in its capture decision. Every matching open lead: each of them gets the "
+        "mail (a message on each). Ask me: it waits in Unmatched Mail for a choice.",
     )
     lead_capture_inbound_email = fields.Char(
         string="Incoming Mail Address",

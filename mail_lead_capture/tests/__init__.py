@@ -8,6 +8,7 @@ from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_workers
+from . import test_records
 from . import test_refile
 from . import test_tours
 from . import test_unmatched
