@@ -402,6 +402,9 @@ class MailCaptureEngine(models.AbstractModel):
             decision = matching.Decision("none")
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
+        lost = None
+        if decision.kind == "none" and lead is None and not force_create:
+            decision, lost = self._lead_capture_lost_decision(decision, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             reason = self.env._(
@@ -429,6 +432,8 @@ class MailCaptureEngine(models.AbstractModel):
         created = decision.kind == "none"
         if created:
             lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
+            if lost and lost.partner_id and not lead.partner_id:
+                lead.partner_id = lost.partner_id
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
         duplicate = self._lead_capture_duplicate(lead, mail)
@@ -450,6 +455,8 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
+        if lost:
+            trace += " " + self._lead_capture_lost_sentence(lost, restored=not created)
         message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
@@ -491,6 +498,43 @@ class MailCaptureEngine(models.AbstractModel):
             self._lead_capture_log(
                 kept.mail, kept.company, kept.owner, kept.source, "captured", trace, lead, message
             )
+
+    @api.model
+    def _lead_capture_lost_decision(self, decision, kept, company):
+        """When no open or won lead matches, look at lost leads: ``(decision, lost lead)``.
+
+        By the company's setting the most recently lost lead with these contacts is restored and
+        gets the mail, or a new lead is made (the lost one is named in its trace, and gives it its
+        customer).
+        """
+        Lead = self.env["crm.lead"]
+        lost = (
+            self.with_context(active_test=False)
+            ._lead_capture_leads_of(kept, company)
+            .filtered(lambda lead: lead.won_status == "lost")
+        )
+        if not lost:
+            return decision, None
+        lost = lost.sorted(lambda lead: (lead.date_closed or lead.write_date, lead.id))[-1]
+        if company.lead_capture_lost != "restore":
+            return decision, lost
+        lost.with_context(active_test=False).action_restore()
+        address = next(
+            (a for a in kept if a in lost._lead_capture_contact_addresses()[lost]), None
+        )
+        restored = matching.Decision("contact", lost.id, address or next(iter(kept), None))
+        return restored, Lead.browse(lost.id)
+
+    @api.model
+    def _lead_capture_lost_sentence(self, lost, restored):
+        if restored:
+            return self.env._(
+                "The lead was lost; the company restores lost leads when their contacts write again."
+            )
+        return self.env._(
+            "These contacts were on lost lead %(lead)s: this new lead continues it.",
+            lead=lost.display_name,
+        )
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):

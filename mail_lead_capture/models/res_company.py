@@ -76,6 +76,15 @@ class ResCompany(models.Model):
         "others are named in its capture decision. Every matching open lead: each of them gets the "
         "mail (a message on each). Ask me: it waits in Unmatched Mail for a choice.",
     )
+    lead_capture_lost = fields.Selection(
+        [("new", "Start a new lead"), ("restore", "Restore the lost lead")],
+        string="When a Lost Lead's Contact Writes",
+        default="new",
+        required=True,
+        help="Start a new lead: the mail starts a new lead with the lost lead's customer, and its "
+        "capture decision names the lost lead. Restore the lost lead: the lost lead is restored "
+        "and gets the mail.",
+    )
     lead_capture_inbound_email = fields.Char(
         string="Incoming Mail Address",
         related="lead_capture_inbound_alias_id.alias_full_name",

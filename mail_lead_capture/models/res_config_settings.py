@@ -23,6 +23,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_multi_match",
         readonly=False,
     )
+    lead_capture_lost = fields.Selection(
+        related="company_id.lead_capture_lost",
+        readonly=False,
+    )
     lead_capture_max_attachment_mb = fields.Integer(
         string="Largest Attachment (MB)",
         config_parameter="mail_lead_capture.max_attachment_mb",

@@ -64,3 +64,50 @@ class TestEveryMatchingLead(MailboxCase):
         self.assertEqual(self.subjects(self.lead_omar), ["Synced to both"])
         both = self.lead_messages(self.lead) | self.lead_messages(self.lead_omar)
         self.assertEqual(set(both.mapped("lead_capture_private_user_id")), {self.bob})
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestWonAndLost(MailboxCase):
+    """Open leads first; won leads while no open lead follows them; lost leads named or restored."""
+
+    def bcc(self, subject, to="Hana Sato <hana@client.example>"):
+        raw = self.build_mail(sender=self.bob.email, to=to, subject=subject)
+        with mute_logger(*GATEWAY_LOGGERS):
+            self.deliver(raw, envelope_to=self.capture_address)
+        return self.env["mail.message"].search(
+            [("subject", "=", subject), ("lead_capture_trace", "!=", False)]
+        )
+
+    def test_an_open_successor_gets_the_mail_before_the_won_lead(self):
+        self.lead.action_set_won()
+        successor = self.env["crm.lead"].create(
+            {"name": "Osaka, second floor", "partner_id": self.hana.id, "user_id": self.bob.id}
+        )
+        # The won lead is the more recently active one: it still loses to the open lead.
+        self.lead.email_last_date = "2030-01-01 00:00:00"
+        message = self.bcc("Second floor plans")
+        self.assertEqual(message.res_id, successor.id)
+
+    def test_a_won_lead_without_successor_receives_its_mail(self):
+        self.lead.action_set_won()
+        message = self.bcc("Invoice question")
+        self.assertEqual(message.res_id, self.lead.id)
+
+    def test_a_lost_leads_contact_starts_a_new_lead_naming_the_lost_one(self):
+        self.lead.action_set_lost()
+        self.assertEqual(self.lead.won_status, "lost")
+        message = self.bcc("Trying again")
+        new = self.env["crm.lead"].browse(message.res_id)
+        self.assertNotEqual(new, self.lead)
+        self.assertEqual(new.partner_id, self.hana, "the same customer")
+        self.assertIn("were on lost lead Osaka office", message.lead_capture_trace)
+        self.assertFalse(self.lead.active, "the lost lead stays lost")
+
+    def test_by_setting_the_lost_lead_is_restored(self):
+        self.company.lead_capture_lost = "restore"
+        self.lead.action_set_lost()
+        message = self.bcc("Trying again")
+        self.assertEqual(message.res_id, self.lead.id)
+        self.assertTrue(self.lead.active)
+        self.assertEqual(self.lead.won_status, "pending")
+        self.assertIn("The lead was lost", message.lead_capture_trace)
