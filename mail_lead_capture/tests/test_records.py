@@ -111,3 +111,26 @@ class TestWonAndLost(MailboxCase):
         self.assertTrue(self.lead.active)
         self.assertEqual(self.lead.won_status, "pending")
         self.assertIn("The lead was lost", message.lead_capture_trace)
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestContactEmailHistory(MailboxCase):
+    """Editing a lead contact's email imports that address's past mail, as a lead edit does."""
+
+    def test_a_contacts_new_email_imports_its_past_mail(self):
+        self.append(sender="Hana Sato <hana.sato@newjob.example>", to=self.bob.email, subject="Old")
+        self.append(sender="zed@else.example", to=self.bob.email, subject="Not Hana")
+        mailbox = self.make_mailbox()
+        self.sync(mailbox)
+        self.assertFalse(self.lead_messages(self.lead))
+        self.hana.with_user(self.bob).email = "hana.sato@newjob.example"
+        self.assertEqual(mailbox.history_ids.mapped("address"), ["hana.sato@newjob.example"])
+        self.run_cron()
+        self.assertEqual(self.subjects(self.lead), ["Old"])
+        self.assertFalse(mailbox.history_ids, "done")
+
+    def test_a_partner_on_no_lead_queues_nothing(self):
+        mailbox = self.make_mailbox()
+        stranger = self.env["res.partner"].create({"name": "Zed", "email": "zed@else.example"})
+        stranger.email = "zed@elsewhere.example"
+        self.assertFalse(mailbox.history_ids)
