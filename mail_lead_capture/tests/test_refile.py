@@ -195,6 +195,20 @@ class TestRefileRpc(RefileMixin, MailboxHttpCase):
         self.assertEqual(message.lead_capture_private_user_id, self.bob, "still private")
         self.assertIn(self.hana, self.lyon.contact_ids)
 
+    def test_salespeople_see_their_own_capture_log_only(self):
+        self.sue_writes()
+        raw = self.build_mail(sender=self.karen.email, to="zoe@client.example", subject="Karen's")
+        self.delivered(raw, "Karen's", envelope_to=self.capture_address)
+        seen = self.call(
+            "bob", "mail.capture.log", "search_read", [[]], {"fields": ["user_id", "subject"]}
+        )
+        self.assertTrue(seen)
+        self.assertEqual({row["user_id"][0] for row in seen}, {self.bob.id})
+        self.assertEqual(
+            self.call("karen", "mail.capture.log", "search_read", [[]], {"fields": ["subject"]}),
+            [{"id": self.last_log().id, "subject": "Karen's"}],
+        )
+
     def test_tour_moves_a_mail_from_the_chatter_and_the_next_mail_follows(self):
         message = self.sue_writes()
         self.start_tour(
