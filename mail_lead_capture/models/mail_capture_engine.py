@@ -396,14 +396,13 @@ class MailCaptureEngine(models.AbstractModel):
             mail.recipients,
             set(screening.kept),
         )
+        lost = None
         if lead is not None:
             decision = matching.Decision("chosen", lead.id)
         elif force_create:
             decision = matching.Decision("none")
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
-        lost = None
-        if decision.kind == "none" and lead is None and not force_create:
             decision, lost = self._lead_capture_lost_decision(decision, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
@@ -432,8 +431,6 @@ class MailCaptureEngine(models.AbstractModel):
         created = decision.kind == "none"
         if created:
             lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
-            if lost and lost.partner_id and not lead.partner_id:
-                lead.partner_id = lost.partner_id
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
         duplicate = self._lead_capture_duplicate(lead, mail)
@@ -455,18 +452,16 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
-        if lost:
-            trace += " " + self._lead_capture_lost_sentence(lost, restored=not created)
+        trace += self._lead_capture_lost_note(lead, lost, created)
         message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
             self._lead_capture_notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
-        if decision.also:
-            self._lead_capture_file_also(
-                decision, kept(), direction, partners, screening.kept, message_values
-            )
+        self._lead_capture_file_also(
+            decision, kept(), direction, partners, screening.kept, message_values
+        )
         return lead.id
 
     @api.model
@@ -474,7 +469,7 @@ class MailCaptureEngine(models.AbstractModel):
         """Post the mail on every other open lead the decision names (policy "every").
 
         Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
-        inbox holds the first one only.
+        inbox holds the first one only. Nothing to do for other policies (``decision.also`` empty).
         """
         for lead in self.env["crm.lead"].browse(decision.also).exists():
             if self._lead_capture_duplicate(lead, kept.mail):
@@ -505,9 +500,11 @@ class MailCaptureEngine(models.AbstractModel):
 
         By the company's setting the most recently lost lead with these contacts is restored and
         gets the mail, or a new lead is made (the lost one is named in its trace, and gives it its
-        customer).
+        customer). Only when nothing else matched (``decision.kind`` "none").
         """
         Lead = self.env["crm.lead"]
+        if decision.kind != "none":
+            return decision, None
         lost = (
             self.with_context(active_test=False)
             ._lead_capture_leads_of(kept, company)
@@ -519,11 +516,18 @@ class MailCaptureEngine(models.AbstractModel):
         if company.lead_capture_lost != "restore":
             return decision, lost
         lost.with_context(active_test=False).action_restore()
-        address = next(
-            (a for a in kept if a in lost._lead_capture_contact_addresses()[lost]), None
-        )
+        address = next((a for a in kept if a in lost._lead_capture_contact_addresses()[lost]), None)
         restored = matching.Decision("contact", lost.id, address or next(iter(kept), None))
         return restored, Lead.browse(lost.id)
+
+    @api.model
+    def _lead_capture_lost_note(self, lead, lost, created):
+        """Give a new lead its lost predecessor's customer; the words the trace gets for it."""
+        if not lost:
+            return ""
+        if created and lost.partner_id and not lead.partner_id:
+            lead.partner_id = lost.partner_id
+        return " " + self._lead_capture_lost_sentence(lost, restored=not created)
 
     @api.model
     def _lead_capture_lost_sentence(self, lost, restored):

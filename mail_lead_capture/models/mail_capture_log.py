@@ -67,7 +67,6 @@ class MailCaptureLog(models.Model):
     )
     corrected_by_id = fields.Many2one(
         "res.users",
-        string="Corrected By",
         readonly=True,
         help="Who moved this mail to another record, or removed it as not CRM mail.",
     )

@@ -35,9 +35,7 @@ class ResPartner(models.Model):
         Lead = self.env["crm.lead"].sudo()
         if not Lead._lead_capture_mailboxes_connected():
             return
-        leads = Lead.search(
-            ["|", ("partner_id", "in", self.ids), ("contact_ids", "in", self.ids)]
-        )
+        leads = Lead.search(["|", ("partner_id", "in", self.ids), ("contact_ids", "in", self.ids)])
         if leads:
             leads._lead_capture_import_history(
                 dict.fromkeys({lead.company_id for lead in leads}, new)

@@ -48,9 +48,7 @@ class TestEveryMatchingLead(MailboxCase):
     def test_the_default_files_on_one_lead(self):
         self.company.lead_capture_multi_match = "most_recent"
         self.bcc("Joint visit")
-        self.assertEqual(
-            len(self.lead_messages(self.lead) | self.lead_messages(self.lead_omar)), 1
-        )
+        self.assertEqual(len(self.lead_messages(self.lead) | self.lead_messages(self.lead_omar)), 1)
 
     def test_synced_mail_goes_on_every_matching_lead(self):
         self.append(

@@ -1,2 +1,2 @@
-from . import mail_capture_unmatched_link
 from . import mail_capture_refile
+from . import mail_capture_unmatched_link

@@ -50,7 +50,6 @@ class MailCaptureRefile(models.TransientModel):
     )
     lead_id = fields.Many2one(
         "crm.lead",
-        string="Lead",
         domain="[('company_id', 'in', [company_id, False])]",
         help="Search leads by name, contact or email.",
     )
@@ -191,17 +190,17 @@ class MailCaptureRefile(models.TransientModel):
         owner = self._lead_capture_owner(message)
         participants = self._lead_capture_participants(message, company)
         raw = self._lead_capture_rebuild(message)
-        mail = capture.captured_mail(
-            email.message_from_bytes(raw, policy=email.policy.SMTP), None
-        )
+        mail = capture.captured_mail(email.message_from_bytes(raw, policy=email.policy.SMTP), None)
         sentence = self.env._(
             "Removed from %(origin)s by %(user)s as not CRM mail%(why)s.",
             origin=source.display_name,
             user=self.env.user.name,
             why=self._lead_capture_why(),
         )
-        location = self.env["mail.capture.mailbox.message"].sudo().search_count(
-            [("mail_message_id", "=", message.id)], limit=1
+        location = (
+            self.env["mail.capture.mailbox.message"]
+            .sudo()
+            .search_count([("mail_message_id", "=", message.id)], limit=1)
         )
         item = self.env["mail.capture.unmatched"]._lead_capture_enqueue(
             mail,
@@ -219,8 +218,8 @@ class MailCaptureRefile(models.TransientModel):
             item.write({"state": "discarded", "discard_date": fields.Datetime.now()})
             trace = sentence + " " + self.env._("Discarded.")
         else:
-            trace = sentence + " " + self.env._(
-                "Back in %(user)s's unmatched mail.", user=owner.name
+            trace = (
+                sentence + " " + self.env._("Back in %(user)s's unmatched mail.", user=owner.name)
             )
         self._lead_capture_forget(source, participants, message)
         self._lead_capture_log_correction(message, company, "removed", trace, None, owner=owner)
@@ -269,7 +268,9 @@ class MailCaptureRefile(models.TransientModel):
     def _lead_capture_addresses_of(self, message):
         """The normalised From, To and Cc addresses of a filed message."""
         pairs = addresses.split_addresses(
-            message.email_from or "", message.incoming_email_to or "", message.incoming_email_cc or ""
+            message.email_from or "",
+            message.incoming_email_to or "",
+            message.incoming_email_cc or "",
         )
         found = [address for _name, address in pairs]
         if message.author_id.email_normalized:
@@ -284,14 +285,14 @@ class MailCaptureRefile(models.TransientModel):
         kept = filters.screen(self._lead_capture_addresses_of(message), rules).kept
         if not kept:
             return self.env["res.partner"]
-        names = dict(
-            (address, name)
+        names = {
+            address: name
             for name, address in addresses.split_addresses(
                 message.email_from or "",
                 message.incoming_email_to or "",
                 message.incoming_email_cc or "",
             )
-        )
+        }
         Partner = self.env["res.partner"].sudo().with_context(tracking_disable=True)
         partners = Partner._find_or_create_from_emails(
             [formataddr((names.get(address) or "", address)) for address in kept]
@@ -363,9 +364,9 @@ class MailCaptureRefile(models.TransientModel):
         if body:
             mail.add_alternative(body, subtype="html")
         for attachment in message.attachment_ids:
-            maintype, _slash, subtype = (attachment.mimetype or "application/octet-stream").partition(
-                "/"
-            )
+            maintype, _slash, subtype = (
+                attachment.mimetype or "application/octet-stream"
+            ).partition("/")
             mail.add_attachment(
                 attachment.raw or b"",
                 maintype=maintype,
@@ -383,9 +384,9 @@ class MailCaptureRefile(models.TransientModel):
                 "source": "correction",
                 "outcome": outcome,
                 "trace": trace,
-                "sender": (addresses.split_addresses(message.email_from or "") or [("", False)])[
-                    0
-                ][1],
+                "sender": (addresses.split_addresses(message.email_from or "") or [("", False)])[0][
+                    1
+                ],
                 "subject": message.subject,
                 "message_ref": message.message_id,
                 "lead_id": lead.id if lead else False,
