@@ -25,6 +25,7 @@
         "views/mail_capture_mailbox_views.xml",
         "views/mail_capture_unmatched_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -132,3 +132,26 @@ class TestContactEmailHistory(MailboxCase):
         stranger = self.env["res.partner"].create({"name": "Zed", "email": "zed@else.example"})
         stranger.email = "zed@elsewhere.example"
         self.assertFalse(mailbox.history_ids)
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestMailOnThePerson(MailboxCase):
+    """A contact's form counts and lists the captured and synced mail with them, privacy kept."""
+
+    def test_the_contact_shows_its_mail_across_leads_and_privacy_holds(self):
+        self.karen.group_ids = [(4, self.env.ref("sales_team.group_sale_salesman_all_leads").id)]
+        raw = self.build_mail(sender=self.bob.email, to="hana@client.example", subject="Quote")
+        with mute_logger(*GATEWAY_LOGGERS):
+            self.deliver(raw, envelope_to=self.capture_address)
+        self.append(sender="Hana Sato <hana@client.example>", to=self.bob.email, subject="Mine")
+        self.sync(self.make_mailbox())
+        self.assertEqual(self.subjects(self.lead), ["Mine", "Quote"])
+        hana_bob = self.hana.with_user(self.bob)
+        self.assertEqual(hana_bob.lead_capture_message_count, 2)
+        action = hana_bob.action_lead_capture_messages()
+        found = self.env["mail.message"].with_user(self.bob).search(action["domain"])
+        self.assertEqual(sorted(found.mapped("subject")), ["Mine", "Quote"])
+        hana_karen = self.hana.with_user(self.karen)
+        self.assertEqual(hana_karen.lead_capture_message_count, 1, "Bob's private mail is his")
+        omar = self.omar.with_user(self.bob)
+        self.assertEqual(omar.lead_capture_message_count, 0)
