@@ -130,6 +130,10 @@ def seed(server, count: int, seed: int = 7) -> str:
 def new_mailbox(env, server, owner, count: int, variant: int = 7):
     """A Dovecot mailbox of ``count`` generated mails, connected to Odoo as the owner's."""
     login = seed(server, count, variant)
+    # the bench's Dovecot port, as an administrator allows it
+    env["ir.config_parameter"].set_param(
+        "mail_lead_capture.imap_extra_ports", str(server.plain_port)
+    )
     mailbox = env["mail.capture.mailbox"].create(
         {
             "user_id": owner.id,

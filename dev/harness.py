@@ -6,8 +6,14 @@ test   installs the dev dependencies, gets a PostgreSQL, installs and upgrades t
        Odoo tests (pytest-odoo, with an HTTP server for the browser tours) and the linters.
 demo   brings up Odoo on http://127.0.0.1:8069 with the addon and demo data in a throwaway database,
        with a local SMTP sink that prints every mail Odoo sends. Ctrl-C stops and removes everything.
+       It also starts a private Dovecot holding Ines's and Marco's demo mailboxes
+       (mail_lead_capture/tests/demo_mailboxes.py), connects them in Odoo and follows their sync.
 push   delivers a raw .eml file to the running demo's mail gateway, as an MTA does through Odoo's
        mailgate (XML-RPC ``mail.thread.message_process``).
+push-imap  appends a raw .eml file to a demo mailbox on that Dovecot and syncs it onto its lead.
+
+Odoo: ODOO_PYTHON, or this Python if it imports Odoo 19.0; otherwise test, demo, pytest and pot set
+it up once in .venv/ (dev/bootstrap.py, from ODOO_SOURCE) and re-run themselves there.
 
 PostgreSQL: when any of PGHOST, PGPORT, PGUSER or PGPASSWORD is set, that server is used (it must be
 reachable); otherwise a private throwaway cluster is started from the machine's PostgreSQL binaries
@@ -37,15 +43,21 @@ import unicodedata
 import urllib.request
 from pathlib import Path
 
+import bootstrap
+
 ROOT = Path(__file__).resolve().parent.parent
 ADDON = "mail_lead_capture"
+# Sign in with Google / Microsoft: bridges to Odoo's google_gmail and microsoft_outlook, installed,
+# linted and tested with the addon.
+BRIDGES = ("mail_lead_capture_gmail", "mail_lead_capture_outlook")
+MODULES = (ADDON, *BRIDGES)
 RUN_DIR = ROOT / ".run"
 DEMO_STATE = RUN_DIR / "demo.json"
 PY = sys.executable
 PG_VARS = ("PGHOST", "PGPORT", "PGUSER", "PGPASSWORD")
 ODOO_HINT = (
-    "Install Odoo 19.0 Community so that `python3 -c 'import odoo.release'` works (see README.md, "
-    "'Prerequisites'), or run with ODOO_PYTHON pointing at the Python that has it."
+    "`make test` and `make demo` set Odoo 19.0 up in .venv/ when python3 cannot import it (see "
+    "README.md, 'Prerequisites'); or run with ODOO_PYTHON pointing at a Python that has it."
 )
 
 
@@ -80,6 +92,71 @@ def odoo_version() -> str | None:
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
+
+
+def ensure_odoo() -> None:
+    """Have Odoo 19.0: the one installed (ODOO_PYTHON, or this Python), else the project's .venv/.
+
+    The first time, Odoo is set up in .venv/ (dev/bootstrap.py); then this very command starts
+    again with .venv/bin/python, so that everything (dev requirements, linters) runs there.
+    """
+    if odoo_version():
+        return
+    if os.environ.get("ODOO_PYTHON"):
+        raise HarnessError(
+            f"ODOO_PYTHON={os.environ['ODOO_PYTHON']} cannot import Odoo 19.0: point it at a "
+            "Python that can, or unset it to have Odoo set up in .venv/."
+        )
+    if bootstrap.is_this_venv():
+        raise HarnessError(
+            f"The project's {bootstrap.VENV} cannot import Odoo 19.0: remove it "
+            "(`rm -rf .venv`) and run the command again to set it up afresh."
+        )
+    if not bootstrap.ready():
+        try:
+            bootstrap.bootstrap(bootstrap.source_from_environment())
+        except bootstrap.BootstrapError as exc:
+            raise HarnessError(str(exc)) from None
+    python = str(bootstrap.venv_python())
+    say(f"\n==> Odoo 19.0 from the project's virtualenv: {python}")
+    os.execv(python, [python, str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+# The Debian packages of the programs each command runs, by what is missing.
+SYSTEM_PACKAGES = {
+    "postgresql": "PostgreSQL's server programs (initdb, pg_ctl)",
+    "dovecot-imapd": "Dovecot, the IMAP server of the mailbox tests and of the demo's mailboxes",
+    "chromium": "Chromium, the browser of the tours",
+}
+
+
+def missing_system_packages(names: tuple[str, ...]) -> list[str]:
+    """The Debian packages among ``names`` whose programs this machine lacks."""
+    present = {
+        "postgresql": bool(pg_bindir()) or any(os.environ.get(var) for var in PG_VARS),
+        "dovecot-imapd": all(
+            os.access(path, os.X_OK)
+            for path in (
+                os.environ.get("MLC_DOVECOT", "/usr/sbin/dovecot"),
+                os.environ.get("MLC_DOVEADM", "/usr/bin/doveadm"),
+            )
+        ),
+        "chromium": any(
+            shutil.which(name)
+            for name in ("google-chrome", "chromium", "chromium-browser", "google-chrome-stable")
+        ),
+    }
+    return [name for name in names if not present[name]]
+
+
+def require_system_packages(names: tuple[str, ...], command: str) -> None:
+    missing = missing_system_packages(names)
+    if missing:
+        what = "; ".join(SYSTEM_PACKAGES[name] for name in missing)
+        raise HarnessError(
+            f"`{command}` needs programs this machine lacks ({what}). Install them with:\n"
+            f"    sudo apt-get install -y --no-install-recommends {' '.join(missing)}"
+        )
 
 
 def addons_path() -> str:
@@ -123,8 +200,8 @@ def addon_problems(log_text: str) -> list[str]:
 POT_PATH = ROOT / ADDON / "i18n" / f"{ADDON}.pot"
 
 
-def export_pot(pg: Postgres, db: str, output: Path) -> None:
-    """Export the addon's translation template from ``db`` (where it is installed) to ``output``."""
+def export_pot(pg: Postgres, db: str, output: Path, module: str = ADDON) -> None:
+    """Export a module's translation template from ``db`` (where it is installed) to ``output``."""
     config = RUN_DIR / "i18n-export.conf"
     options = {"addons_path": addons_path(), "db_host": pg.host, "db_port": pg.port}
     options["db_user"] = pg.user
@@ -132,7 +209,7 @@ def export_pot(pg: Postgres, db: str, output: Path) -> None:
         options["db_password"] = pg.password
     config.write_text("[options]\n" + "".join(f"{k} = {v}\n" for k, v in options.items()))
     cmd = [odoo_python(), "-m", "odoo", "i18n", "export", "-c", str(config), "-d", db]
-    cmd += ["-o", str(output), ADDON]
+    cmd += ["-o", str(output), module]
     with Spinner("Exporting the translation template"):
         result = subprocess.run(cmd, capture_output=True, text=True, env=pg.env(), check=False)
     if result.returncode != 0 or not output.is_file():
@@ -158,18 +235,24 @@ def pot_terms(path: Path) -> set[tuple[str, str]]:
 
 def check_pot(pg: Postgres, db: str) -> None:
     """Fail when the committed template lacks a term of the code, or keeps one it lost."""
-    fresh = RUN_DIR / f"{ADDON}.pot"
-    export_pot(pg, db, fresh)
-    if not POT_PATH.is_file():
-        raise HarnessError(f"{POT_PATH.relative_to(ROOT)} is missing: run `make pot`.")
-    missing = pot_terms(fresh) - pot_terms(POT_PATH)
-    stale = pot_terms(POT_PATH) - pot_terms(fresh)
+    for module in MODULES:
+        check_module_pot(pg, db, module)
+
+
+def check_module_pot(pg: Postgres, db: str, module: str) -> None:
+    fresh = RUN_DIR / f"{module}.pot"
+    pot_path = ROOT / module / "i18n" / f"{module}.pot"
+    export_pot(pg, db, fresh, module)
+    if not pot_path.is_file():
+        raise HarnessError(f"{pot_path.relative_to(ROOT)} is missing: run `make pot`.")
+    missing = pot_terms(fresh) - pot_terms(pot_path)
+    stale = pot_terms(pot_path) - pot_terms(fresh)
     if missing or stale:
         sample = next(iter(missing or stale))[1][:80]
         raise HarnessError(
             f"The translation template is out of date ({len(missing)} new term(s), {len(stale)} "
             f"gone, e.g. {sample}): run `make pot` and commit "
-            f"{POT_PATH.relative_to(ROOT)}."
+            f"{pot_path.relative_to(ROOT)}."
         )
 
 
@@ -509,7 +592,7 @@ def lint(steps: Steps) -> None:
     steps.run("Lint: ruff format", [PY, "-m", "ruff", "format", "--check", "."])
     steps.run(
         "Lint: pylint-odoo (OCA mandatory checks)",
-        [PY, "-m", "pylint", "--rcfile=.pylintrc", ADDON],
+        [PY, "-m", "pylint", "--rcfile=.pylintrc", *MODULES],
     )
 
 
@@ -559,7 +642,7 @@ def odoo_test_command(pg: Postgres, db: str, extra: list[str]) -> list[str]:
     ]
     for arg in pg.odoo_args():
         cmd.append("--odoo-extra=" + arg.removeprefix("--"))
-    return [*cmd, "-q", *(extra or [f"{ADDON}/tests"])]
+    return [*cmd, "-q", *(extra or [f"{module}/tests" for module in MODULES])]
 
 
 def cmd_test(args) -> int:
@@ -599,7 +682,12 @@ def cmd_test(args) -> int:
             started = time.monotonic()
             try:
                 run_odoo_logged(
-                    pg, db, RUN_DIR / "install.log", f"Installing {ADDON}", "--init", ADDON
+                    pg,
+                    db,
+                    RUN_DIR / "install.log",
+                    f"Installing {ADDON}",
+                    "--init",
+                    ",".join(MODULES),
                 )
                 run_odoo_logged(
                     pg, db, RUN_DIR / "upgrade.log", f"Upgrading {ADDON}", "--update", ADDON
@@ -630,7 +718,7 @@ def cmd_test(args) -> int:
                             "--stop-after-init",
                             "--http-port",
                             str(free_port()),
-                            f"--test-tags=/{ADDON}",
+                            "--test-tags=" + ",".join(f"/{m}" for m in MODULES),
                             "--log-level=test",
                         ),
                         env=pg.env(),
@@ -654,7 +742,7 @@ def installed_database(kind: str):
         pg.create_database(db)
         try:
             log = RUN_DIR / f"{kind}-install.log"
-            run_odoo_logged(pg, db, log, f"Installing {ADDON}", "--init", ADDON)
+            run_odoo_logged(pg, db, log, f"Installing {ADDON}", "--init", ",".join(MODULES))
             yield pg, db
         finally:
             with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
@@ -679,7 +767,7 @@ def cmd_pytest(args) -> int:
 # ----------------------------------------------------------------------------------------------
 
 # Benchmarks that need a database with the addon installed get one, fresh, and Odoo's options.
-DB_BENCHES = ("capture", "mailbox")
+DB_BENCHES = ("capture", "hostile", "mailbox")
 
 
 def cmd_pot(args) -> int:
@@ -689,9 +777,11 @@ def cmd_pot(args) -> int:
             "Exporting translations needs Odoo, which is not importable. " + ODOO_HINT
         )
     with installed_database("pot") as (pg, db):
-        POT_PATH.parent.mkdir(exist_ok=True)
-        export_pot(pg, db, POT_PATH)
-    say(f"    {POT_PATH.relative_to(ROOT)}: {len(pot_terms(POT_PATH))} terms")
+        for module in MODULES:
+            pot_path = ROOT / module / "i18n" / f"{module}.pot"
+            pot_path.parent.mkdir(exist_ok=True)
+            export_pot(pg, db, pot_path, module)
+            say(f"    {pot_path.relative_to(ROOT)}: {len(pot_terms(pot_path))} terms")
     return 0
 
 
@@ -825,6 +915,123 @@ def wait_http(url: str, process: subprocess.Popen, timeout: float = 180) -> None
     )
 
 
+def demo_mailboxes_module():
+    return load_module("mlc_demo_mailboxes", ROOT / ADDON / "tests" / "demo_mailboxes.py")
+
+
+def start_demo_dovecot():
+    """Start the tests' private Dovecot (tests/dovecot_server.py) and fill the demo mailboxes."""
+    try:
+        import cryptography  # noqa: F401, PLC0415
+    except ImportError:
+        raise HarnessError(
+            "The demo's IMAP server needs the cryptography package (one of Odoo's requirements): "
+            "run the demo with the Python that has Odoo's requirements (ODOO_PYTHON)."
+        ) from None
+    module = load_module("mlc_dovecot_server", ROOT / ADDON / "tests" / "dovecot_server.py")
+    demo = demo_mailboxes_module()
+    section("IMAP server for the demo mailboxes (Dovecot)")
+    dovecot = module.DovecotServer()
+    try:
+        dovecot.start()
+    except module.DovecotUnavailable as exc:
+        raise HarnessError(str(exc)) from None
+    counts = demo.seed(dovecot)
+    say(f"    Dovecot on {dovecot.host}:{dovecot.plain_port} (TLS {dovecot.tls_port})")
+    for login, count in counts.items():
+        say(f"    mailbox {login}: {count} mails (incoming in INBOX, sent in Sent)")
+    return dovecot
+
+
+def demo_rpc(url: str):
+    import xmlrpc.client  # noqa: PLC0415
+
+    return (
+        xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common"),
+        xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/object", allow_none=True),
+    )
+
+
+def connect_demo_mailboxes(url: str, db: str, dovecot, timeout: float = 240) -> None:
+    """Connect Ines's and Marco's mailboxes in Odoo as they would (Test Connection), then follow
+    the first import that Odoo's scheduled action runs in the background."""
+    demo = demo_mailboxes_module()
+    common, models = demo_rpc(url)
+    admin = common.authenticate(db, "admin", "admin", {})
+    models.execute_kw(
+        db,
+        admin,
+        "admin",
+        "ir.config_parameter",
+        "set_param",
+        [demo.EXTRA_PORTS_PARAM, demo.extra_ports(dovecot)],
+    )
+    ids = {}
+    for mailbox in demo.MAILBOXES:
+        users = models.execute_kw(
+            db, admin, "admin", "res.users", "search", [[("login", "=", mailbox.user_login)]]
+        )
+        if not users:
+            raise HarnessError(f"The demo user {mailbox.user_login} is missing from the demo data.")
+        values = demo.mailbox_values(mailbox, dovecot, users[0])
+        mailbox_id = models.execute_kw(
+            db, admin, "admin", "mail.capture.mailbox", "create", [values]
+        )
+        # The salesperson presses Test Connection: it connects, lists the folders, and asks the
+        # scheduled action to import the mailbox.
+        uid = common.authenticate(db, mailbox.user_login, mailbox.user_login, {})
+        result = models.execute_kw(
+            db,
+            uid,
+            mailbox.user_login,
+            "mail.capture.mailbox",
+            "action_test_connection",
+            [[mailbox_id]],
+        )
+        message = (result or {}).get("params", {}).get("message", "")
+        say(f"    {mailbox.user_login}: {message}")
+        ids[mailbox_id] = mailbox.user_login
+    deadline, shown = time.monotonic() + timeout, {}
+    while True:
+        rows = models.execute_kw(
+            db,
+            admin,
+            "admin",
+            "mail.capture.mailbox",
+            "read",
+            [list(ids)],
+            {"fields": ["state", "import_done", "import_total", "import_progress", "last_error"]},
+        )
+        for row in rows:
+            line = (
+                f"{row['state']}, first import {row['import_progress']:.0f}% "
+                f"({row['import_done']}/{row['import_total']} mails)"
+            )
+            if shown.get(row["id"]) != line:
+                shown[row["id"]] = line
+                say(f"    {ids[row['id']]}: {line}")
+        if all(r["state"] == "connected" and r["import_progress"] >= 100 for r in rows):
+            break
+        failed = [r for r in rows if r["state"] in ("error", "reauth")]
+        if failed or time.monotonic() > deadline:
+            reason = failed[0]["last_error"] if failed else f"not done after {timeout:.0f}s"
+            say(f"    The first import did not finish ({reason}); it goes on in the background.")
+            break
+        time.sleep(1)
+    for mailbox in demo.MAILBOXES:
+        login = mailbox.user_login
+        uid = common.authenticate(db, login, login, {})
+        seen = models.execute_kw(
+            db,
+            uid,
+            login,
+            "mail.message",
+            "search_count",
+            [[("model", "=", "crm.lead"), ("message_id", "=like", "<demo-%")]],
+        )
+        say(f"    {login} sees {seen} synced mails on leads (a private one only its owner sees)")
+
+
 def cmd_demo(args) -> int:
     running = read_demo_state()
     if running:
@@ -849,8 +1056,10 @@ def cmd_demo(args) -> int:
         pg.create_database(db)
         sink = None
         odoo = None
+        dovecot = None
         try:
             sink = start_smtp_sink(RUN_DIR / "outbox")
+            dovecot = start_demo_dovecot()
             smtp_args = ["--smtp=127.0.0.1", f"--smtp-port={sink.port}"]
             section(f"Database {db}: {ADDON} with demo data")
             run_odoo_logged(
@@ -876,8 +1085,12 @@ def cmd_demo(args) -> int:
             )
             with Spinner("Starting Odoo"):
                 wait_http(f"{url}/web/login", odoo)
-            DEMO_STATE.write_text(json.dumps({"pid": os.getpid(), "url": url, "db": db}))
-            demo_banner(pg, db, url, sink)
+            section("Demo mailboxes: Ines's and Marco's mail, synced from the private Dovecot")
+            connect_demo_mailboxes(url, db, dovecot)
+            imap = {"host": dovecot.host, "port": dovecot.plain_port, "tls_port": dovecot.tls_port}
+            state = {"pid": os.getpid(), "url": url, "db": db, "imap": imap}
+            DEMO_STATE.write_text(json.dumps(state))
+            demo_banner(pg, db, url, sink, dovecot)
             while not stop.is_set() and odoo.poll() is None:
                 stop.wait(1)
             if odoo.poll() is not None:
@@ -895,10 +1108,12 @@ def cmd_demo(args) -> int:
                     os.killpg(odoo.pid, signal.SIGKILL)
             if sink:
                 sink.stop()
+            if dovecot:
+                dovecot.stop()
             DEMO_STATE.unlink(missing_ok=True)
             with contextlib.suppress(HarnessError, subprocess.TimeoutExpired):
                 pg.drop_database(db)
-    say("Demo stopped: Odoo, the SMTP sink and the throwaway database are gone.")
+    say("Demo stopped: Odoo, the SMTP sink, the IMAP server and the throwaway database are gone.")
     return 0
 
 
@@ -921,7 +1136,7 @@ def capture_address(pg: Postgres, db: str) -> str | None:
     )
 
 
-def demo_banner(pg: Postgres, db: str, url: str, sink) -> None:
+def demo_banner(pg: Postgres, db: str, url: str, sink, dovecot) -> None:
     address = capture_address(pg, db)
     say("")
     say("=" * 78)
@@ -934,6 +1149,18 @@ def demo_banner(pg: Postgres, db: str, url: str, sink) -> None:
         f"(SMTP sink on port {sink.port})."
     )
     say("  Try capture without a mail server:  make push EML=samples/demo/forward-gmail.eml")
+    demo = demo_mailboxes_module()
+    say(
+        f"  IMAP server (Dovecot) on {dovecot.host}: port {dovecot.plain_port} (no TLS), "
+        f"{dovecot.tls_port} (TLS, self-signed)"
+    )
+    for mailbox in demo.MAILBOXES:
+        login = mailbox.imap_login
+        say(
+            f"    IMAP login {login:<6} password {dovecot.password_of(login):<15} "
+            f"({mailbox.email}: {mailbox.description})"
+        )
+    say("  Watch a mail arrive on its lead:  make push-imap EML=samples/demo/imap-reply-hank.eml")
     say(f"  Odoo's log: {RUN_DIR / 'odoo.log'}.  Ctrl-C stops everything.")
     say("=" * 78)
 
@@ -1012,6 +1239,94 @@ def cmd_push(args) -> int:
     return 0
 
 
+def cmd_push_imap(args) -> int:
+    """Append a raw mail to a demo mailbox on the demo's Dovecot, sync it, say where it went."""
+    import email  # noqa: PLC0415
+    import email.policy  # noqa: PLC0415
+    import email.utils  # noqa: PLC0415
+    import imaplib  # noqa: PLC0415
+    import xmlrpc.client  # noqa: PLC0415
+
+    state = read_demo_state()
+    if not state or "imap" not in state:
+        raise HarnessError(
+            "No demo is running: start one with `make demo` in another terminal first."
+        )
+    demo = demo_mailboxes_module()
+    mailboxes = {m.imap_login: m for m in demo.MAILBOXES}
+    if args.to not in mailboxes:
+        raise HarnessError(
+            f"There is no demo mailbox {args.to!r}: choose TO={' or TO='.join(mailboxes)}."
+        )
+    mailbox = mailboxes[args.to]
+    path = Path(args.eml)
+    if not path.is_file():
+        raise HarnessError(
+            f"{path} is not a file: give the path of a raw email, e.g. EML=message.eml."
+        )
+    raw = re.sub(rb"(?<!\r)\n", b"\r\n", path.read_bytes())  # IMAP wants CRLF line ends
+    parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
+    message_id = (parsed["Message-ID"] or "").strip()
+    if not message_id:
+        message_id = email.utils.make_msgid(domain="push-imap.invalid")
+        raw = f"Message-ID: {message_id}\r\n".encode() + raw
+    imap, url, db = state["imap"], state["url"], state["db"]
+    try:
+        client = imaplib.IMAP4(imap["host"], imap["port"], timeout=10)
+        try:
+            client.login(mailbox.imap_login, f"{mailbox.imap_login}-password")
+            typ, data = client.append(f'"{args.folder}"', None, None, raw)
+        finally:
+            with contextlib.suppress(Exception):
+                client.logout()
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise HarnessError(f"The demo's IMAP server refused the mail: {exc}.") from None
+    if typ != "OK":
+        raise HarnessError(
+            f"The demo's IMAP server refused the mail in {args.folder}: {data!r} (folders: INBOX, "
+            "Sent, Archive)."
+        )
+    say(f"{path.name}: appended to {mailbox.imap_login}'s {args.folder} ({message_id})")
+    login = mailbox.user_login
+    try:
+        common, models = demo_rpc(url)
+        uid = common.authenticate(db, login, login, {})
+        ids = models.execute_kw(
+            db, uid, login, "mail.capture.mailbox", "search", [[("user_id", "=", uid)]]
+        )
+        # What the salesperson's "Sync Now" button does.
+        models.execute_kw(db, uid, login, "mail.capture.mailbox", "action_sync_now", [ids[:1]])
+        # As the owner: a private synced mail is theirs only (the administrator does not see it).
+        found = models.execute_kw(
+            db,
+            uid,
+            login,
+            "mail.message",
+            "search_read",
+            [[("message_id", "=", message_id), ("model", "=", "crm.lead")]],
+            {"fields": ["res_id", "record_name"]},
+        )
+    except xmlrpc.client.Fault as fault:
+        raise HarnessError(
+            f"Odoo refused: {first_line(fault.faultString.splitlines()[-1])}"
+        ) from None
+    except OSError as exc:
+        raise HarnessError(f"Could not reach the demo at {url}: {exc}.") from None
+    if found:
+        for row in found:
+            say(
+                f"{path.name}: synced onto the lead {row['record_name']!r}: "
+                f"{url}/odoo/crm.lead/{row['res_id']}"
+            )
+    else:
+        say(
+            f"{path.name}: synced, but filed on no lead: none has its participants as contacts"
+            + ("" if mailbox.auto_create else f", and {login}'s mailbox creates no leads")
+            + " (or it is robot mail, or mail between colleagues)."
+        )
+    return 0
+
+
 # ----------------------------------------------------------------------------------------------
 
 
@@ -1034,6 +1349,12 @@ def main(argv: list[str] | None = None) -> int:
     push = sub.add_parser("push", help="deliver a raw .eml to the running demo")
     push.add_argument("eml")
     push.add_argument("--to", help="envelope recipient (default: the company's capture address)")
+    push_imap = sub.add_parser(
+        "push-imap", help="put a raw .eml in a demo mailbox on the demo's IMAP server and sync it"
+    )
+    push_imap.add_argument("eml")
+    push_imap.add_argument("--to", default="ines", help="the demo mailbox: ines (default) or marco")
+    push_imap.add_argument("--folder", default="INBOX", help="INBOX (default), Sent or Archive")
     args = parser.parse_args(argv)
     handler = {
         "test": cmd_test,
@@ -1042,8 +1363,21 @@ def main(argv: list[str] | None = None) -> int:
         "pot": cmd_pot,
         "demo": cmd_demo,
         "push": cmd_push,
+        "push-imap": cmd_push_imap,
+    }
+    needs = {
+        "test": ("postgresql", "dovecot-imapd", "chromium"),
+        "pytest": ("postgresql", "dovecot-imapd", "chromium"),
+        "demo": ("postgresql", "dovecot-imapd"),
+        "pot": ("postgresql",),
     }
     try:
+        if args.command in needs:
+            target = {"pytest": "test-odoo"}.get(args.command, args.command)
+            require_system_packages(needs[args.command], f"make {target}")
+            ensure_odoo()
+        elif args.command == "bench" and not odoo_version() and bootstrap.ready():
+            ensure_odoo()  # Odoo was set up in .venv/: the benchmarks run there too
         return handler[args.command](args)
     except HarnessError as exc:
         print(f"\nerror: {exc}", file=sys.stderr, flush=True)

@@ -1,13 +1,13 @@
 {
     "name": "Mail Lead Capture",
     "summary": "Forward, BCC or sync your email and it lands on the right CRM lead",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "license": "AGPL-3",
     "author": "mail_lead_capture developers",
     "website": "https://github.com/mail-lead-capture/mail_lead_capture",
     "depends": ["crm", "mail"],
-    "external_dependencies": {"python": ["imapclient", "lxml"]},
+    "external_dependencies": {"python": ["authres", "imapclient", "lxml"]},
     "data": [
         "security/mail_lead_capture_security.xml",
         "security/mail_capture_block_security.xml",

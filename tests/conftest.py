@@ -42,6 +42,7 @@ def _load_by_path(name: str, path: Path):
 
 _register_addon_package_without_odoo()
 dovecot_server = _load_by_path("dovecot_server", ADDON_DIR / "tests" / "dovecot_server.py")
+oauth_server = _load_by_path("oauth_server", ADDON_DIR / "tests" / "oauth_server.py")
 
 
 @pytest.fixture(scope="session")
@@ -57,4 +58,35 @@ def dovecot():
             pytest.fail(reason)
         pytest.skip(reason)
     with dovecot_server.DovecotServer() as server:
+        yield server
+
+
+stdio_imap_servers = _load_by_path(
+    "stdio_imap_servers", ADDON_DIR / "tests" / "stdio_imap_servers.py"
+)
+
+
+def _other_server(server_class):
+    try:
+        server = server_class()
+    except stdio_imap_servers.ServerUnavailable as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(str(exc))
+        pytest.skip(str(exc))
+    return server
+
+
+@pytest.fixture(scope="session")
+def courier():
+    """Courier-IMAP from its Debian package, on 127.0.0.1 (see stdio_imap_servers.py)."""
+    server = _other_server(stdio_imap_servers.CourierServer)
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def mailutils():
+    """GNU Mailutils' imap4d from its Debian package, on 127.0.0.1 (see stdio_imap_servers.py)."""
+    server = _other_server(stdio_imap_servers.MailutilsServer)
+    with server:
         yield server

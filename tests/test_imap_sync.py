@@ -130,7 +130,11 @@ def test_first_then_incremental_passes(dovecot, mailbox):
     assert results["Archive"].examined == 0
     status = dovecot.status(login, "INBOX")
     assert store.checkpoints["INBOX"] == Checkpoint(
-        status["uidvalidity"], 10, store.checkpoints["INBOX"].highestmodseq
+        status["uidvalidity"],
+        10,
+        store.checkpoints["INBOX"].highestmodseq,
+        10,  # the anchor: the last mail examined, by UID and Message-Id
+        imap_sync.summarize_header(first[-1]).dedupe_key,
     )
     assert store.checkpoints["INBOX"].highestmodseq is not None
     assert store.checkpoints["Archive"].last_uid == 0

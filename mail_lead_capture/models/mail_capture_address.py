@@ -5,6 +5,7 @@ from datetime import timedelta
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 from odoo.tools import consteq
 
@@ -12,6 +13,9 @@ from ..tools import addresses
 
 # A confirmation link works once, within this many hours.
 CONFIRMATION_VALIDITY_HOURS = 48
+# The fields that prove an address is its user's: written only by the confirmation flow (as
+# superuser) or an administrator, whatever the path (RPC, one2many commands, imports).
+PROOF_FIELDS = frozenset({"user_id", "state", "token_hash", "token_expiry", "verified_date"})
 
 
 class MailCaptureAddress(models.Model):
@@ -89,7 +93,18 @@ class MailCaptureAddress(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        trusted = self._proof_writer()
         for vals in vals_list:
+            if not trusted:
+                self._check_proof_fields(
+                    {
+                        key: value
+                        for key, value in vals.items()
+                        if key in PROOF_FIELDS
+                        and value
+                        and (key, value) not in (("state", "pending"), ("user_id", self.env.uid))
+                    }
+                )
             vals["email"] = addresses.normalize_address(vals.get("email")) or vals.get("email")
             vals["state"] = "pending"
         records = super().create(vals_list)
@@ -97,6 +112,8 @@ class MailCaptureAddress(models.Model):
         return records
 
     def write(self, vals):
+        if not self._proof_writer():
+            self._check_proof_fields(vals)
         if "email" in vals:
             vals = dict(vals, state="pending", verified_date=False)
             vals["email"] = addresses.normalize_address(vals["email"]) or vals["email"]
@@ -105,11 +122,30 @@ class MailCaptureAddress(models.Model):
             self._send_confirmation()
         return result
 
+    def _proof_writer(self):
+        """True for whom may write the fields that prove an address: the confirmation flow (which
+        runs as superuser) and administrators."""
+        return self.env.su or self.env.user.has_group("base.group_erp_manager")
+
+    def _check_proof_fields(self, vals):
+        """Refuse ``vals`` that would set a field proving an address (state, owner, token)."""
+        forbidden = sorted(PROOF_FIELDS.intersection(vals))
+        if forbidden:
+            raise AccessError(
+                self.env._(
+                    "Only the confirmation link mailed to an address, or an administrator, can "
+                    "change %(fields)s of an alternate address. Add the address in your "
+                    "preferences and open the link mailed to it.",
+                    fields=", ".join(forbidden),
+                )
+            )
+
     # ------------------------------------------------------------
     # ACTIONS
     # ------------------------------------------------------------
 
     def action_send_confirmation(self):
+        self.check_access("write")
         self._send_confirmation()
         return True
 
@@ -147,24 +183,34 @@ class MailCaptureAddress(models.Model):
                 }
             ).send()
 
-    def _confirm(self, token):
-        """Confirm the address if ``token`` is its current, unexpired one; the link works once."""
+    def _check_token(self, token):
+        """What ``token`` is worth for this address, without changing anything.
+
+        The token is checked first, so that nothing about the address is told to whoever does
+        not hold its link: "invalid", else "already" (confirmed before), "expired" or "valid".
+        """
         self.ensure_one()
         record = self.sudo()
-        if record.state == "verified":
-            return "already"
         if not record.token_hash or not token:
             return "invalid"
         if not consteq(record.token_hash, hashlib.sha256(token.encode()).hexdigest()):
             return "invalid"
+        if record.state == "verified":
+            return "already"
         if record.token_expiry and record.token_expiry < fields.Datetime.now():
             return "expired"
-        record.write(
-            {
-                "state": "verified",
-                "token_hash": False,
-                "token_expiry": False,
-                "verified_date": fields.Datetime.now(),
-            }
+        return "valid"
+
+    def _confirm(self, token):
+        """Confirm the address if ``token`` is its current, unexpired one; the link works once.
+
+        The token's hash is kept, so that opening the link again says "already confirmed"; a
+        new address (or a new link) replaces it.
+        """
+        outcome = self._check_token(token)
+        if outcome != "valid":
+            return outcome
+        self.sudo().write(
+            {"state": "verified", "token_expiry": False, "verified_date": fields.Datetime.now()}
         )
         return "confirmed"

@@ -1,6 +1,7 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
@@ -79,6 +80,19 @@ class MailCaptureBlock(models.Model):
             except ValueError:
                 block.kind = False
 
+    @api.constrains("company_id", "user_id")
+    def _check_company(self):
+        for block in self:
+            if block.user_id and block.company_id not in block.user_id.sudo().company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work for %(company)s: a personal block belongs to one "
+                        "of its owner's companies. Choose one of them.",
+                        user=block.user_id.sudo().display_name,
+                        company=block.company_id.sudo().display_name,
+                    )
+                )
+
     def _default_user_id(self):
         # A salesperson may only create personal blocks: propose their own.
         if self.env.user.has_group("sales_team.group_sale_manager"):
@@ -96,23 +110,24 @@ class MailCaptureBlock(models.Model):
         for vals in vals_list:
             full = self._add_missing_default_values(vals)
             candidates.append((full.get("company_id"), full.get("user_id"), full.get("entry")))
+        self._lead_capture_check_allowed(candidates, "create")
         self._lead_capture_check_duplicates(candidates)
         return super().create(vals_list)
 
     def write(self, vals):
         vals = self._lead_capture_clean_vals(vals)
         if {"entry", "company_id", "user_id"} & vals.keys():
-            self._lead_capture_check_duplicates(
-                [
-                    (
-                        vals.get("company_id", block.company_id.id),
-                        vals.get("user_id", block.user_id.id),
-                        vals.get("entry", block.entry),
-                    )
-                    for block in self
-                ],
-                exclude_ids=self.ids,
-            )
+            candidates = [
+                (
+                    vals.get("company_id", block.company_id.id),
+                    vals.get("user_id", block.user_id.id),
+                    vals.get("entry", block.entry),
+                )
+                for block in self
+            ]
+            self.check_access("write")
+            self._lead_capture_check_allowed(candidates, "write")
+            self._lead_capture_check_duplicates(candidates, exclude_ids=self.ids)
         return super().write(vals)
 
     # ------------------------------------------------------------
@@ -135,6 +150,29 @@ class MailCaptureBlock(models.Model):
                 )
             ) from None
         return dict(vals, entry=entry)
+
+    def _lead_capture_check_allowed(self, candidates, operation):
+        """Refuse blocks the caller may not create or write, before anything is said about others.
+
+        ``candidates`` are ``(company id, user id or False, entry)`` as they will be stored. The
+        record rules are checked against those values (Odoo checks a write's rules on the records
+        as they were), so the duplicate check that follows never tells a salesperson what a
+        colleague blocked, and nobody moves a block to a company they do not work for.
+        """
+        if self.env.su:
+            return
+        self.browse().check_access(operation)
+        domain = self.env["ir.rule"]._compute_domain(self._name, operation)
+        for company_id, user_id, entry in candidates:
+            block = self.new({"company_id": company_id, "user_id": user_id, "entry": entry})
+            if not block.filtered_domain(domain):
+                raise AccessError(
+                    self.env._(
+                        "You may block %(entry)s only for yourself, in a company you work for "
+                        "(sales managers: also for the whole company).",
+                        entry=entry or "",
+                    )
+                )
 
     def _lead_capture_check_duplicates(self, candidates, exclude_ids=()):
         """Refuse entries blocked twice for the same company and the same user (one query).

@@ -10,16 +10,20 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
+from odoo.tools import html_escape
 from odoo.tools.mail import formataddr
 from odoo.tools.mail import html_sanitize
 from odoo.tools.mail import plaintext2html
 
 from ..tools import addresses
+from ..tools import authenticity
 from ..tools import automated
 from ..tools import capture
 from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
+from ..tools import plain_text
+from ..tools import raw_mail
 from ..tools.direction import INCOMING
 from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
@@ -32,8 +36,12 @@ _logger = logging.getLogger(__name__)
 FINGERPRINT_WINDOW_HOURS = 14
 # Attachments larger than this (in MB, setting mail_lead_capture.max_attachment_mb) are refused.
 DEFAULT_MAX_ATTACHMENT_MB = 25
-# Senders who may not use the capture address get at most one explanation in this period.
+# Senders who may not use the capture address get at most one explanation in this period; and
+# at most this many go to one sender domain, and from one company, in the same period (forged
+# senders are free to vary: the explanations and the administrators' notices stay few).
 REFUSAL_REPLY_PERIOD = timedelta(hours=24)
+REFUSAL_REPLIES_PER_DOMAIN = 3
+REFUSAL_REPLIES_PER_COMPANY = 20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,14 +84,29 @@ class MailCaptureEngine(models.AbstractModel):
         sender_name, sender = self._lead_capture_sender(message_dict)
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
+        verdict = authenticity.verdict(
+            [str(value) for value in message.get_all("Authentication-Results") or ()],
+            sender,
+            authenticity.parse_trusted_ids(company.lead_capture_authserv_ids),
+            strict=company.lead_capture_auth_strict,
+        )
+        if verdict.forged and (owner or mode == "capture"):
+            # Never filed in a user's name, and never answered: the From: address is not the
+            # sender's, so an explanation would go to the person being impersonated.
+            self._lead_capture_refuse_forged(message, message_dict, company, mode, sender, verdict)
+            return False
         if mode == "capture" and not owner:
+            disputed = company._lead_capture_disputed_owners(sender)
+            if disputed:
+                self._lead_capture_refuse_disputed(message, company, sender, disputed)
+                return False
             lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
             if not lead:
                 self._lead_capture_refuse_sender(
                     message, message_dict, company, sender, sender_name
                 )
                 return False
-        mail = capture.captured_mail(message, None)
+        mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
                 mail, body, attachments, robot = self._lead_capture_prepare(
@@ -102,6 +125,7 @@ class MailCaptureEngine(models.AbstractModel):
                     message=message,
                 )
         except Exception as error:  # a mail that breaks the engine must not be lost
+            mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
             return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
 
@@ -114,6 +138,89 @@ class MailCaptureEngine(models.AbstractModel):
         )
         kept = Kept(mail, "", (), company, owner, source, raw, None)
         return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
+
+    @api.model
+    def _lead_capture_raw_target(self, message):
+        """``(company, mode)`` of the capture alias a lightly read mail is for, or None."""
+        recipients = ", ".join(message.get_all("to", []) + message.get_all("cc", []))
+        routes = self.env["mail.thread"]._lead_capture_envelope_routes(
+            message, {"recipients": recipients}
+        )
+        if not routes:
+            return None
+        return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
+
+    @api.model
+    def _lead_capture_keep_raw(self, raw, reason, rule):
+        """Keep a raw mail that was not read (Odoo's parser failed, or its headers are too large)
+        for review, with ``reason``: in its sender's unmatched mail when the sender is a user, else
+        an administrator's. Returns False, or None when the mail is not for a capture alias.
+        """
+        message = raw_mail.light_message(raw)
+        target = self._lead_capture_raw_target(message)
+        if not target:
+            return None
+        company, mode = target
+        mail = capture.captured_mail(message, None, text="")
+        sender = mail.author.address if mail.author else None
+        owner = company._lead_capture_user_by_address().get(sender)
+        owner = owner or company._lead_capture_fallback_owner()
+        kept = Kept(mail, "", (), company, owner, mode, raw, None)
+        return self._lead_capture_refuse(kept, "queue", reason, rule, tell=False)
+
+    @api.model
+    def _lead_capture_log_repeat(self, raw, existing):
+        """Log a mail for a capture alias that Odoo dropped because ``existing`` (a
+        ``mail.message``) already has its Message-Id; say whether its content differs."""
+        message = raw_mail.light_message(raw)
+        target = self._lead_capture_raw_target(message)
+        if not target:
+            return
+        company, mode = target
+        mail = capture.captured_mail(message, None, text="")
+        sender = mail.author.address if mail.author else None
+        owner = company._lead_capture_user_by_address().get(sender, self.env["res.users"])
+        pairs = addresses.split_addresses(existing.email_from or "")
+        known_sender = pairs[0][1] if pairs else existing.author_id.email_normalized
+        same = sender == known_sender and " ".join((existing.subject or "").split()) == mail.subject
+        where = (
+            self.env[existing.model].browse(existing.res_id).exists().display_name
+            if existing.model and existing.res_id
+            else ""
+        ) or self.env._("another document")
+        if same:
+            trace = self.env._(
+                "Already in Odoo: this mail (Message-Id %(message_id)s) was received before and is "
+                "on %(where)s; it is not stored twice.",
+                message_id=mail.message_id,
+                where=where,
+            )
+            rule = "repeat"
+        else:
+            trace = self.env._(
+                "Not filed: a different mail with the same Message-Id %(message_id)s is already in "
+                "Odoo (on %(where)s, subject “%(subject)s”), and Odoo keeps one mail per "
+                "Message-Id. This one (subject “%(new_subject)s”) was dropped: if it matters, ask "
+                "%(sender)s to send it again.",
+                message_id=mail.message_id,
+                where=where,
+                subject=existing.subject or "-",
+                new_subject=mail.subject or "-",
+                sender=sender or "-",
+            )
+            rule = "repeat_different"
+            _logger.warning(
+                "Mail %s for a capture address dropped by Odoo: its Message-Id is already used by "
+                "a different mail (message %s)",
+                mail.message_id,
+                existing.id,
+            )
+        lead = (
+            existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
+        )
+        self._lead_capture_log(
+            mail, company, owner, mode, "duplicate", trace, lead=lead or None, rule=rule
+        )
 
     @api.model
     def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
@@ -147,10 +254,30 @@ class MailCaptureEngine(models.AbstractModel):
             body, attachments = self._lead_capture_forward_content(forward, message_dict)
         else:
             body, attachments = (
-                message_dict.get("body") or "",
+                self._lead_capture_plain_parts(message, message_dict.get("body") or ""),
                 message_dict.get("attachments") or [],
             )
         return mail, body, attachments, self._lead_capture_automated(message, forward)
+
+    @api.model
+    def _lead_capture_plain_parts(self, message, body):
+        """``body`` with the ``<pre>`` blocks Odoo's gateway made of text/plain parts rendered as
+        paragraphs (``tools.plain_text``): wrapped lines, links, foldable quotes."""
+        if message is None or "<pre>" not in body:
+            return body
+        rendered = str(body)
+        for part in message.walk():
+            disposition = (part.get("Content-Disposition") or "").strip().lower()
+            if part.get_content_type() != "text/plain" or disposition.startswith("attachment"):
+                continue
+            try:
+                content = part.get_content()
+            except (LookupError, ValueError, AssertionError, UnicodeError):
+                continue  # Odoo could not read it either: its <pre> stays as it is
+            pre = f"<pre>{html_escape(content)}</pre>"
+            if pre in rendered:
+                rendered = rendered.replace(pre, plain_text.text_to_html(content), 1)
+        return Markup(rendered)
 
     @api.model
     def _lead_capture_content_problem(self, message, attachments):
@@ -406,6 +533,7 @@ class MailCaptureEngine(models.AbstractModel):
             decision, lost = self._lead_capture_lost_decision(decision, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
+            # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
             reason = self.env._(
                 "several leads have these contacts (%(leads)s) and the company asks to choose",
                 leads=", ".join(leads.mapped("display_name")),
@@ -433,7 +561,7 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._lead_capture_duplicate(lead, mail)
+        duplicate = self._lead_capture_duplicate(lead, mail, owner)
         if duplicate:
             trace = self.env._(
                 "Already on lead %(lead)s: the same mail is not stored twice.",
@@ -443,16 +571,20 @@ class MailCaptureEngine(models.AbstractModel):
                 mail, company, owner, source, "duplicate", trace, lead, duplicate
             )
             return lead.id
+        # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
+        # would cost a quadratic time.
+        kept_set = set(screening.kept)
+        on_lead = set((lead.partner_id | lead.contact_ids).ids)
         new_contacts = partners.filtered(
-            lambda partner: (
-                partner.email_normalized in screening.kept
-                and partner not in lead.partner_id | lead.contact_ids
-            )
+            lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
         )
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
         trace += self._lead_capture_lost_note(lead, lost, created)
+        # The mail may be on the lead as another user's private synced mail, which its owner
+        # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
+        trace += self._lead_capture_hidden_copy_note(lead, mail)
         message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and source != "sync":
@@ -472,7 +604,7 @@ class MailCaptureEngine(models.AbstractModel):
         inbox holds the first one only. Nothing to do for other policies (``decision.also`` empty).
         """
         for lead in self.env["crm.lead"].browse(decision.also).exists():
-            if self._lead_capture_duplicate(lead, kept.mail):
+            if self._lead_capture_duplicate(lead, kept.mail, kept.owner):
                 continue
             new_contacts = partners.filtered(
                 lambda partner, lead=lead: (
@@ -567,16 +699,18 @@ class MailCaptureEngine(models.AbstractModel):
         contact_leads = self._lead_capture_leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
         kept_set = set(kept)
-        candidates = [
-            matching.Candidate(
-                lead_id=lead.id,
-                last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
-                is_open=lead.won_status != "won",
-                matched=tuple(a for a in kept if a in addresses_by_lead[lead] & kept_set),
-                in_thread=len(thread_leads) == 1 and lead in thread_leads,
+        candidates = []
+        for lead in contact_leads | thread_leads:
+            matched = addresses_by_lead[lead] & kept_set
+            candidates.append(
+                matching.Candidate(
+                    lead_id=lead.id,
+                    last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
+                    is_open=lead.won_status != "won",
+                    matched=tuple(a for a in kept if a in matched),
+                    in_thread=len(thread_leads) == 1 and lead in thread_leads,
+                )
             )
-            for lead in contact_leads | thread_leads
-        ]
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
@@ -625,10 +759,16 @@ class MailCaptureEngine(models.AbstractModel):
         return leads if all_leads or len(leads) == 1 else Lead
 
     @api.model
-    def _lead_capture_duplicate(self, lead, mail):
-        """Return the message already holding ``mail`` on ``lead``, if any."""
+    def _lead_capture_duplicate(self, lead, mail, owner=None):
+        """Return the message already holding ``mail`` on ``lead``, if any.
+
+        With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
+        colleague's private synced copy is not one (see :meth:`_lead_capture_file`).
+        """
         Message = self.env["mail.message"].sudo()
         base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        if owner is not None:
+            base.append(("lead_capture_private_user_id", "in", [False, *owner.ids]))
         if mail.message_id:
             found = Message.search([*base, ("message_id", "=", mail.message_id)], limit=1)
             if found:
@@ -641,14 +781,45 @@ class MailCaptureEngine(models.AbstractModel):
         return Message.search(domain, limit=1)
 
     @api.model
+    def _lead_capture_hidden_copy_note(self, lead, mail):
+        """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
+        if not self._lead_capture_duplicate(lead, mail):
+            return ""
+        return " " + self.env._(
+            "Another user's mailbox synced the same mail privately onto this lead; this copy is "
+            "filed separately."
+        )
+
+    @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
-        """Find or create a partner for every kept participant; users' own partners for users."""
+        """Find or create a partner for every kept participant; users' own partners for users.
+
+        One search for all addresses and one batch create for the missing ones: Odoo's
+        ``_find_or_create_from_emails`` pairs each address with its partner by a linear scan, so
+        its cost grows with the square of the number of addresses (a mail to thousands of people
+        would pass the gateway's time limit).
+        """
         names = mail.names
-        emails = [formataddr((names.get(address, ""), address)) for address in kept]
         # No "contact created" note on each new partner: the captured mail says where it came from.
         Partner = self.env["res.partner"].with_context(tracking_disable=True)
-        partners = Partner._find_or_create_from_emails(emails)
-        return self.env["res.partner"].union(*partners)
+        spellings = {
+            variant: address for address in kept for variant in addresses.address_variants(address)
+        }
+        by_address = {}
+        if spellings:
+            for partner in Partner.search(
+                [("email_normalized", "in", list(spellings))], order="id"
+            ):
+                by_address.setdefault(spellings.get(partner.email_normalized), partner)
+        missing = [address for address in dict.fromkeys(kept) if address not in by_address]
+        if missing:
+            created = Partner.with_context(mail_create_nosubscribe=True).create(
+                [{"name": names.get(address) or address, "email": address} for address in missing]
+            )
+            by_address.update(zip(missing, created, strict=True))
+        return Partner.browse(
+            list(dict.fromkeys(by_address[a].id for a in kept if a in by_address))
+        )
 
     @api.model
     def _lead_capture_create_lead(self, mail, direction, people, partners, owner, company):
@@ -739,8 +910,11 @@ class MailCaptureEngine(models.AbstractModel):
             .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)
             .message_post(**values)
         )
-        if not lead.email_last_date or (
-            mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date
+        # "Last Email" is read by whoever reads the lead: a private mail does not move it.
+        private = (message_values or {}).get("lead_capture_private_user_id")
+        if not private and (
+            not lead.email_last_date
+            or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
         ):
             lead.email_last_date = (
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
@@ -820,26 +994,109 @@ class MailCaptureEngine(models.AbstractModel):
             company=company.name,
         )
         robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
-        Log = self.env["mail.capture.log"].sudo()
-        recent = Log.search_count(
-            [
-                ("sender", "=", sender),
-                ("outcome", "=", "refused"),
-                ("rule", "=", "not_a_user"),
-                ("create_date", ">=", fields.Datetime.now() - REFUSAL_REPLY_PERIOD),
-            ]
-        )
+        capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
         log = self._lead_capture_log(
             mail, company, self.env["res.users"], "capture", "refused", trace, rule="not_a_user"
         )
-        if robot or recent or not sender:
+        if capped:
             return
+        log.explained = True
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_refused_sender_email",
             {"company": company, "subject": mail.subject, "name": sender_name},
         )
         self._lead_capture_send(
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_explanations_capped(self, company, sender):
+        """True when ``sender`` may not be explained a refusal now (one query).
+
+        Within each period: one explanation per sender, a few per sender domain (any company),
+        and some per company, so that forged senders varying their address get few explanations
+        and the administrators few notices.
+        """
+        self.env["mail.capture.log"].flush_model(["explained", "sender", "company_id"])
+        domain = addresses.domain_of(sender) or ""
+        pattern = "%@" + domain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT COUNT(*) FILTER (WHERE sender = %(sender)s),
+                          COUNT(*) FILTER (WHERE sender LIKE %(pattern)s),
+                          COUNT(*) FILTER (WHERE company_id = %(company)s)
+                     FROM mail_capture_log
+                    WHERE explained AND create_date >= %(since)s""",
+                sender=sender,
+                pattern=pattern,
+                company=company.id,
+                since=fields.Datetime.now() - REFUSAL_REPLY_PERIOD,
+            )
+        )
+        per_sender, per_domain, per_company = rows[0]
+        return (
+            per_sender >= 1
+            or per_domain >= REFUSAL_REPLIES_PER_DOMAIN
+            or per_company >= REFUSAL_REPLIES_PER_COMPANY
+        )
+
+    @api.model
+    def _lead_capture_refuse_disputed(self, message, company, sender, users):
+        """Refuse mail from an address several users claim, and ask the admins to settle it."""
+        trace = self.env._(
+            "Refused: %(sender)s is claimed by several users (%(users)s), so it counts for none "
+            "of them. An administrator should leave it to one of them (Settings > Users, Email "
+            "Capture tab, or the user's email).",
+            sender=sender,
+            users=", ".join(users.mapped("name")),
+        )
+        log = self._lead_capture_log(
+            capture.captured_mail(message, None),
+            company,
+            self.env["res.users"],
+            "capture",
+            "refused",
+            trace,
+            rule="disputed_address",
+        )
+        log._lead_capture_notify_admins(trace)
+
+    @api.model
+    def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
+        """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
+        mail = capture.captured_mail(message, None)
+        server = verdict.authserv_id or "-"
+        match verdict.reason:
+            case authenticity.DMARC_FAIL:
+                why = self.env._(
+                    "%(server)s found that it fails its domain's DMARC check", server=server
+                )
+            case authenticity.SPF_FAIL:
+                why = self.env._(
+                    "%(server)s found that it was sent from a server its domain does not allow "
+                    "(SPF), without its domain's DKIM signature",
+                    server=server,
+                )
+            case authenticity.NO_TRUSTED_RESULTS:
+                why = self.env._(
+                    "it carries no authentication results from the company's mail servers, and "
+                    "the company requires authenticated senders"
+                )
+            case _:
+                why = self.env._(
+                    "%(server)s found no SPF, DKIM or DMARC pass for its domain, and the company "
+                    "requires authenticated senders",
+                    server=server,
+                )
+        trace = self.env._(
+            "Refused: the mail claims to come from %(sender)s, but %(why)s. Nothing was stored "
+            "and nobody was answered.",
+            sender=sender or message_dict.get("email_from") or "?",
+            why=why,
+        )
+        log = self._lead_capture_log(
+            mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
         )
         log._lead_capture_notify_admins(trace)
 
@@ -899,7 +1156,7 @@ class MailCaptureEngine(models.AbstractModel):
         if original.html:
             body = Markup(html_sanitize(original.html))
         else:
-            body = Markup(plaintext2html(original.text or ""))
+            body = Markup(plain_text.text_to_html(original.text or ""))
         attachments = [(a.filename, a.data, {}) for a in original.attachments]
         if forward.kind == "inline":
             attachments += list(message_dict.get("attachments") or [])
@@ -959,6 +1216,18 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_log(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
+        # Mail from a mailbox is its owner's business unless it was filed as shared mail: its log
+        # line (subject, sender, lead) is theirs only, sales managers' rule notwithstanding.
+        private = bool(owner) and source == "sync"
+        if message:
+            private = bool(message.sudo().lead_capture_private_user_id)
+        if lead and owner and not lead.with_user(owner).has_access("read"):
+            # The owner reads their own log: it must not name a lead they may not open, nor its
+            # contacts. The message on the lead keeps the full decision.
+            trace = self.env._(
+                "Filed on a lead you do not have access to: its salesperson sees it there."
+            )
+            lead = None
         return (
             self.env["mail.capture.log"]
             .with_context(tracking_disable=True)
@@ -976,6 +1245,7 @@ class MailCaptureEngine(models.AbstractModel):
                     "message_ref": mail.message_id,
                     "lead_id": lead.id if lead else False,
                     "mail_message_id": message.id if message else False,
+                    "private_user_id": owner.id if private else False,
                 }
             )
         )

@@ -70,6 +70,23 @@ class MailCaptureLog(models.Model):
         readonly=True,
         help="Who moved this mail to another record, or removed it as not CRM mail.",
     )
+    private_user_id = fields.Many2one(
+        "res.users",
+        string="Private To",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="cascade",
+        help="Mail from this user's mailbox kept private: only they (and administrators) see this "
+        "decision.",
+    )
+
+    explained = fields.Boolean(
+        readonly=True,
+        help="The refused sender was mailed an explanation (and the administrators told).",
+    )
+
+    # The few refusals that were explained, looked up by date to cap explanations per day.
+    _explained_idx = models.Index("(create_date) WHERE explained")
 
     # ------------------------------------------------------------
     # ACTIONS

@@ -3,11 +3,17 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import requests
+from markupsafe import Markup
+
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo import release
 from odoo.exceptions import UserError
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from ..tools import addresses
 from ..tools import imap_presets
@@ -25,8 +31,17 @@ BACKOFF_MAX_MINUTES = 60
 BUTTON_BUDGET_SECONDS = 20
 # Seconds an IMAP server may take to answer (setting mail_lead_capture.imap_timeout).
 DEFAULT_TIMEOUT = 30
+# IMAP's ports; an administrator allows others in the setting mail_lead_capture.imap_extra_ports
+# ("1143, 10000-10100"). A mailbox never connects anywhere else: Test Connection is no port scanner.
+IMAP_PORTS = (993, 143)
 SYNCED_STATES = ("connected", "syncing", "error")
 ERROR_STATES = ("reauth", "error")
+# Health: a problem that lasts this long is told to the owner (once) and to administrators (in
+# their daily summary); a mailbox that brought no mail for STALL_FACTOR times its usual interval
+# (and at least STALL_MIN) while its server reports new mail is flagged as stalled.
+TROUBLE_NOTICE_AFTER = timedelta(hours=1)
+STALL_FACTOR = 4
+STALL_MIN = timedelta(hours=24)
 
 
 class MailCaptureMailbox(models.Model):
@@ -87,13 +102,40 @@ class MailCaptureMailbox(models.Model):
         help="SSL/TLS usually uses port 993 and STARTTLS port 143. A connection without "
         "encryption is only allowed to a server on this machine.",
     )
+    auth_method = fields.Selection(
+        [("password", "Password")],
+        string="Sign In With",
+        default="password",
+        required=True,
+        help="How Odoo signs in to the mailbox: with its password, or with the Google or "
+        "Microsoft account you connect (when the administrator installed those modules).",
+    )
     login = fields.Char(help="Usually your email address. Leave empty to use it.")
+    # The password is write-only for clients: ``password`` is what the form writes (and always
+    # reads back empty), ``imap_password`` what is stored, readable by no client at all (read,
+    # search, grouping, export), only by the sync's own code.
     password = fields.Char(
+        compute="_compute_password",
+        inverse="_inverse_password",
         groups="base.group_user",
         copy=False,
         exportable=False,
         help="With two-factor authentication, most providers need an app password made for Odoo "
-        "in your account's security settings.",
+        "in your account's security settings. The password is never shown again: type a new one "
+        "to change it.",
+    )
+    imap_password = fields.Char(groups=fields.NO_ACCESS, copy=False, exportable=False)
+    password_set = fields.Boolean(
+        string="Password Stored",
+        compute="_compute_password",
+        help="A password is stored for this mailbox (it is never shown).",
+    )
+    send_mail = fields.Boolean(
+        string="Send My Mail Through It",
+        copy=False,
+        help="Mail you send from Odoo leaves from this mailbox (your personal outgoing server: "
+        "replies come back to it, and your provider signs it), and a copy is filed in its Sent "
+        "folder.",
     )
     tls_fingerprint = fields.Char(
         string="Trusted Certificate",
@@ -151,6 +193,32 @@ class MailCaptureMailbox(models.Model):
     )
     next_sync = fields.Datetime(readonly=True, copy=False)
     last_sync = fields.Datetime(readonly=True, copy=False)
+    trouble_since = fields.Datetime(
+        string="In Trouble Since",
+        readonly=True,
+        copy=False,
+        help="Since when sync has been failing (or a folder, or the mailbox, stalled), until a "
+        "pass succeeds again.",
+    )
+    trouble_notified = fields.Boolean(readonly=True, copy=False)
+    last_mail_date = fields.Datetime(
+        string="Last Mail Seen",
+        readonly=True,
+        copy=False,
+        help="The last pass that found new mail on the server.",
+    )
+    mail_rhythm = fields.Float(
+        string="Usual Hours Between Mails",
+        readonly=True,
+        copy=False,
+        help="How long this mailbox usually goes between passes that find new mail.",
+    )
+    stalled = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="The server reports new mail, but sync has brought nothing for much longer than "
+        "usual.",
+    )
     import_total = fields.Integer(compute="_compute_import_progress")
     import_done = fields.Integer(compute="_compute_import_progress")
     import_progress = fields.Float(string="First Import", compute="_compute_import_progress")
@@ -168,6 +236,18 @@ class MailCaptureMailbox(models.Model):
     # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
+
+    def _compute_password(self):
+        for mailbox, stored in zip(self, self.sudo(), strict=True):
+            mailbox.password = False
+            mailbox.password_set = bool(stored.imap_password)
+
+    def _inverse_password(self):
+        for mailbox in self:
+            if mailbox.password:
+                mailbox.sudo().imap_password = mailbox.password
+        # nothing reads it back, not even the answer to the save that wrote it
+        self.invalidate_recordset(["password", "password_set"])
 
     @api.depends("preset")
     def _compute_preset_hint(self):
@@ -246,6 +326,19 @@ class MailCaptureMailbox(models.Model):
                     )
                 )
 
+    @api.constrains("company_id", "user_id")
+    def _check_company(self):
+        for mailbox in self:
+            if mailbox.company_id not in mailbox.user_id.sudo().company_ids:
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s does not work for %(company)s: a mailbox files its mail on the "
+                        "leads of one of its owner's companies. Choose one of them.",
+                        user=mailbox.user_id.sudo().display_name,
+                        company=mailbox.company_id.sudo().display_name,
+                    )
+                )
+
     @api.constrains("host", "security", "port")
     def _check_connection_settings(self):
         for mailbox in self:
@@ -264,6 +357,27 @@ class MailCaptureMailbox(models.Model):
                         host=mailbox.host,
                     )
                 )
+
+    @api.constrains("auth_method", "security")
+    def _check_oauth_security(self):
+        providers = self._lead_capture_oauth_providers()
+        for mailbox in self:
+            provider = providers.get(mailbox.auth_method)
+            if provider and mailbox.security != "ssl":
+                raise ValidationError(
+                    self.env._(
+                        "A mailbox signed in with %(provider)s connects with SSL/TLS: choose "
+                        "SSL/TLS (port 993) for %(email)s.",
+                        provider=provider.name,
+                        email=mailbox.email,
+                    )
+                )
+
+    @api.onchange("auth_method")
+    def _onchange_auth_method(self):
+        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+            self.preset = provider.preset
+            self._onchange_preset()
 
     @api.onchange("preset")
     def _onchange_preset(self):
@@ -289,14 +403,43 @@ class MailCaptureMailbox(models.Model):
     # CRUD
     # ------------------------------------------------------------
 
+    def init(self):
+        # Databases from before the password became write-only stored it in a "password" column:
+        # move it to imap_password, and drop the old column (nothing must read it back).
+        if column_exists(self.env.cr, self._table, "password"):
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %(table)s SET imap_password = password "
+                    "WHERE imap_password IS NULL AND password IS NOT NULL",
+                    table=SQL.identifier(self._table),
+                )
+            )
+            self.env.cr.execute(
+                SQL("ALTER TABLE %(table)s DROP COLUMN password", table=SQL.identifier(self._table))
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("email"):
                 vals["email"] = addresses.normalize_address(vals["email"]) or vals["email"]
-        return super().create(vals_list)
+        mailboxes = super().create(vals_list)
+        for mailbox in mailboxes.filtered("send_mail").sudo():
+            mailbox._lead_capture_setup_outgoing()
+        return mailboxes
 
     def write(self, vals):
+        if vals.get("auth_method"):
+            # another way to sign in: the other providers' tokens go
+            stale = [
+                name
+                for code, provider in self._lead_capture_oauth_providers().items()
+                if code != vals["auth_method"]
+                for name in provider.token_fields
+            ]
+            vals = dict(vals, **dict.fromkeys(stale, False))
+        if vals.get("send_mail"):
+            self.check_access("write")
         if (
             "user_id" in vals
             and not self.env.su
@@ -305,10 +448,24 @@ class MailCaptureMailbox(models.Model):
             raise UserError(self.env._("Only an administrator can give a mailbox to another user."))
         if vals.get("email"):
             vals = dict(vals, email=addresses.normalize_address(vals["email"]) or vals["email"])
-        return super().write(vals)
+        sending = self.filtered("send_mail") if "send_mail" in vals else self.browse()
+        result = super().write(vals)
+        if "send_mail" in vals or "password" in vals:
+            # sudo: the owner's personal outgoing server (Odoo keeps them admin-only)
+            for mailbox in self.sudo().filtered("send_mail"):
+                mailbox._lead_capture_setup_outgoing()
+            (sending - self.filtered("send_mail")).sudo()._lead_capture_outgoing_server().unlink()
+        return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
-        if any(path and path[0] == "password" for path in fields):
+        tokens = {
+            name
+            for provider in self._lead_capture_oauth_providers().values()
+            for name in provider.token_fields
+        }
+        if any(path and path[0] in tokens for path in fields):
+            raise UserError(self.env._("Mailbox sign-in tokens are never exported."))
+        if any(path and path[0] in ("password", "imap_password") for path in fields):
             raise UserError(self.env._("Mailbox passwords are never exported."))
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
@@ -322,6 +479,8 @@ class MailCaptureMailbox(models.Model):
         try:
             folders = self._lead_capture_refresh_folders()
         except imap_session.ImapError as error:
+            # The server's own words (banners, errors) stay in the server log, for administrators.
+            _logger.info("Mailbox %s: test connection failed (%s)", mailbox.id, error)
             sentence = mailbox._lead_capture_error_sentence(error)
             values = {"last_error": sentence, "error_date": fields.Datetime.now()}
             if mailbox.state != "draft" and error.kind in ("auth", "auth_app_password"):
@@ -341,6 +500,7 @@ class MailCaptureMailbox(models.Model):
             }
         )
         self._lead_capture_trigger()
+        mailbox._lead_capture_claim_address()
         synced = len(mailbox.folder_ids.filtered("synced"))
         return self._lead_capture_notification(
             self.env._("Connected"),
@@ -376,6 +536,7 @@ class MailCaptureMailbox(models.Model):
         """
         self.ensure_one()
         self.check_access("write")
+        self._lead_capture_check_attempt()
         mailbox = self.sudo()
         with mailbox._lead_capture_connect() as session:
             folders = session.list_folders()
@@ -390,6 +551,7 @@ class MailCaptureMailbox(models.Model):
             raise UserError(
                 self.env._("Test the connection first: the mailbox syncs once it connects.")
             )
+        self._lead_capture_check_attempt()
         mailbox = self.sudo().try_lock_for_update(allow_referencing=True)
         if not mailbox:
             raise UserError(
@@ -482,12 +644,59 @@ class MailCaptureMailbox(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
+    def _lead_capture_check_attempt(self):
+        """Count one connection the user asked for; refuse it past the per-user limit."""
+        if self.env.su:
+            return
+        Attempt = self.env["mail.capture.connection.attempt"]
+        if not Attempt._lead_capture_allow(self.env.user):
+            raise UserError(
+                self.env._(
+                    "You have tested connections %(count)s times in the last few minutes: wait "
+                    "ten minutes, then try again. Check the server name, port and password "
+                    "meanwhile.",
+                    count=Attempt._lead_capture_limit(),
+                )
+            )
+
+    @api.model
+    def _lead_capture_allowed_ports(self):
+        """IMAP's ports and those an administrator allows (single ports and ranges)."""
+        allowed = set(IMAP_PORTS)
+        value = (
+            self.env["ir.config_parameter"].sudo().get_param("mail_lead_capture.imap_extra_ports")
+            or ""
+        )
+        for part in value.replace(";", ",").split(","):
+            low, _dash, high = part.strip().partition("-")
+            try:
+                first, last = int(low), int(high or low)
+            except ValueError:
+                continue
+            if 0 < first <= last < 65536:
+                allowed.add(range(first, last + 1))
+        return allowed
+
+    def _lead_capture_port_allowed(self, port):
+        return any(
+            port == item if isinstance(item, int) else port in item
+            for item in self._lead_capture_allowed_ports()
+        )
+
     @contextmanager
     def _lead_capture_connect(self):
         """An :class:`~..tools.imap_session.ImapSession`, connected and logged in."""
         self.ensure_one()
         if not self.host:
             raise imap_session.ImapError("unreachable", "no server name")
+        if not self._lead_capture_port_allowed(self.port or 993):
+            raise UserError(
+                self.env._(
+                    "Port %(port)s is not an IMAP port: use 993 (SSL/TLS) or 143 (STARTTLS). An "
+                    "administrator can allow another port in Settings > CRM > Email Capture.",
+                    port=self.port,
+                )
+            )
         session = imap_session.ImapSession(
             self.host,
             self.port or 993,
@@ -495,9 +704,56 @@ class MailCaptureMailbox(models.Model):
             timeout=self._lead_capture_timeout(),
             pinned_fingerprint=(self.tls_fingerprint or None) if self.security != "none" else None,
         )
+        # A pass gets the credentials from the transaction that holds the mailbox's lock (see
+        # _lead_capture_pass): its own cursor must not refresh a token, which writes the mailbox.
+        credentials = self.env.context.get("lead_capture_credentials")
+        if credentials is None:
+            credentials = self._lead_capture_credentials()
         with session:
-            session.login(self.login or self.email, self.password or "")
+            session.authenticate(credentials)
             yield session
+
+    def _lead_capture_credentials(self):
+        """How this mailbox logs in, as an ``imap_session.Credentials``: its password, or a fresh
+        access token of the OAuth provider it signs in with (``_lead_capture_oauth_providers``).
+
+        Called in a transaction that may write the mailbox (a refreshed token is stored there).
+        Raises ``imap_session.ImapError`` ("auth" when the owner must sign in again).
+        """
+        self.ensure_one()
+        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+            mailbox = self.sudo()
+
+            def access_token():
+                if not mailbox[provider.refresh_token_field]:
+                    return None
+                return getattr(mailbox, provider.access_token_method)()
+
+            return mailbox._lead_capture_oauth_credentials(access_token)
+        return imap_session.Credentials(self.login or self.email, self.sudo().imap_password or "")
+
+    def _lead_capture_oauth_credentials(self, access_token, mechanism="XOAUTH2"):
+        """Credentials with the access token ``access_token()`` gives (Odoo's Gmail and Outlook
+        mixins renew it when it is about to expire, writing the mailbox).
+
+        The provider refusing to renew it (a withdrawn or expired grant: ``UserError`` from the
+        mixins) is kind "auth", so the owner is asked to sign in again; a provider out of reach is
+        "unreachable", retried later. The error never carries a token (nor chains the request's
+        error, whose text may show one in a URL).
+        """
+        self.ensure_one()
+        try:
+            token = access_token()
+        except UserError:
+            raise imap_session.ImapError(
+                "auth", "the provider refused to renew the access token"
+            ) from None
+        except requests.RequestException as error:
+            kind = "timeout" if isinstance(error, requests.Timeout) else "unreachable"
+            raise imap_session.ImapError(kind, type(error).__name__) from None
+        if not token:
+            raise imap_session.ImapError("auth", "not signed in")
+        return imap_session.Credentials(self.login or self.email, token, mechanism)
 
     @api.model
     def _lead_capture_timeout(self):
@@ -524,6 +780,14 @@ class MailCaptureMailbox(models.Model):
                     "enter it here and test the connection again.",
                     provider=preset.name if preset.host else host,
                 )
+            case "auth" if self._lead_capture_oauth_provider():
+                return self.env._(
+                    "%(provider)s no longer lets Odoo read %(email)s: the access was withdrawn or "
+                    "has expired, or another account signed in. Click Sign in with %(provider)s "
+                    "on the mailbox and sign in as %(email)s: sync resumes where it stopped.",
+                    provider=self._lead_capture_oauth_provider(),
+                    email=self.login or self.email,
+                )
             case "auth":
                 sentence = self.env._(
                     "%(host)s refused the login %(login)s or its password: check them, then "
@@ -548,11 +812,10 @@ class MailCaptureMailbox(models.Model):
                 )
             case "unreachable":
                 return self.env._(
-                    "%(host)s cannot be reached on port %(port)s (%(detail)s): check the server "
-                    "name and the port, and that this Odoo server may connect to it.",
+                    "%(host)s cannot be reached on port %(port)s: check the server name and the "
+                    "port, and that this Odoo server may connect to it.",
                     host=host,
                     port=self.port,
-                    detail=detail,
                 )
             case "timeout":
                 return self.env._(
@@ -562,16 +825,14 @@ class MailCaptureMailbox(models.Model):
                 )
             case "dropped":
                 return self.env._(
-                    "The connection to %(host)s was lost (%(detail)s). Sync tries again by itself "
-                    "and resumes where it stopped.",
+                    "The connection to %(host)s was lost. Sync tries again by itself and resumes "
+                    "where it stopped.",
                     host=host,
-                    detail=detail,
                 )
         return self.env._(
-            "%(host)s answered something unexpected (%(detail)s). Sync tries again by itself; if "
-            "this goes on, check the settings with your mail provider.",
+            "%(host)s answered something that is not IMAP as expected. Sync tries again by "
+            "itself; if this goes on, check the settings with your mail provider.",
             host=host,
-            detail=detail,
         )
 
     def _lead_capture_notification(self, title, message, kind):
@@ -633,6 +894,29 @@ class MailCaptureMailbox(models.Model):
                 folder.missing = True
         return changed
 
+    def _lead_capture_claim_address(self):
+        """Ask the owner to confirm the mailbox's address, unless it is already theirs.
+
+        Logging in proves the owner reads the mailbox, not that its address (typed on the form)
+        is theirs: the address counts as theirs, beyond this mailbox's own sync, only once they
+        open the link mailed to it, as for an alternate address. An address another user holds
+        is not proposed (an administrator settles such cases).
+        """
+        Address = self.env["mail.capture.address"].sudo()
+        for mailbox in self:
+            user = mailbox.user_id
+            if mailbox.email in user._lead_capture_addresses() or Address.search_count(
+                [("user_id", "=", user.id), ("email", "=", mailbox.email)]
+            ):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    Address.create({"user_id": user.id, "email": mailbox.email})
+            except ValidationError:
+                _logger.info(
+                    "Mailbox %s: its address belongs to another user; not proposed", mailbox.id
+                )
+
     def _lead_capture_importing(self):
         """True while a synced folder has not finished its first import."""
         self.ensure_one()
@@ -657,6 +941,18 @@ class MailCaptureMailbox(models.Model):
             _logger.warning("Mailbox %s: sync failed", self.id, exc_info=True)
             self._lead_capture_sync_failed(error)
             return True
+        if report.failed_folders:
+            # the other folders were synced; the mailbox says which failed, and backs off
+            self._lead_capture_sync_failed(
+                None,
+                sentence="\n".join(
+                    self.env._(
+                        "Folder %(folder)s could not be synced: %(reason)s", folder=f, reason=r
+                    )
+                    for f, r in report.failed_folders
+                ),
+            )
+            return report.complete
         values = {
             "state": "syncing" if report.importing else "connected",
             "last_sync": started,
@@ -668,15 +964,18 @@ class MailCaptureMailbox(models.Model):
             "error_count": 0,
             "retry_date": False,
         }
+        values.update(self._lead_capture_rhythm_values(report, started))
         self.write(values)
+        self._lead_capture_watch(self._lead_capture_health_problem())
         return report.complete
 
-    def _lead_capture_sync_failed(self, error):
+    def _lead_capture_sync_failed(self, error, sentence=None):
+        """Record a failed pass: ``error`` (None when ``sentence`` says what failed)."""
         now = fields.Datetime.now()
         count = self.error_count + 1
-        if isinstance(error, imap_session.ImapError):
+        if sentence is None and isinstance(error, imap_session.ImapError):
             sentence = self._lead_capture_error_sentence(error)
-        else:
+        elif sentence is None:
             sentence = self.env._(
                 "Sync stopped on an unexpected error (%(error)s); it resumes by itself where it "
                 "stopped.",
@@ -697,13 +996,31 @@ class MailCaptureMailbox(models.Model):
             self.write(values)
             if notify:
                 self._lead_capture_notify_reauth(sentence)
+            self._lead_capture_watch(sentence, told=True)
             return
         minutes = min(2 ** min(count - 1, 10), BACKOFF_MAX_MINUTES)
         values.update(state="error", retry_date=now + timedelta(minutes=minutes))
         self.write(values)
+        self._lead_capture_watch(sentence)
 
     def _lead_capture_notify_reauth(self, sentence):
         """Tell the owner at once that sync stopped until they give a working password."""
+        if provider := self._lead_capture_oauth_provider():
+            self.message_notify(
+                partner_ids=self.user_id.partner_id.ids,
+                subject=self.env._(
+                    "Mailbox %(email)s: sign in with %(provider)s again",
+                    email=self.email,
+                    provider=provider,
+                ),
+                body=self.env._(
+                    "Email capture stopped syncing %(email)s: %(reason)s",
+                    email=self.email,
+                    reason=sentence,
+                ),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+            return
         self.message_notify(
             partner_ids=self.user_id.partner_id.ids,
             subject=self.env._("Mailbox %(email)s needs your password", email=self.email),
@@ -717,10 +1034,333 @@ class MailCaptureMailbox(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         )
 
+    def _lead_capture_outgoing_values(self):
+        """The owner's personal outgoing server (``ir.mail_server``) values to send through this
+        mailbox: the provider's SMTP server with the password here; the sign-in bridges give
+        their OAuth method and tokens. Raises ``UserError`` when it cannot send."""
+        self.ensure_one()
+        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+            # Odoo's own outgoing server for the provider, with this mailbox's grant (the same
+            # consent covers SMTP): it renews its access token itself.
+            return {
+                "smtp_host": provider.smtp_host,
+                "smtp_port": provider.smtp_port,
+                "smtp_encryption": provider.smtp_encryption,
+                "smtp_authentication": provider.smtp_authentication,
+                "smtp_pass": False,
+                **{name: self[name] for name in provider.token_fields},
+            }
+        submission = imap_presets.SMTP_SUBMISSION.get(self.preset)
+        if not submission:
+            raise UserError(
+                self.env._(
+                    "Odoo does not know the outgoing server of %(email)s: set it up in My "
+                    "Preferences (Outgoing Mail Server) or ask your administrator.",
+                    email=self.email,
+                )
+            )
+        host, port, encryption = submission
+        return {
+            "smtp_host": host,
+            "smtp_port": port,
+            "smtp_encryption": encryption,
+            "smtp_authentication": "login",
+            "smtp_pass": self.sudo().imap_password,
+        }
+
+    def _lead_capture_outgoing_server(self):
+        """The owners' personal outgoing servers that send through these mailboxes, if any."""
+        servers = self.env["ir.mail_server"].sudo().with_context(active_test=False)
+        for mailbox in self:
+            servers |= servers.search(
+                [("owner_user_id", "=", mailbox.user_id.id), ("from_filter", "=", mailbox.email)]
+            )
+        return servers
+
+    def _lead_capture_setup_outgoing(self):
+        """Make (or refresh) the owner's personal outgoing server for this mailbox, as Odoo's "My
+        Preferences > Outgoing Mail Server" does: one per user, for their own address."""
+        self.ensure_one()
+        user = self.user_id
+        if addresses.normalize_address(user.email or "") != self.email:
+            raise UserError(
+                self.env._(
+                    "Only a mailbox for your own address (%(address)s) can send your mail.",
+                    address=user.email or "-",
+                )
+            )
+        if self.login and addresses.normalize_address(self.login) != self.email:
+            raise UserError(
+                self.env._(
+                    "To send through %(email)s, its login must be the address itself.",
+                    email=self.email,
+                )
+            )
+        values = {
+            "name": self.env._("%(email)s (synced mailbox)", email=self.email),
+            "owner_user_id": user.id,
+            "from_filter": self.email,
+            "smtp_user": user.email,
+            "active": True,
+            **self._lead_capture_outgoing_values(),
+        }
+        Server = self.env["ir.mail_server"].sudo().with_context(active_test=False)
+        server = Server.search([("owner_user_id", "=", user.id)], limit=1)
+        if server:
+            server.write(values)
+        else:
+            Server.create(values)
+
+    @api.model
+    def _lead_capture_file_sent(self, sender, message):
+        """A mail just left through the personal server for ``sender``: file a copy in the Sent
+        folder of the mailbox that sends it, marked read, once (the sync then knows it is on
+        its lead: same Message-Id). A failure is logged, never raised: the mail was sent."""
+        address = addresses.normalize_address(sender)
+        mailbox = self.sudo().search(
+            [("send_mail", "=", True), ("email", "=", address), ("state", "in", SYNCED_STATES)],
+            limit=1,
+        )
+        if not mailbox:
+            return
+        sent = mailbox.folder_ids.filtered(
+            lambda f: f.role == imap_sync.ROLE_SENT and not f.missing
+        )[:1]
+        folder = sent.name or "Sent"
+        message_id = (message["Message-Id"] or "").strip()
+        try:
+            with mailbox._lead_capture_connect() as session:
+                session.select(folder, readonly=True)
+                if message_id and session.search(message_id=message_id):
+                    return  # another copy of the same mail (one per group of recipients)
+                session.append(folder, message.as_bytes(), flags=("\\Seen",))
+        except imap_session.ImapError as error:
+            _logger.info(
+                "Mailbox %s: a sent mail could not be filed in %s (%s)",
+                mailbox.id,
+                folder,
+                error.kind,
+            )
+
+    @api.model
+    def _lead_capture_oauth_providers(self):
+        """The OAuth providers mailboxes may sign in with, as ``{auth_method: OAuthProvider}``
+        (``tools.oauth_providers``): none here; each sign-in bridge adds its own."""
+        return {}
+
+    def _lead_capture_oauth_provider(self):
+        """The provider's name ("Google", "Microsoft") when the mailbox signs in with an OAuth
+        account rather than a password, else ""."""
+        self.ensure_one()
+        provider = self._lead_capture_oauth_providers().get(self.auth_method)
+        return provider.name if provider else ""
+
+    def _lead_capture_sign_in(self, code):
+        """Send the owner to the consent page of the provider ``code``; the provider sends them
+        back to Odoo's callback, which stores the tokens (then ``_lead_capture_signed_in``)."""
+        self.ensure_one()
+        self.check_access("write")
+        provider = self._lead_capture_oauth_providers()[code]
+        Config = self.env["ir.config_parameter"].sudo()
+        configured = Config.get_param(provider.client_id_param) and Config.get_param(
+            provider.client_secret_param
+        )
+        if not configured and release.version_info[-1] != "e":  # Enterprise may use Odoo's IAP
+            raise UserError(
+                self.env._(
+                    "Odoo is not connected to %(provider)s yet: ask your administrator to "
+                    "register it (%(settings)s), then sign in again.",
+                    provider=provider.name,
+                    settings=provider.settings,
+                )
+            )
+        mailbox = self.sudo()
+        values = {}
+        if mailbox.auth_method != code:
+            values["auth_method"] = code
+        if not mailbox.host:
+            values.update(preset=provider.preset, host=provider.imap_host, port=993, security="ssl")
+        if values:
+            mailbox.write(values)
+        # sudo: Odoo's mixins let only administrators start the flow; the owner may, for this
+        # mailbox (checked above), as Odoo lets users connect their personal outgoing server
+        return getattr(mailbox, provider.consent_method)()
+
+    def _lead_capture_signed_in(self, code):
+        """Odoo's callback stored new tokens of the provider ``code`` (its controller calls this):
+        connect (sync resumes from its checkpoints) and say how it went on the mailbox."""
+        self.ensure_one()
+        provider = self._lead_capture_oauth_providers()[code]
+        if not self.sudo()[provider.refresh_token_field]:
+            return None
+        if self.send_mail:
+            self._lead_capture_setup_outgoing()  # the new grant sends too
+        return self.action_test_connection()
+
+    # ------------------------------------------------------------
+    # HEALTH
+    # ------------------------------------------------------------
+
+    def _lead_capture_rhythm_values(self, report, started):
+        """Learn how often the mailbox brings mail; flag it stalled when it stops for too long
+        while its server reports new mail (``report`` of a pass that ran)."""
+        if report.examined:
+            values = {"last_mail_date": started, "stalled": False}
+            if self.last_mail_date:
+                gap = (started - self.last_mail_date).total_seconds() / 3600
+                values["mail_rhythm"] = (
+                    0.8 * self.mail_rhythm + 0.2 * gap if self.mail_rhythm else gap
+                )
+            return values
+        if not getattr(report, "server_new", False):
+            return {}
+        if not self.last_mail_date:
+            return {"last_mail_date": started}  # a first reference point
+        quiet = started - self.last_mail_date
+        usual = timedelta(hours=STALL_FACTOR * (self.mail_rhythm or 0))
+        return {"stalled": quiet > max(usual, STALL_MIN)}
+
+    def _lead_capture_health_problem(self):
+        """What is wrong with this mailbox after a pass that ran, in words, or False."""
+        self.ensure_one()
+        if self.stalled:
+            return self.env._(
+                "its server reports new mail, but sync has brought none since %(date)s (it "
+                "usually brings mail every %(hours)s hours): check that the synced folders are "
+                "the ones where your mail arrives, then click Sync Now.",
+                date=fields.Datetime.to_string(self.last_mail_date),
+                hours=round(self.mail_rhythm or 0, 1),
+            )
+        folders = self.folder_ids.filtered(
+            lambda f: (
+                (f.synced and f.error_message)
+                or (f.missing and f.chosen and self.scope == "chosen")
+            )
+        )
+        if not folders:
+            return False
+        return "; ".join(
+            self.env._(
+                "folder %(folder)s: %(error)s",
+                folder=folder.name,
+                error=folder.error_message
+                or self.env._(
+                    "the server no longer has this folder: choose the folders to sync again"
+                ),
+            )
+            for folder in folders
+        )
+
+    def _lead_capture_watch(self, problem, told=False):
+        """Track how long ``problem`` (a sentence, or False when all is well) lasts; past
+        TROUBLE_NOTICE_AFTER, tell the owner once (``told``: they were told already)."""
+        self.ensure_one()
+        if not problem:
+            if self.trouble_since or self.trouble_notified:
+                self.write({"trouble_since": False, "trouble_notified": False})
+            return
+        now = fields.Datetime.now()
+        values = {} if self.trouble_since else {"trouble_since": now}
+        since = self.trouble_since or now
+        if not self.trouble_notified and (told or since <= now - TROUBLE_NOTICE_AFTER):
+            values["trouble_notified"] = True
+            if not told:
+                self._lead_capture_notify_trouble(problem, since)
+        if values:
+            self.write(values)
+
+    def _lead_capture_notify_trouble(self, problem, since):
+        """Tell the owner, once, that their mailbox has been in trouble for a while."""
+        self.message_notify(
+            partner_ids=self.user_id.partner_id.ids,
+            subject=self.env._("Mailbox %(email)s is not syncing", email=self.email),
+            body=self.env._(
+                "Email capture has not synced %(email)s properly since %(since)s (UTC): "
+                "%(problem)s Nothing is lost: sync resumes where it stopped once this is fixed. "
+                "If it goes on, open the mailbox in your preferences and click Test Connection, "
+                "or ask your administrator.",
+                email=self.email,
+                since=fields.Datetime.to_string(since),
+                problem=problem,
+            ),
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+
+    @api.autovacuum
+    def _gc_lead_capture_health_summary(self):
+        """Once a day: tell each company's administrators which mailboxes are in trouble."""
+        limit = fields.Datetime.now() - TROUBLE_NOTICE_AFTER
+        troubled = self.sudo().search(
+            ["|", ("trouble_since", "<=", limit), ("stalled", "=", True)],
+            order="company_id, trouble_since",
+        )
+        for company, mailboxes in troubled.grouped("company_id").items():
+            admins = (
+                self.env.ref("base.group_system")
+                .sudo()
+                .user_ids.filtered(
+                    lambda user, company=company: company in user.company_ids and not user.share
+                )
+            )
+            if not admins:
+                continue
+            lines = Markup("").join(
+                Markup("<li>%s</li>")
+                % self.env._(
+                    "%(email)s (%(owner)s), since %(since)s: %(problem)s",
+                    email=mailbox.email,
+                    owner=mailbox.user_id.name,
+                    since=fields.Datetime.to_string(
+                        mailbox.trouble_since or mailbox.last_mail_date
+                    ),
+                    problem=mailbox.last_error
+                    or mailbox._lead_capture_health_problem()
+                    or self.env._("no details"),
+                )
+                for mailbox in mailboxes
+            )
+            self.env["mail.capture.mailbox"].sudo().message_notify(
+                partner_ids=admins.partner_id.ids,
+                subject=self.env._(
+                    "%(count)s synced mailboxes of %(company)s need attention",
+                    count=len(mailboxes),
+                    company=company.name,
+                ),
+                body=Markup("<p>%s</p><ul>%s</ul>")
+                % (
+                    self.env._(
+                        "These mailboxes have not synced properly for over an hour; their "
+                        "owners were told. Check the server names, network and passwords in "
+                        "CRM > Configuration > Email Capture > Mailboxes."
+                    ),
+                    lines,
+                ),
+                email_layout_xmlid="mail.mail_notification_light",
+            )
+
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        try:
+            return self._lead_capture_pass_once(deadline, remaining, time_left)
+        except imap_session.ImapError as error:
+            provider = self._lead_capture_oauth_providers().get(self.auth_method)
+            taken_for_valid = provider and self.sudo()[provider.expiration_field] > time.time()
+            if error.kind != "auth" or not taken_for_valid:
+                raise
+        # The server refused a token Odoo took for valid (withdrawn, or expired early): renew
+        # it once; a refused renewal then asks the owner to sign in again.
+        self.sudo()[provider.expiration_field] = 0
+        return self._lead_capture_pass_once(deadline, remaining, time_left)
+
+    def _lead_capture_pass_once(self, deadline, remaining, time_left):
+        credentials = self._lead_capture_credentials()
+        # what this transaction wrote (a new password or token, say) goes to the database first;
+        # in production the pass's cursor sees only committed data, in tests it shares the connection
+        self.env.flush_all()
         with self.env.registry.cursor() as cr:
-            mailbox = self.with_env(self.env(cr=cr))
+            mailbox = self.with_env(self.env(cr=cr)).with_context(
+                lead_capture_credentials=credentials
+            )
             return MailboxPass(mailbox, deadline, remaining, time_left).run()
 
     @api.model

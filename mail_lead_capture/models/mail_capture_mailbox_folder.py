@@ -68,6 +68,14 @@ class MailCaptureMailboxFolder(models.Model):
     uidvalidity = ImapNumber(string="UIDVALIDITY", readonly=True)
     last_uid = ImapNumber(string="Last UID", readonly=True)
     highestmodseq = ImapNumber(string="HIGHESTMODSEQ", readonly=True)
+    anchor_uid = ImapNumber(string="Anchor UID", readonly=True)
+    anchor_key = fields.Char(string="Anchor Message-Id", readonly=True)
+    renumbered = fields.Boolean(
+        string="Renumbers Its Mail",
+        readonly=True,
+        help="The server gave this folder a new UIDVALIDITY with its mail unchanged: later "
+        "changes of the kind do not make sync read the folder again.",
+    )
     import_state = fields.Selection(
         [("pending", "Not started"), ("running", "Importing"), ("done", "Imported")],
         string="First Import",
@@ -81,6 +89,11 @@ class MailCaptureMailboxFolder(models.Model):
     error_message = fields.Text(string="Last Error", readonly=True)
     error_date = fields.Datetime(readonly=True)
     error_count = fields.Integer(readonly=True)
+    waiting_replies = fields.Json(
+        readonly=True,
+        help="Replies examined here that answer mail no lead holds yet, by UID: filed when their "
+        "original is (see models/mailbox_sync_pass.py).",
+    )
 
     # ------------------------------------------------------------
     # SQL
@@ -140,7 +153,12 @@ class MailCaptureMailboxFolder(models.Model):
         if not self.uidvalidity:
             return None
         return imap_sync.Checkpoint(
-            int(self.uidvalidity), int(self.last_uid), int(self.highestmodseq) or None
+            int(self.uidvalidity),
+            int(self.last_uid),
+            int(self.highestmodseq) or None,
+            int(self.anchor_uid),
+            self.anchor_key or "",
+            self.renumbered,
         )
 
     @api.model
@@ -149,4 +167,7 @@ class MailCaptureMailboxFolder(models.Model):
             "uidvalidity": checkpoint.uidvalidity,
             "last_uid": checkpoint.last_uid,
             "highestmodseq": checkpoint.highestmodseq or 0,
+            "anchor_uid": checkpoint.anchor_uid,
+            "anchor_key": checkpoint.anchor_key or False,
+            "renumbered": checkpoint.renumbered,
         }

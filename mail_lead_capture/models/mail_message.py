@@ -1,3 +1,4 @@
+from odoo import SUPERUSER_ID
 from odoo import api
 from odoo import fields
 from odoo import models
@@ -75,13 +76,30 @@ class MailMessage(models.Model):
             message.lead_capture_mine = bool(owner) and owner == self.env.user
             message.lead_capture_two_way = bool(mailbox) and mailbox.direction == "two_way"
 
+    @api.depends_context("uid")
+    @api.depends("subject", "lead_capture_private_user_id")
+    def _compute_display_name(self):
+        # A many2one is read with its target's name computed as superuser (the ``parent_id`` of a
+        # reply, say): a private mail's subject is its owner's only, so others get no subject.
+        super()._compute_display_name()
+        if self.env.uid == SUPERUSER_ID:
+            return
+        for message in self:
+            private_to = message.sudo().lead_capture_private_user_id
+            if private_to and private_to.id != self.env.uid:
+                message.display_name = self.env._("Private mail")
+
     # ------------------------------------------------------------
     # ACCESS: a private synced mail is its owner's only
     # ------------------------------------------------------------
 
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None, *, bypass_access=False, **kwargs):
-        if not (self.env.is_superuser() or bypass_access):
+        # Privacy is not an access right that a field may waive: ``mail.thread.message_ids`` and
+        # ``attachment_ids`` search with ``bypass_search_access`` (``bypass_access`` here), so a
+        # domain such as ``[("message_ids.body", "ilike", word)]`` on any document would otherwise
+        # tell whether a colleague's private mail contains a word. Only superuser mode sees all.
+        if not self.env.is_superuser():
             # mail's own _search runs its query without flushing the fields it did not add
             self.flush_model(["lead_capture_private_user_id"])
             domain = Domain(domain) & (
@@ -147,8 +165,14 @@ class MailMessage(models.Model):
 
     def action_lead_capture_share(self):
         """Whoever can see the lead sees this synced mail."""
-        self._lead_capture_check_owner().sudo().lead_capture_private_user_id = False
+        messages = self._lead_capture_check_owner().sudo()
+        messages.lead_capture_private_user_id = False
         self._lead_capture_place_attachments()
+        # Shared now: it counts for the lead's "Last Email", which private mail leaves alone.
+        for message in messages.filtered(lambda m: m.model == "crm.lead" and m.res_id and m.date):
+            lead = self.env["crm.lead"].sudo().browse(message.res_id)
+            if not lead.email_last_date or message.date > lead.email_last_date:
+                lead.email_last_date = message.date
         return True
 
     def action_lead_capture_archive(self):

@@ -1,11 +1,15 @@
 import logging
 from xmlrpc.client import Binary
 
+import psycopg2
+
 from odoo import api
 from odoo import models
+from odoo.exceptions import AccessError
 
 from ..tools import addresses
 from ..tools import envelope
+from ..tools import raw_mail
 
 _logger = logging.getLogger(__name__)
 
@@ -48,14 +52,94 @@ class MailThread(models.AbstractModel):
         raw = bytes(message.data) if isinstance(message, Binary) else message
         if isinstance(raw, str):
             raw = raw.encode()
-        return super(MailThread, self.with_context(lead_capture_raw=raw)).message_process(
-            model,
-            message,
-            custom_values=custom_values,
-            save_original=save_original,
-            strip_attachments=strip_attachments,
-            thread_id=thread_id,
+        if not self._lead_capture_is_gateway():
+            # Not the gateway: nothing is kept nor logged for it, and capture routes refuse it
+            # (_lead_capture_check_gateway); other aliases behave as in Odoo.
+            return super().message_process(
+                model,
+                message,
+                custom_values=custom_values,
+                save_original=save_original,
+                strip_attachments=strip_attachments,
+                thread_id=thread_id,
+            )
+        oversized = raw_mail.oversized_header(raw)
+        if oversized:
+            kept = self._lead_capture_keep_unread(raw, oversized=oversized)
+            if kept is not None:
+                return kept
+        repeat = self._lead_capture_known_message(raw)
+        this = self.with_context(lead_capture_raw=raw)
+        try:
+            with self.env.cr.savepoint():
+                result = super(MailThread, this).message_process(
+                    model,
+                    raw_mail.without_header_nul(raw),
+                    custom_values=custom_values,
+                    save_original=save_original,
+                    strip_attachments=strip_attachments,
+                    thread_id=thread_id,
+                )
+        except psycopg2.OperationalError:
+            raise  # a lock or serialization conflict: the mail server retries, and that is right
+        except Exception as error:  # mail for a capture address is never raised back
+            kept = self._lead_capture_keep_unread(raw, error=error)
+            if kept is None:
+                raise
+            return kept
+        if repeat and not result:
+            self._lead_capture_log_repeat(raw, repeat)
+        # Odoo's loop checks return None, which XML-RPC cannot carry back to the mailgate: the
+        # mail server would then bounce a reply to our explanation as an "internal software error"
+        return False if result is None else result
+
+    @api.model
+    def _lead_capture_keep_unread(self, raw, error=None, oversized=None):
+        """Keep ``raw`` for review when it is for a capture alias, unread (``oversized``: the
+        ``(field, size)`` over the cap) or because Odoo's parser or the engine raised ``error``.
+
+        Returns False when it was kept, None when the mail is not for a capture alias.
+        """
+        if error is not None:
+            _logger.warning(
+                "Mail for a capture address could not be processed; kept raw", exc_info=error
+            )
+            detail = f"{type(error).__name__}: {error}"[:300]
+            reason = self.env._(
+                "Odoo could not read this mail (%(error)s), so it was kept exactly as received: "
+                "open its original to see it, or ask the sender to send it again",
+                error=detail,
+            )
+            rule = "unreadable_mail"
+        else:
+            field, size = oversized
+            limit = raw_mail.MAX_FIELD_BYTES if field else raw_mail.MAX_HEADER_BYTES
+            reason = self.env._(
+                "its %(what)s take %(size)s KB, more than the %(limit)s KB allowed, so it was "
+                "kept exactly as received without being read: open its original to see it",
+                what=self.env._("header %(name)s", name=field) if field else self.env._("headers"),
+                size=size // 1024,
+                limit=limit // 1024,
+            )
+            rule = "oversized_header"
+        with self.env.cr.savepoint():
+            return self.env["mail.capture.engine"].sudo()._lead_capture_keep_raw(raw, reason, rule)
+
+    @api.model
+    def _lead_capture_known_message(self, raw):
+        """The message already holding the Message-Id of ``raw``, if any (Odoo drops such mail)."""
+        message_id = raw_mail.light_message(raw).get("message-id")
+        if not message_id:
+            return None
+        return (
+            self.env["mail.message"].sudo().search([("message_id", "=", message_id)], limit=1)
+            or None
         )
+
+    @api.model
+    def _lead_capture_log_repeat(self, raw, existing):
+        """Log a repeat of a known Message-Id for a capture alias: Odoo drops it before routing."""
+        self.env["mail.capture.engine"].sudo()._lead_capture_log_repeat(raw, existing)
 
     @api.model
     def message_route(self, message, message_dict, model=None, thread_id=None, custom_values=None):
@@ -112,6 +196,7 @@ class MailThread(models.AbstractModel):
         capture_routes = [route for route in routes if self._lead_capture_is_route(route)]
         if not capture_routes:
             return super()._message_route_process(message, message_dict, routes)
+        self._lead_capture_check_gateway()
         thread_id = False
         Engine = self.env["mail.capture.engine"].sudo()
         for route in capture_routes:
@@ -127,6 +212,36 @@ class MailThread(models.AbstractModel):
         if other_routes:
             thread_id = super()._message_route_process(message, message_dict, other_routes)
         return thread_id
+
+    @api.model
+    def _lead_capture_is_gateway(self):
+        """True when mail is delivered by the gateway: the superuser (incoming mail servers,
+        the mailgate as uid 1) or an administrator (the mailgate logged in as one)."""
+        return self.env.su or self.env.user._is_system()
+
+    @api.model
+    def _lead_capture_check_gateway(self):
+        """Refuse capture unless the mail comes through the gateway.
+
+        The engine files mail as superuser, in a sender's name: only what delivers mail may start
+        it. Odoo's mailgate script and incoming mail servers (their scheduled action) run as the
+        superuser, or as the administrator the mailgate logs in as; anyone else calling the
+        public ``message_process`` over RPC is refused.
+        """
+        if self._lead_capture_is_gateway():
+            return
+        _logger.warning(
+            "User %s (id %s) called message_process on a capture address: refused",
+            self.env.user.login,
+            self.env.uid,
+        )
+        raise AccessError(
+            self.env._(
+                "Only the mail gateway (Odoo's mailgate script or an incoming mail server) and "
+                "administrators may deliver mail to the capture address. Send the mail to it "
+                "from your mail client instead."
+            )
+        )
 
     @api.model
     def _lead_capture_is_route(self, route):

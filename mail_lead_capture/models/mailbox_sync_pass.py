@@ -7,6 +7,7 @@ hands back through ``mail.capture.engine``.
 """
 
 import bisect
+import dataclasses
 import email
 import email.policy
 import logging
@@ -27,6 +28,12 @@ _logger = logging.getLogger(__name__)
 
 # Addresses whose "on a lead?" answer a pass remembers; cleared when full (memory stays flat).
 KNOWN_CACHE_SIZE = 5_000
+# Replies that answer mail no lead holds yet are remembered per folder (the newest ones, this many
+# at most, each with its first Message-Ids of In-Reply-To/References) for this many days: filed
+# when their original is, at the end of the same pass or of a later one.
+WAITING_REPLIES_MAX = 500
+WAITING_REPLY_IDS = 5
+WAITING_REPLY_DAYS = 14
 
 
 class MailboxPass:
@@ -60,7 +67,11 @@ class MailboxPass:
         )
         self.known = {}
         self.pending_ids = set()
+        self.waiting = {}  # folder id -> {uid: [ordinal day, [Message-Ids]]}, see waiting_of
+        self.waiting_changed = set()  # folder ids whose waiting replies must be saved
         self.complete = True
+        self.failed_folders = []  # (folder name, sentence) of the folders this pass could not sync
+        self.server_new = False  # a folder's STATUS showed mail past its checkpoint
         self.stored = 0
         self.examined = 0
         self.round_trips = 0
@@ -69,7 +80,14 @@ class MailboxPass:
     def rules(self):
         """The filter rules, built once per pass, when the first mail needs them."""
         if self._rules is None:
-            self._rules = self.company._lead_capture_filter_rules(self.owner)
+            rules = self.company._lead_capture_filter_rules(self.owner)
+            # In its own mailbox, the mailbox's address is the owner's side of the conversation,
+            # confirmed or not; everywhere else it is theirs only once confirmed.
+            if self.mailbox.email and self.mailbox.email not in rules.user_addresses:
+                rules = dataclasses.replace(
+                    rules, user_addresses=rules.user_addresses | {self.mailbox.email}
+                )
+            self._rules = rules
         return self._rules
 
     @property
@@ -117,6 +135,8 @@ class MailboxPass:
                     self.complete = False
                     break
                 self.sync_folder(by_name[name])
+            if not self.should_stop():
+                self.file_waiting_replies(by_name[name] for name in names)
             self.round_trips = session.round_trips - before
         self.importing = mailbox._lead_capture_importing()
         _logger.info(
@@ -136,19 +156,18 @@ class MailboxPass:
         # Progress counts the mails handled (at or before the checkpoint), not those whose header
         # was read: a batch is judged whole before any of it is stored.
         handled = folder.import_done if importing else 0
-        if importing:
-            # only during a first import: what is left to examine, for the progress bar
-            plan = imap_sync.plan_pass(self.session, folder.name, checkpoint)
-            folder.write({"import_state": "running", "import_total": handled + plan.estimated})
-            self.commit()
         progress = {"handled": handled, "pending": []}  # pending: examined UIDs, ascending
 
         def wants_body(message):
             progress["pending"].append(message.uid)
             self.examined += 1
-            return self.wants(message)
+            wanted = self.wants(message)
+            if not wanted:
+                self.remember_reply(folder, message)
+            return wanted
 
         def with_progress(values, last_uid):
+            values.update(self.waiting_values(folder))
             if importing:
                 done = bisect.bisect_right(progress["pending"], last_uid)
                 values["import_done"] = progress["handled"] + done
@@ -180,6 +199,11 @@ class MailboxPass:
             self.pending_ids.clear()
 
         try:
+            if importing:
+                # only during a first import: what is left to examine, for the progress bar
+                plan = imap_sync.plan_pass(self.session, folder.name, checkpoint)
+                folder.write({"import_state": "running", "import_total": handled + plan.estimated})
+                self.commit()
             result = imap_sync.sync_folder(
                 self.session,
                 folder.name,
@@ -193,15 +217,26 @@ class MailboxPass:
             self.env.cr.rollback()
             if error.kind in ("dropped", "timeout") or not self.session.connected:
                 raise
+            sentence = self.mailbox._lead_capture_error_sentence(error)
+            _logger.warning(
+                "Mailbox %s, folder %s: sync failed (%s: %s)",
+                self.mailbox.id,
+                folder.name,
+                error.kind,
+                error.detail,
+            )
+            self.failed_folders.append((folder.name, sentence))
             folder.write(
                 {
-                    "error_message": self.mailbox._lead_capture_error_sentence(error),
+                    "error_message": sentence,
                     "error_date": fields.Datetime.now(),
                     "error_count": folder.error_count + 1,
                 }
             )
             self.commit()
             return
+        if result.action != imap_sync.UP_TO_DATE:
+            self.server_new = True
         if result.action == imap_sync.UP_TO_DATE and not importing and not folder.error_message:
             return  # nothing new: one STATUS, no write
         values = {"last_sync": fields.Datetime.now()}
@@ -249,8 +284,14 @@ class MailboxPass:
             return wanted
         # Already filed (the same mail in another folder or mailbox, or a folder rescanned after
         # a UIDVALIDITY change): no need to download it again.
+        # A colleague's private copy does not count: this owner cannot see it.
         if summary.message_id in self.pending_ids or self.env["mail.message"].sudo().search_count(
-            [("message_id", "=", summary.message_id), ("model", "=", "crm.lead")], limit=1
+            [
+                ("message_id", "=", summary.message_id),
+                ("model", "=", "crm.lead"),
+                ("lead_capture_private_user_id", "in", [False, self.owner.id]),
+            ],
+            limit=1,
         ):
             return False
         self.pending_ids.add(summary.message_id)
@@ -322,6 +363,104 @@ class MailboxPass:
                 )
             ],
         }
+
+    # ------------------------------------------------------------ waiting replies
+
+    def waiting_of(self, folder, uidvalidity=None):
+        """The folder's waiting replies ``{uid: [ordinal day, Message-Ids]}``, loaded once per
+        pass; entries older than WAITING_REPLY_DAYS are dropped, and all of them when the folder's
+        UIDVALIDITY is no longer theirs (``uidvalidity``: the one the pass reads now)."""
+        state = self.waiting.get(folder.id)
+        if state is None:
+            saved = folder.waiting_replies or {}
+            oldest = fields.Date.today().toordinal() - WAITING_REPLY_DAYS
+            state = {
+                "uidvalidity": saved.get("uidvalidity"),
+                "items": {
+                    int(uid): entry
+                    for uid, entry in (saved.get("items") or {}).items()
+                    if entry[0] >= oldest
+                },
+            }
+            self.waiting[folder.id] = state
+        if uidvalidity is not None and state["uidvalidity"] != uidvalidity:
+            state.update(uidvalidity=uidvalidity, items={})
+            self.waiting_changed.add(folder.id)
+        return state["items"]
+
+    def waiting_values(self, folder):
+        """The folder values saving its waiting replies, when they changed (else nothing)."""
+        if folder.id not in self.waiting_changed:
+            return {}
+        self.waiting_changed.discard(folder.id)
+        state = self.waiting[folder.id]
+        if not state["items"]:
+            return {"waiting_replies": False}
+        return {
+            "waiting_replies": {
+                "uidvalidity": state["uidvalidity"],
+                "items": {str(uid): entry for uid, entry in state["items"].items()},
+            }
+        }
+
+    def remember_reply(self, folder, message):
+        """Remember a mail of the regular pass that answers mail no lead holds (yet), when the
+        filters would keep it: the original may be filed later (a folder synced after this one)."""
+        summary = message.summary
+        if message.checkpoint is None or not summary.thread_ids:
+            return
+        screening = filters.screen(
+            summary.participants, self.rules, automated=automated.automated_kind(message.header)
+        )
+        if screening.screened:
+            return
+        items = self.waiting_of(folder, message.uidvalidity)
+        items[message.uid] = [
+            fields.Date.today().toordinal(),
+            list(summary.thread_ids[:WAITING_REPLY_IDS]),
+        ]
+        if len(items) > WAITING_REPLIES_MAX:
+            for uid in sorted(items)[: len(items) - WAITING_REPLIES_MAX]:
+                del items[uid]
+        self.waiting_changed.add(folder.id)
+
+    def file_waiting_replies(self, folders):
+        """File the waiting replies whose original is now on a lead (one query per folder)."""
+        for folder in folders:
+            items = self.waiting_of(folder)
+            if not items:
+                continue
+            ids = {message_id for _day, thread_ids in items.values() for message_id in thread_ids}
+            filed = set(
+                self.env["mail.message"]
+                .sudo()
+                .search([("message_id", "in", list(ids)), ("model", "=", "crm.lead")])
+                .mapped("message_id")
+            )
+            ready = [uid for uid, (_day, thread_ids) in items.items() if filed & set(thread_ids)]
+            if not ready:
+                if folder.id in self.waiting_changed:
+                    folder.write(self.waiting_values(folder))
+                    self.commit()
+                continue
+            batch = imap_sync.messages_at(
+                self.session, folder.name, self.waiting[folder.id]["uidvalidity"], ready
+            )
+            wanted = [m for m in batch.messages if self.wants(m)] if batch else []
+            for message, raw in batch.bodies(wanted) if batch else ():
+                if raw is not None:
+                    self.file(folder, message, raw)
+                    self.stored += 1
+                # filed and forgotten in the same transaction: a kill loses and repeats nothing
+                items.pop(message.uid, None)
+                self.waiting_changed.add(folder.id)
+                folder.write(self.waiting_values(folder))
+                self.commit(1)
+            for uid in ready:  # gone from the server, or filed meanwhile by another way
+                items.pop(uid, None)
+            self.waiting_changed.add(folder.id)
+            folder.write(self.waiting_values(folder))
+            self.commit()
 
     # ------------------------------------------------------------ history import
 
@@ -401,13 +540,12 @@ class MailboxPass:
                 continue
             try:
                 status = self.session.select(source, readonly=False)
-                uids = set()
-                for location in group:
-                    if location.uid and location.uidvalidity == status.uidvalidity:
-                        uids.add(int(location.uid))
-                    elif location.message_ref:
-                        uids.update(self.session.search(message_id=location.message_ref))
-                self.session.move(uids, destination)
+                moving, gone = self.locate(group, status.uidvalidity)
+                way = self.session.move(moving.values(), destination) if moving else None
+                # the server's answer is not proof: what it moved is no longer in the source
+                left = set(self.session.message_ids(moving.values())) if moving else set()
+                if way == "copy_flag":
+                    left = set()  # copied, originals flagged deleted: the client expunges them
             except imap_session.ImapError as error:
                 if error.kind in ("dropped", "timeout") or not self.session.connected:
                     raise
@@ -419,8 +557,71 @@ class MailboxPass:
                 )
                 self.commit()
                 continue
+            failed = group.filtered(
+                lambda loc, left=left, moving=moving: moving.get(loc.id) in left
+            )
+            if gone:
+                gone.write(
+                    {
+                        "server_action": False,
+                        "server_error": self.env._(
+                            "The mail is no longer in %(folder)s (moved or deleted in your mail "
+                            "program?): it was left where it is.",
+                            folder=source,
+                        ),
+                    }
+                )
+            if failed:
+                _logger.warning(
+                    "Mailbox %s: the server accepted moving %d mails from %s but kept them",
+                    self.mailbox.id,
+                    len(failed),
+                    source,
+                )
+                failed.write(
+                    {
+                        "server_action": False,
+                        "server_error": self.env._(
+                            "The server said the mail was moved to %(destination)s, but it is "
+                            "still in %(folder)s: move it in your mail program.",
+                            destination=destination,
+                            folder=source,
+                        ),
+                    }
+                )
+            done = group - gone - failed
             if action == "trash":
-                group.unlink()
+                done.unlink()
             else:
-                group.write({"folder": destination, "uid": 0, "server_action": False})
+                done.write(
+                    {"folder": destination, "uid": 0, "server_action": False, "server_error": False}
+                )
             self.commit()
+
+    def locate(self, group, uidvalidity):
+        """Where each queued mail is now in the selected folder: ``({location id: uid}, gone)``.
+
+        A saved UID counts only while it still holds the same Message-Id (the user may have moved
+        or deleted the mail in their mail program since); otherwise the mail is searched by its
+        Message-Id. Mail found nowhere in the folder is ``gone``: it is not moved.
+        """
+        located, gone = {}, group.browse()
+        by_uid = {int(loc.uid): loc for loc in group if loc.uid and loc.uidvalidity == uidvalidity}
+        present = self.session.message_ids(by_uid) if by_uid else {}
+        for location in group:
+            uid = int(location.uid or 0)
+            if (
+                uid in by_uid
+                and uid in present
+                and (not location.message_ref or present[uid] == location.message_ref)
+            ):
+                located[location.id] = uid
+                continue
+            found = (
+                self.session.search(message_id=location.message_ref) if location.message_ref else []
+            )
+            if found:
+                located[location.id] = found[-1]
+            else:
+                gone |= location
+        return located, gone

@@ -39,6 +39,7 @@ class ResCompany(models.Model):
     lead_capture_email = fields.Char(
         string="Capture Address",
         related="lead_capture_alias_id.alias_full_name",
+        groups="base.group_user",
         help="Forward or BCC any email to this address: it is filed on the lead whose contacts "
         "appear in it, or on a new lead. Only the company's users may use it.",
     )
@@ -85,9 +86,22 @@ class ResCompany(models.Model):
         "capture decision names the lost lead. Restore the lost lead: the lost lead is restored "
         "and gets the mail.",
     )
+    lead_capture_authserv_ids = fields.Char(
+        string="Trusted Mail Servers",
+        help="The authserv-ids (the first word of their Authentication-Results headers) of the "
+        "servers that receive your company's mail: your own mail server, your mail provider. Their "
+        "SPF, DKIM and DMARC results decide whether a mail really comes from a user: a forged one "
+        "is refused without answering it, and administrators are told. Empty: no check.",
+    )
+    lead_capture_auth_strict = fields.Boolean(
+        string="Require Authenticated Senders",
+        help="Refuse mail to the capture address unless a trusted server found that it passes "
+        "DMARC, or an aligned DKIM or SPF check. Without it only mail that fails is refused.",
+    )
     lead_capture_inbound_email = fields.Char(
         string="Incoming Mail Address",
         related="lead_capture_inbound_alias_id.alias_full_name",
+        groups="base.group_user",
     )
 
     # ------------------------------------------------------------
@@ -232,13 +246,30 @@ class ResCompany(models.Model):
             .search([("share", "=", False), ("company_ids", "in", self.ids)])
         )
 
-    def _lead_capture_user_by_address(self):
-        """Return ``{normalised address: user}`` for every internal user of the company."""
+    def _lead_capture_address_owners(self):
+        """Return ``{normalised address: users}`` for every internal user of the company.
+
+        Usually one user per address; an address two users claim (say, one's email and the
+        other's confirmed alternate address) maps to both, and counts for neither.
+        """
         result = {}
         for user in self._lead_capture_users():
             for address in user._lead_capture_addresses():
-                result.setdefault(address, user)
+                result[address] = result.get(address, user.browse()) | user
         return result
+
+    def _lead_capture_user_by_address(self):
+        """Return ``{normalised address: user}`` for the addresses exactly one user claims."""
+        return {
+            address: users
+            for address, users in self._lead_capture_address_owners().items()
+            if len(users) == 1
+        }
+
+    def _lead_capture_disputed_owners(self, address):
+        """The users who all claim ``address`` (empty unless two or more do)."""
+        users = self._lead_capture_address_owners().get(address, self.env["res.users"])
+        return users if len(users) > 1 else users.browse()
 
     def _lead_capture_filter_rules(self, user=None):
         """Return the :class:`~..tools.filters.FilterRules` of this company, for ``user``'s mail.
@@ -249,7 +280,6 @@ class ResCompany(models.Model):
         loading records, so that 10,000 entries stay cheap.
         """
         self.ensure_one()
-        users = self._lead_capture_users()
         blocks = self.env["mail.capture.block"].sudo()
         domain = Domain("company_id", "=", self.id) & (
             Domain("user_id", "=", False) | Domain("user_id", "=", user.id)
@@ -262,7 +292,7 @@ class ResCompany(models.Model):
         )
         return filters.FilterRules(
             company_domains=self._lead_capture_company_domains(),
-            user_addresses=users._lead_capture_addresses(),
+            user_addresses=frozenset(self._lead_capture_user_by_address()),
             blocked_addresses=frozenset(entry for kind, entry in rows if kind == "address"),
             blocked_domains=frozenset(entry for kind, entry in rows if kind == "domain"),
         )

@@ -27,12 +27,26 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_lost",
         readonly=False,
     )
+    lead_capture_authserv_ids = fields.Char(
+        related="company_id.lead_capture_authserv_ids",
+        readonly=False,
+    )
+    lead_capture_auth_strict = fields.Boolean(
+        related="company_id.lead_capture_auth_strict",
+        readonly=False,
+    )
     lead_capture_max_attachment_mb = fields.Integer(
         string="Largest Attachment (MB)",
         config_parameter="mail_lead_capture.max_attachment_mb",
         default=25,
         help="Mail with a larger attachment is not filed: it waits in its owner's Unmatched Mail and "
         "the sender is told why.",
+    )
+    lead_capture_imap_extra_ports = fields.Char(
+        string="Other IMAP Ports",
+        config_parameter="mail_lead_capture.imap_extra_ports",
+        help="Synced mailboxes connect only to IMAP's ports, 993 and 143, and to the ports listed "
+        "here (e.g. 1143, 10993-10999): a mail server of yours listening elsewhere.",
     )
     lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
 

@@ -59,6 +59,7 @@ from cryptography.x509.oid import NameOID
 DOVECOT = os.environ.get("MLC_DOVECOT", "/usr/sbin/dovecot")
 DOVEADM = os.environ.get("MLC_DOVEADM", "/usr/bin/doveadm")
 HOST = "127.0.0.1"
+RIG_DOMAIN = "rig"  # the rig's own sessions log in as <login>@rig (see DovecotServer.imap)
 SPECIAL_FOLDERS = {
     "Sent": "\\Sent",
     "Drafts": "\\Drafts",
@@ -219,8 +220,18 @@ class DovecotServer:
     logins, so that each test has a mailbox of its own.
     """
 
-    def __init__(self, *, imap_capability: str | None = None):
+    def __init__(
+        self,
+        *,
+        imap_capability: str | None = None,
+        oauth2_introspection_url: str | None = None,
+        acl: bool = False,
+    ):
         self.imap_capability = imap_capability
+        # With a URL: XOAUTH2 and OAUTHBEARER logins too, their access tokens checked at each
+        # login (no cache) by RFC 7662 introspection at that URL (see oauth_server.py).
+        self.oauth2_introspection_url = oauth2_introspection_url
+        self.acl = acl
         self.host = HOST
         self.plain_port = 0
         self.tls_port = 0
@@ -335,9 +346,15 @@ class DovecotServer:
     # ------------------------------------------------------------------ configuration
 
     @staticmethod
-    def password_of(login: str) -> str:
-        """Every login is valid, with the password ``<login>-password`` (see the passdb)."""
-        return f"{login}-password"
+    def mailbox_of(login: str) -> str:
+        """The mailbox a login opens: its part before any "@" (Dovecot's ``%n``), so that
+        ``bob@acme.example`` (OAuth logins are addresses) and ``bob@rig`` open the same one."""
+        return login.partition("@")[0]
+
+    @classmethod
+    def password_of(cls, login: str) -> str:
+        """Every login is valid, with the password ``<mailbox>-password`` (see the passdb)."""
+        return f"{cls.mailbox_of(login)}-password"
 
     def add_user(self) -> tuple[str, str]:
         """A new login with a fresh, empty mailbox; returns ``(login, password)``."""
@@ -351,6 +368,24 @@ class DovecotServer:
             for name, flag in SPECIAL_FOLDERS.items()
         )
         capability = f"imap_capability = {self.imap_capability}\n" if self.imap_capability else ""
+        mechanisms, oauth2_passdb = "plain login", ""
+        if self.oauth2_introspection_url:
+            mechanisms += " xoauth2 oauthbearer\nauth_cache_size = 0"
+            (root / "oauth2.conf.ext").write_text(
+                f"introspection_mode = post\nintrospection_url = {self.oauth2_introspection_url}\n"
+                "username_attribute = email\nactive_attribute = active\nactive_value = true\n"
+                "force_introspection = yes\n"
+            )
+            oauth2_passdb = (
+                "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n"
+                f"  args = {root}/oauth2.conf.ext\n}}\n"
+            )
+        if self.acl:  # per-folder rights in a "dovecot-acl" file (see refuse_folder)
+            capability += (
+                "mail_plugins = $mail_plugins acl\n"
+                "protocol imap {\n  mail_plugins = $mail_plugins imap_acl\n}\n"
+                "plugin {\n  acl = vfile\n}\n"
+            )
         config = f"""# Written by mail_lead_capture's tests: a throwaway Dovecot 2.3 on {HOST}.
 base_dir = {root}/run
 state_dir = {root}/state
@@ -362,7 +397,7 @@ ssl = yes
 ssl_cert = <{cert}
 ssl_key = <{key}
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 auth_failure_delay = 0
 default_login_user = {user}
 default_internal_user = {user}
@@ -371,15 +406,18 @@ first_valid_uid = {self._uid}
 first_valid_gid = {self._gid}
 mail_location = maildir:~/Maildir
 mail_fsync = never
-{capability}# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
-# telling the server (a passwd-file is re-read at most once a second).
+{capability}{oauth2_passdb}
+# Any login is valid with the password "<login>-password": each test takes a fresh mailbox without
+# telling the server (a passwd-file is re-read at most once a second). "<login>@{RIG_DOMAIN}" opens
+# the same mailbox (%n drops the domain): the rig's own sessions use it, so that the log tells
+# them apart from the sessions of the code under test.
 passdb {{
   driver = static
-  args = password={{PLAIN}}%u-password
+  args = password={{PLAIN}}%n-password
 }}
 userdb {{
   driver = static
-  args = uid={self._uid} gid={self._gid} home={root}/home/%u
+  args = uid={self._uid} gid={self._gid} home={root}/home/%n
 }}
 namespace inbox {{
   inbox = yes
@@ -425,10 +463,14 @@ service anvil {{
 
     @contextlib.contextmanager
     def imap(self, login: str) -> Iterator[imaplib.IMAP4]:
-        """A logged-in ``imaplib`` connection (plain port), for seeding and checking mail."""
+        """A logged-in ``imaplib`` connection (plain port), for seeding and checking mail.
+
+        It logs in as ``<mailbox>@rig``: the same mailbox, but a name of its own in Dovecot's log,
+        so that :meth:`transfer_counts` counts only the sessions of the code under test.
+        """
         client = imaplib.IMAP4(HOST, self.plain_port, timeout=10)
         try:
-            client.login(login, self.password_of(login))
+            client.login(f"{self.mailbox_of(login)}@{RIG_DOMAIN}", self.password_of(login))
             yield client
         finally:
             with contextlib.suppress(Exception):
@@ -491,12 +533,13 @@ service anvil {{
         """What the server sent to ``login`` over its finished IMAP sessions, from Dovecot's log:
         ``hdr_count``/``hdr_bytes`` (header fetches) and ``body_count``/``body_bytes`` (bodies).
 
-        Waits (15 seconds at most) until ``sessions`` sessions of ``login`` are logged: Dovecot
-        writes its log a moment after a session ends, and later on a busy machine (5 seconds were
-        once not enough during a full run).
+        ``sessions`` is how many sessions the code under test opened as ``login`` (the rig's own
+        seeding and checking sessions log in under another name and are never counted). Waits
+        (60 seconds at most) until that many are logged: Dovecot writes its log a moment after a
+        session ends, and later on a busy machine.
         """
         pattern = re.compile(r"\b(hdr_count|hdr_bytes|body_count|body_bytes)=(\d+)")
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60
         while True:
             log = (self.root / "dovecot.log").read_text(errors="replace")
             lines = [
@@ -527,6 +570,23 @@ service anvil {{
             raise RuntimeError(f"doveadm {' '.join(args)} failed: {result.stderr.strip()}")
         return result.stdout
 
+    def refuse_folder(self, login: str, folder: str, refuse: bool = True) -> None:
+        """Let the user see ``folder`` but not open it (ACL right "l" only; needs ``acl=True``):
+        STATUS and SELECT then answer NO, as servers do for a folder the user may not read."""
+        directory = (
+            self.root
+            / "home"
+            / self.mailbox_of(login)
+            / "Maildir"
+            / ("." + folder.replace("/", "."))
+        )
+        acl = directory / "dovecot-acl"
+        if refuse:
+            acl.write_text("owner l\n")
+            self._chown_tree(directory)
+        else:
+            acl.unlink(missing_ok=True)
+
     def status(self, login: str, folder: str) -> dict[str, int]:
         out = self.doveadm("mailbox", "status", "-u", login, "messages uidnext uidvalidity", folder)
         return {key: int(value) for key, value in re.findall(r"(\w+)=(\d+)", out)}
@@ -546,7 +606,7 @@ service anvil {{
         if folder.upper() != "INBOX":
             with contextlib.suppress(Exception):
                 self.create_folder(login, folder)
-        base = self.root / "home" / login / "Maildir"
+        base = self.root / "home" / self.mailbox_of(login) / "Maildir"
         directory = base if folder.upper() == "INBOX" else base / ("." + folder.replace("/", "."))
         for sub in ("cur", "new", "tmp"):
             (directory / sub).mkdir(parents=True, exist_ok=True)

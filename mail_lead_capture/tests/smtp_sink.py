@@ -6,6 +6,7 @@ Plain Python with no Odoo import: the Odoo tests use it to check what the addon 
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import socket
@@ -66,9 +67,14 @@ class SmtpSink:
     def start(self) -> SmtpSink:
         from aiosmtpd.controller import Controller  # noqa: PLC0415 (only when a sink is started)
 
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller = Controller(
+            self, hostname="127.0.0.1", port=self.port, **self._controller_options()
+        )
         self._controller.start()
         return self
+
+    def _controller_options(self) -> dict:
+        return {}
 
     def stop(self) -> None:
         if self._controller is not None:
@@ -90,3 +96,42 @@ class SmtpSink:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+class XOAuth2SmtpSink(SmtpSink):
+    """A sink that, like Gmail's and Microsoft 365's SMTP servers, wants STARTTLS, then AUTH
+    XOAUTH2 with an access token that ``check(user, token)`` accepts, before any mail.
+
+    ``tls_context`` is the server side of TLS (its certificate). ``logins`` lists the users that
+    authenticated, in order.
+    """
+
+    def __init__(self, check: Callable[[str, str], bool], tls_context, on_mail=None):
+        super().__init__(on_mail)
+        self._check = check
+        self._tls_context = tls_context
+        self.logins: list[str] = []
+
+    def _controller_options(self) -> dict:
+        return {
+            "tls_context": self._tls_context,
+            "require_starttls": True,
+            "auth_required": True,
+            "auth_exclude_mechanism": ["LOGIN", "PLAIN"],
+        }
+
+    async def auth_XOAUTH2(self, server, args):  # aiosmtpd finds auth_<MECHANISM> methods
+        from aiosmtpd.smtp import AuthResult  # noqa: PLC0415
+
+        if len(args) != 2:
+            return AuthResult(success=False)
+        try:
+            fields = base64.b64decode(args[1]).decode().split("\x01")
+        except ValueError:
+            return AuthResult(success=False)
+        values = dict(field.split("=", 1) for field in fields if "=" in field)
+        user, token = values.get("user", ""), values.get("auth", "").removeprefix("Bearer ")
+        if not self._check(user, token):
+            return AuthResult(success=False)
+        self.logins.append(user)
+        return AuthResult(success=True, auth_data=user)

@@ -1,8 +1,10 @@
 import contextlib
 import re
+import xmlrpc.client
 from datetime import UTC
 from datetime import datetime
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -282,6 +284,49 @@ class TestCaptureAddress(LeadCaptureCase):
         self.assertEqual(self.last_log().outcome, "duplicate")
 
     @mute_logger(*GATEWAY_LOGGERS)
+    def test_copies_with_the_same_message_id_but_changed_subject_or_text_are_stored_once(self):
+        """Gateways tag subjects and prepend banners: the Message-Id still says it is one mail.
+
+        Each copy comes in a forward of its own (a new outer Message-Id, so Odoo's gateway does not
+        drop it) and differs from the first in what the fingerprint reads (subject, opening words):
+        only the original's Message-Id can tell.
+        """
+        original_id = self.message_id("tagged")
+        text = "Could you send the revised quote for the Osaka office?"
+        lead = self.Lead.create(
+            {"name": "Sue", "email_from": "sue.miller@yahoo.com", "user_id": self.bob.id}
+        )
+        copies = [
+            ("Quote", text),
+            ("[EXTERNAL] Quote", text),  # the subject tagged by a mail gateway
+            (
+                "Quote",
+                "CAUTION: This email originated from outside the organisation. Do not click "
+                f"links unless you recognise the sender.\n\n{text}",  # a banner prepended
+            ),
+            ("RE: [EXT] Quote", f"{text}\n\n-- \nThis message is confidential."),
+        ]
+        for n, (subject, body) in enumerate(copies):
+            self.deliver(
+                self.sample(
+                    "capture/forward_as_attachment.eml",
+                    forwarder=self.bob.email,
+                    forwarder_name=self.bob.name,
+                    capture=self.capture_address,
+                    customer="sue.miller@yahoo.com",
+                    customer_name="Sue Miller",
+                    subject=subject,
+                    text=body,
+                    tag=f"copy{n}",
+                    original_id=original_id,
+                )
+            )
+            self.assertEqual(len(self.lead_messages(lead)), 1, f"copy {n}: {subject}")
+            if n:
+                self.assertEqual(self.last_log().outcome, "duplicate", f"copy {n}")
+        self.assertEqual(self.lead_messages(lead).message_id, original_id)
+
+    @mute_logger(*GATEWAY_LOGGERS)
     def test_same_bcc_copy_delivered_twice_is_stored_once(self):
         raw = self.build_mail(sender=self.bob.email, to="rita@client.example")
         lead_id = self.deliver(raw, envelope_to=self.capture_address)
@@ -339,6 +384,27 @@ class TestCaptureAddress(LeadCaptureCase):
         # A second mail the same day: stored nowhere, and no second reply (rate limit).
         self.deliver(self.build_mail(sender="mallory@evil.example", to=self.capture_address))
         self.assertEqual(len(self.sink.sent_to("mallory@evil.example")), 1)
+
+    @mute_logger(*GATEWAY_LOGGERS)
+    def test_a_reply_to_the_explanation_gives_the_mailgate_an_answer_it_can_carry(self):
+        """Odoo's loop check ignores the reply; the mailgate still gets False, not None (which
+        XML-RPC cannot send, so that Postfix bounced the reply as an internal software error)."""
+        self.deliver(self.build_mail(sender="stranger@elsewhere.example", to=self.capture_address))
+        explanation = self.sink.sent_to("stranger@elsewhere.example")[0].message
+        self.assertIn("-loop-detection-bounce-email@", explanation["References"])
+        reply = self.build_mail(
+            sender="stranger@elsewhere.example",
+            to=self.capture_address,
+            subject=f"Re: {explanation['Subject']}",
+            headers={
+                "In-Reply-To": explanation["Message-ID"],
+                "References": explanation["References"],
+            },
+        )
+        result = self.deliver(reply)
+        self.assertIs(result, False)
+        xmlrpc.client.dumps((result,), methodresponse=True)  # what the mailgate's server does
+        self.assertEqual(len(self.sink.sent_to("stranger@elsewhere.example")), 1, "no answer")
 
     @mute_logger(*GATEWAY_LOGGERS)
     def test_robots_never_get_an_explanation(self):
@@ -501,3 +567,39 @@ class TestCaptureAddress(LeadCaptureCase):
         with contextlib.suppress(ValueError):  # no route: Odoo bounces the mail
             self.deliver(raw, envelope_to=inbound)
         self.assertEqual(self.Lead.search_count([]), leads_before, "no lead from a removed address")
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestCaptureLogAccess(LeadCaptureCase):
+    """The Capture Log is a record of what happened: salespeople read their own, change nothing."""
+
+    def test_salespeople_read_the_capture_log_but_cannot_write_create_or_delete(self):
+        Log = self.env["mail.capture.log"]
+        entry = Log.sudo().create(
+            {
+                "company_id": self.company.id,
+                "user_id": self.bob.id,
+                "source": "capture",
+                "outcome": "refused",
+                "trace": "Refused: the sender may not use the capture address.",
+                "subject": "Hello",
+            }
+        )
+        Access = self.env["ir.model.access"].with_user(self.bob)
+        self.assertTrue(Access.check("mail.capture.log", "read", raise_exception=False))
+        for mode in ("write", "create", "unlink"):
+            self.assertFalse(
+                Access.check("mail.capture.log", mode, raise_exception=False),
+                f"salespeople must not have {mode} on the Capture Log",
+            )
+        mine = entry.with_user(self.bob)
+        self.assertEqual(mine.outcome, "refused", "Bob reads his own entries")
+        with self.assertRaises(AccessError):
+            mine.write({"outcome": "captured", "trace": "Filed on a lead."})
+        with self.assertRaises(AccessError):
+            mine.unlink()
+        with self.assertRaises(AccessError):
+            Log.with_user(self.bob).create(
+                {"company_id": self.company.id, "source": "capture", "outcome": "captured"}
+            )
+        self.assertEqual(entry.sudo().outcome, "refused")

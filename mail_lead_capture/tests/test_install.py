@@ -1,3 +1,6 @@
+import importlib.util
+from pathlib import Path
+
 from lxml import etree
 
 from odoo.exceptions import ValidationError
@@ -63,3 +66,18 @@ class TestInstall(TransactionCase):
             host="imap.example.com",
         )
         self.assertTrue(sentence.startswith("imap.example.com n'a pas répondu à temps"), sentence)
+
+    def test_upgrade_from_1_0_hides_private_decisions_from_managers(self):
+        """An upgrade does not rewrite noupdate rules: the migration to 19.0.1.1.0 narrows the
+        sales managers' Capture Log rule that an earlier version installed."""
+        rule = self.env.ref("mail_lead_capture.mail_capture_log_rule_manager")
+        fresh_domain = rule.domain_force
+        rule.domain_force = "[(1, '=', 1)]"  # as 19.0.1.0.0 installed it
+        path = Path(__file__).parents[1] / "migrations" / "19.0.1.1.0" / "post-migrate.py"
+        spec = importlib.util.spec_from_file_location("mlc_migration_19_0_1_1_0", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(self.env.cr, "19.0.1.0.0")
+        rule.invalidate_recordset()
+        self.assertEqual(rule.domain_force, fresh_domain)
+        self.assertIn("private_user_id", rule.domain_force)

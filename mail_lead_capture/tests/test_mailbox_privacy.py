@@ -130,3 +130,19 @@ class TestMailboxPrivacy(MailboxCase):
         self.sync(mailbox)
         self.assertEqual(self.dovecot.flags(self.login, "INBOX"), before)
         self.assertEqual(self.dovecot.uids(self.login, "Archive"), [])
+
+    def test_two_way_archive_of_a_mail_the_user_already_moved_leaves_it_there(self):
+        mailbox, message = self.synced_message(direction="two_way")
+        # meanwhile, in their own mail program, Bob files the mail in Projects
+        with self.dovecot.imap(self.login) as client:
+            client.select("INBOX")
+            client.uid("MOVE", "1:*", "Projects")
+        message.with_user(self.bob).action_lead_capture_archive()
+        self.sync(mailbox)
+        self.assertEqual(self.dovecot.uids(self.login, "Archive"), [], "nothing was archived")
+        self.assertEqual(len(self.dovecot.uids(self.login, "Projects")), 1, "left where Bob put it")
+        location = mailbox.location_ids
+        self.assertFalse(location.server_action)
+        self.assertEqual(location.folder, "INBOX", "not recorded as archived")
+        self.assertIn("no longer in INBOX", location.server_error)
+        self.assertEqual(self.subjects(self.lead), ["Confidential"], "not filed twice")

@@ -1,4 +1,5 @@
 import logging
+import re
 
 from odoo.exceptions import AccessError
 from odoo.exceptions import UserError
@@ -74,15 +75,19 @@ class TestMailboxSettings(MailboxCase):
     # THE PASSWORD
     # ------------------------------------------------------------
 
-    def test_password_is_for_its_owner_and_admins_never_exported(self):
-        mailbox = self.make_mailbox()
-        self.assertEqual(mailbox.with_user(self.bob).password, self.password)
-        self.assertEqual(mailbox.with_user(self.admin).password, self.password)
+    def test_password_is_write_only_and_never_exported(self):
+        mailbox = self.make_mailbox()  # Test Connection worked: the stored password is used
+        for user in (self.bob, self.admin):
+            with self.subTest(user=user.login):
+                as_user = mailbox.with_user(user)
+                self.assertFalse(as_user.read(["password"])[0]["password"])
+                self.assertTrue(as_user.password_set)
+                with self.assertRaises(AccessError):
+                    as_user.read(["imap_password"])
+                with self.assertRaises(AccessError):
+                    self.Mailbox.with_user(user).search([("imap_password", "=", self.password)])
         with self.assertRaises(AccessError):
             mailbox.with_user(self.karen).read(["password"])
-        self.assertFalse(
-            self.Mailbox.with_user(self.karen).search([("password", "=", self.password)])
-        )
         self.assertFalse(self.Mailbox.fields_get(["password"])["password"]["exportable"])
         for record, path in (
             (mailbox.with_user(self.admin), "password"),
@@ -184,20 +189,42 @@ class TestMailboxSettings(MailboxCase):
         mailbox.tls_fingerprint = "00" * 32
         self.assertIn("is not the trusted one", self.check_connection(mailbox)[1])
 
-    def test_a_connected_mailbox_address_is_the_owners(self):
+    def test_a_connected_mailbox_address_is_the_owners_once_confirmed(self):
         self.assertNotIn("bob.home@example.org", self.bob._lead_capture_addresses())
         mailbox = self.make_mailbox(connect=False, email="bob.home@example.org")
+        mailbox.with_user(self.bob).action_test_connection()
+        self.assertEqual(mailbox.state, "syncing")
         self.assertNotIn(
             "bob.home@example.org",
             self.bob._lead_capture_addresses(),
-            "not before the login proved it is Bob's",
+            "logging in proves Bob reads the mailbox, not that the address typed on it is his",
         )
-        mailbox.with_user(self.bob).action_test_connection()
-        self.assertIn("bob.home@example.org", self.bob._lead_capture_addresses())
-        # so mail Bob sends from it is outgoing mail, and mail between it and Bob is internal
+        address = self.env["mail.capture.address"].search([("email", "=", "bob.home@example.org")])
+        self.assertEqual((address.user_id, address.state), (self.bob, "pending"))
+        # In its own sync, mail Bob sends from it is outgoing mail, confirmed or not.
         self.append(
             "Sent", sender="bob.home@example.org", to="hana@client.example", subject="From home"
         )
         with mute_logger(*SYNC_LOGGERS):
             self.sync(mailbox)
         self.assertEqual(self.lead_messages(self.lead).lead_capture_direction, "outgoing")
+        # Everywhere else it is his once he opens the link mailed to it.
+        html = (
+            self.sink.sent_to("bob.home@example.org")[0]
+            .message.get_body(preferencelist=("html",))
+            .get_content()
+        )
+        token = re.search(rf"/mail_lead_capture/confirm/{address.id}/([\w-]+)", html).group(1)
+        self.assertEqual(address._confirm(token), "confirmed")
+        self.assertIn("bob.home@example.org", self.bob._lead_capture_addresses())
+
+    def test_a_mailbox_with_a_colleagues_address_does_not_make_it_its_owners(self):
+        mailbox = self.make_mailbox(connect=False, email=self.karen.email)
+        result = mailbox.with_user(self.bob).action_test_connection()
+        self.assertEqual(result["params"]["type"], "success", result["params"]["message"])
+        self.assertEqual(self.company._lead_capture_user_by_address()[self.karen.email], self.karen)
+        self.assertFalse(
+            self.env["mail.capture.address"].search([("email", "=", self.karen.email)]),
+            "no confirmation is proposed for an address that is another user's",
+        )
+        self.assertNotIn(self.karen.email, self.bob._lead_capture_addresses())

@@ -498,3 +498,36 @@ class TestMailboxSync(MailboxCase):
         self.run_cron()
         self.assertEqual(self.subjects(self.lead), ["Before", "During"])
         self.assertEqual(mailbox.state, "connected")
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestMailboxFolderFailure(MailboxCase):
+    """A folder the server refuses shows on the mailbox within one pass, and Sync Now says so."""
+
+    dovecot_options = {"acl": True}
+
+    def test_a_refused_folder_puts_the_mailbox_in_error_with_the_folder_and_reason(self):
+        self.append(sender="hana@client.example", to=self.bob.email, subject="In the inbox")
+        self.append("Projects", sender="omar@other.example", to=self.bob.email, subject="Plans")
+        mailbox = self.make_mailbox()
+        # the server lists Projects but no longer lets the user open it
+        self.dovecot.refuse_folder(self.login, "Projects")
+        with self.assertLogs(
+            "odoo.addons.mail_lead_capture.models.mailbox_sync_pass", "WARNING"
+        ) as logs:
+            result = self.sync(mailbox)
+        self.assertIn("folder Projects: sync failed", "\n".join(logs.output))
+        self.assertEqual(result["params"]["type"], "danger", "Sync Now does not say up to date")
+        self.assertIn("Projects", result["params"]["message"])
+        self.assertEqual(mailbox.state, "error")
+        self.assertIn("Folder Projects could not be synced", mailbox.last_error)
+        self.assertTrue(mailbox.retry_date, "backs off")
+        self.assertEqual(self.subjects(self.lead), ["In the inbox"], "the other folders synced")
+        # once the server opens the folder again, the next pass files its mail and clears it
+        self.dovecot.refuse_folder(self.login, "Projects", refuse=False)
+        mailbox.sudo().retry_date = False
+        result = self.sync(mailbox)
+        self.assertEqual(result["params"]["type"], "success", result["params"]["message"])
+        self.assertEqual(mailbox.state, "connected")
+        self.assertFalse(mailbox.last_error)
+        self.assertEqual(self.subjects(self.lead_omar), ["Plans"])

@@ -33,6 +33,10 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
         with self.worker() as cr:
             env = Environment(cr, SUPERUSER_ID, {})
             admin = env.ref("base.user_admin")
+            # the test Dovecot's port, as an administrator allows it
+            env["ir.config_parameter"].set_param(
+                "mail_lead_capture.imap_extra_ports", str(self.dovecot.plain_port)
+            )
             mailbox = env["mail.capture.mailbox"].create(
                 {
                     "user_id": admin.id,
@@ -51,7 +55,9 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
 
     def remove_mailbox(self, mailbox_id):
         with self.worker() as cr:
-            Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"].browse(mailbox_id).unlink()
+            env = Environment(cr, SUPERUSER_ID, {})
+            env["mail.capture.mailbox"].browse(mailbox_id).unlink()
+            env["ir.config_parameter"].set_param("mail_lead_capture.imap_extra_ports", False)
 
     def run_sync_loop(self):
         """The scheduled action's loop, in a worker of its own; the mailbox's last sync after it."""

@@ -31,6 +31,11 @@ class TestCaptureTours(LeadCaptureHttpCase):
         link = re.search(r'href="[^"]*(/mail_lead_capture/confirm/[^"]+)"', html).group(1)
         page = self.url_open(link)  # the link, opened from the mailbox, with no Odoo session
         self.assertEqual(page.status_code, 200)
+        self.assertIn("Confirm this address", page.text)
+        self.assertEqual(address.state, "pending", "opening the link only shows a button")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        page = self.url_open(link, data={"csrf_token": csrf})  # the button
+        self.assertEqual(page.status_code, 200)
         self.assertIn("Address confirmed", page.text)
         self.assertEqual(address.state, "verified")
         self.assertIn("Already confirmed", self.url_open(link).text, "the link works once")

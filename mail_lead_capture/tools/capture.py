@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
+from datetime import timedelta
+from email.header import decode_header
+from email.header import make_header
 from email.message import EmailMessage
 from email.message import Message
 from email.utils import parsedate_to_datetime
@@ -26,12 +29,27 @@ from .addresses import split_addresses
 from .forward_text import strip_forward_prefixes
 from .forwards import Forward
 from .forwards import Mailbox
+from .raw_mail import clean_text
 
-__all__ = ["CapturedMail", "captured_mail", "fingerprint", "lead_name", "unreadable_kind"]
+__all__ = [
+    "CapturedMail",
+    "captured_mail",
+    "fingerprint",
+    "lead_name",
+    "plausible_date",
+    "unreadable_kind",
+]
 
 _FINGERPRINT_CHARS = 200
 _WORD_CHARS = re.compile(r"[^\W_]+")
+_FOLDING = re.compile(r"\r?\n(?=[ \t])")
 _MAX_REFERENCES = 32
+# A Message-Id is at most 250 characters between its brackets: the tail of the References header
+# that can hold the last _MAX_REFERENCES of them (with folding whitespace) is all that is read.
+_REFERENCES_TAIL = _MAX_REFERENCES * 260
+# A mail dated more than this after it was received is dated when it was received (a wrong clock
+# or a hostile sender must not make a lead look active in the year 2200).
+MAX_FUTURE = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -73,14 +91,41 @@ class CapturedMail:
         return fingerprint(self.author.address if self.author else None, self.subject, self.text)
 
 
-def _mailboxes(*values: str | None) -> tuple[Mailbox, ...]:
-    return tuple(Mailbox(name, address) for name, address in split_addresses(*values))
+def _decode_words(text: str) -> str:
+    if "=?" not in text:
+        return text
+    try:
+        return str(make_header(decode_header(text)))
+    except Exception:  # malformed encoded words: keep them as written
+        return text
+
+
+def _address_header(message: Message, name: str) -> tuple[Mailbox, ...]:
+    """The mailboxes of an address header, read from its raw value.
+
+    The ``email`` package's structured parser (``policy.SMTP``) costs more than linear time on
+    long address lists and re-parses at every access; the raw value is split once and only the
+    display names are decoded.
+    """
+    key = name.lower()
+    try:
+        values = [str(value) for field, value in message.raw_items() if field.lower() == key]
+    except Exception:  # a hostile header: no addresses rather than a failure
+        return ()
+    values = [
+        _FOLDING.sub(" ", value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        for value in values
+    ]
+    return tuple(
+        Mailbox(clean_text(_decode_words(display)), address)
+        for display, address in split_addresses(*(clean_text(value) for value in values))
+    )
 
 
 def _header(message: Message, name: str) -> str:
     try:
         return " ".join(str(value) for value in message.get_all(name) or ())
-    except (TypeError, ValueError, LookupError):  # undecodable header: ignore, never fail
+    except Exception:  # undecodable or hostile header (any parser error): ignore, never fail
         return ""
 
 
@@ -95,10 +140,22 @@ def _message_date(message: Message) -> datetime | None:
 
 
 def _references(message: Message) -> tuple[str, ...]:
-    ids = re.findall(
-        r"<[^<>\s]{1,250}>", f"{_header(message, 'References')} {_header(message, 'In-Reply-To')}"
-    )
+    """The last Message-Ids of References then In-Reply-To (newest last), at most _MAX_REFERENCES.
+
+    Only the tail of a long References header is read, so its cost does not grow with its length.
+    """
+    references = _header(message, "References")[-_REFERENCES_TAIL:]
+    in_reply_to = _header(message, "In-Reply-To")[-_REFERENCES_TAIL:]
+    ids = re.findall(r"<[^<>\s]{1,250}>", f"{references} {in_reply_to}")
     return tuple(dict.fromkeys(ids))[-_MAX_REFERENCES:]
+
+
+def plausible_date(date: datetime | None, received: datetime | None = None) -> datetime | None:
+    """``date``, or ``received`` (default now) when ``date`` is more than MAX_FUTURE after it."""
+    if date is None:
+        return None
+    received = received or datetime.now(UTC)
+    return received if date > received + MAX_FUTURE else date
 
 
 def _plain_text(message: Message) -> str:
@@ -112,12 +169,17 @@ def _plain_text(message: Message) -> str:
 
 
 def captured_mail(
-    message: Message, forward: Forward | None, text: str | None = None
+    message: Message,
+    forward: Forward | None,
+    text: str | None = None,
+    received: datetime | None = None,
 ) -> CapturedMail:
     """Describe the mail to file: ``forward``'s original when there is one, else ``message``.
 
     ``text`` is the plain text of ``message`` when the caller already has it (Odoo's parser does);
-    it is only used when ``message`` is not a forward.
+    it is only used when ``message`` is not a forward. Control characters (NUL...) are removed from
+    the subject and text, and a date more than a day in the future becomes ``received`` (default:
+    now).
     """
     if forward is not None:
         original = forward.original
@@ -125,22 +187,22 @@ def captured_mail(
             author=original.sender,
             to=tuple(original.to),
             cc=tuple(original.cc),
-            date=original.date,
-            subject=original.subject,
-            text=original.text or "",
+            date=plausible_date(original.date, received),
+            subject=clean_text(original.subject),
+            text=clean_text(original.text),
             message_id=original.message_id,
             references=tuple(getattr(original, "references", ()) or ()),
             forwarded=True,
         )
-    author = _mailboxes(_header(message, "From"))
-    message_id = re.search(r"<[^<>\s]{1,250}>", _header(message, "Message-Id"))
+    author = _address_header(message, "From")
+    message_id = re.search(r"<[^<>\s]{1,250}>", clean_text(_header(message, "Message-Id")))
     return CapturedMail(
         author=author[0] if author else None,
-        to=_mailboxes(_header(message, "To")),
-        cc=_mailboxes(_header(message, "Cc")),
-        date=_message_date(message),
-        subject=" ".join(_header(message, "Subject").split()),
-        text=text if text is not None else _plain_text(message),
+        to=_address_header(message, "To"),
+        cc=_address_header(message, "Cc"),
+        date=plausible_date(_message_date(message), received),
+        subject=" ".join(clean_text(_header(message, "Subject")).split()),
+        text=clean_text(text if text is not None else _plain_text(message)),
         message_id=message_id.group(0) if message_id else None,
         references=_references(message),
         forwarded=False,

@@ -40,8 +40,8 @@ def counterparts(
     one, the recipients in order.
     """
     ordered = [author, *recipients] if direction == INCOMING else list(recipients)
-    seen: list[str] = []
+    seen: dict[str, None] = {}  # ordered, and ``in`` in constant time
     for address in ordered:
         if address and address in external and address not in seen:
-            seen.append(address)
-    return seen
+            seen[address] = None
+    return list(seen)

@@ -178,3 +178,15 @@ def preset_for_address(address: str | None) -> ImapPreset:
 def preset_selection() -> list[tuple[str, str]]:
     """``(code, name)`` pairs for a selection field, generic last."""
     return [(preset.code, preset.name) for preset in PRESETS.values()]
+
+
+# The providers' SMTP submission servers, for a mailbox that also sends the owner's mail (host,
+# port, Odoo's ir.mail_server encryption). Providers not listed: the owner sets up sending in
+# Odoo's own outgoing server settings.
+SMTP_SUBMISSION: dict[str, tuple[str, int, str]] = {
+    "gmail": ("smtp.gmail.com", 587, "starttls"),
+    "microsoft": ("smtp.office365.com", 587, "starttls"),
+    "yahoo": ("smtp.mail.yahoo.com", 465, "ssl"),
+    "icloud": ("smtp.mail.me.com", 587, "starttls"),
+    "fastmail": ("smtp.fastmail.com", 465, "ssl"),
+}

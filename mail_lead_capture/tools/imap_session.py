@@ -2,11 +2,13 @@
 
 A small protocol over ``imapclient`` that the mailbox model and :mod:`.imap_sync` call, and nothing
 else: :meth:`ImapSession.connect` (SSL/TLS, STARTTLS, or plain for a server on this machine only),
-:meth:`~ImapSession.login`, :meth:`~ImapSession.list_folders` with their SPECIAL-USE flags,
+:meth:`~ImapSession.login` (or :meth:`~ImapSession.oauth2_login` with an OAuth 2.0 access token,
+SASL XOAUTH2/OAUTHBEARER), :meth:`~ImapSession.list_folders` with their SPECIAL-USE flags,
 :meth:`~ImapSession.status` and :meth:`~ImapSession.select` (UIDVALIDITY, UIDNEXT, message count and
 HIGHESTMODSEQ when the server offers CONDSTORE), :meth:`~ImapSession.fetch_headers` and
 :meth:`~ImapSession.fetch_bodies` by UID, :meth:`~ImapSession.search` by address, UID range or
-Message-Id, :meth:`~ImapSession.move`, and :meth:`~ImapSession.close`.
+Message-Id, :meth:`~ImapSession.move`, :meth:`~ImapSession.append` (mail the owner sent from Odoo,
+to their Sent folder), and :meth:`~ImapSession.close`.
 
 Guarantees:
 
@@ -21,6 +23,17 @@ Guarantees:
 - Every failure is an :class:`ImapError` whose ``kind`` is one of :data:`ERROR_KINDS`; ``detail`` is
   the server's or the system's own text, never a password. Nothing here is translated: the model
   turns kinds into sentences.
+
+Servers differ; the session smooths over what they are known to do (each quirk noticed is kept in
+:attr:`ImapSession.quirks`, for logs and tests):
+
+- UIDNEXT and UIDVALIDITY are taken from whichever answer has them: SELECT/EXAMINE, else the STATUS
+  of the same folder read earlier in the session or asked for then, else (UIDNEXT only) computed
+  from the highest UID (``UID FETCH *``). Courier-IMAP leaves UIDNEXT out of SELECT.
+- UID sets are sent as ranges (``1:200``, ``3:5,9``), never as long lists. A server that refuses a
+  set naming a UID that no longer exists (GNU Mailutils answers BAD to ``1,2,3`` once 2 is gone) is
+  asked which UIDs of the range exist (``UID SEARCH``), and the command is sent again with those;
+  from then on the session asks first.
 """
 
 from __future__ import annotations
@@ -38,17 +51,21 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import datetime
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imapclient_errors
+from imapclient.response_parser import parse_fetch_response
 
 __all__ = [
     "DEFAULT_TIMEOUT",
     "ERROR_KINDS",
     "LOCAL_HOSTS",
     "NEEDS_USER_ACTION",
+    "OAUTH_MECHANISMS",
     "SECURITIES",
+    "Credentials",
     "FetchedBody",
     "FetchedHeader",
     "Folder",
@@ -59,6 +76,7 @@ __all__ = [
     "classify_login_failure",
     "fetch_certificate_fingerprint",
     "security_allowed",
+    "uid_set",
 ]
 
 SECURITIES = ("ssl", "starttls", "none")
@@ -181,6 +199,26 @@ class FetchedBody:
 
     uid: int
     raw: bytes
+
+
+# SASL mechanisms that carry an OAuth 2.0 access token instead of a password.
+OAUTH_MECHANISMS = ("XOAUTH2", "OAUTHBEARER")
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """How to log in: ``login`` with a password (``mechanism`` "password") or with an OAuth 2.0
+    access token (``mechanism`` one of :data:`OAUTH_MECHANISMS`). ``secret`` never shows in a repr,
+    so a credentials value that ends up in a log or a traceback gives nothing away.
+    """
+
+    login: str
+    secret: str = field(repr=False)
+    mechanism: str = "password"
+
+    def __post_init__(self):
+        if self.mechanism != "password" and self.mechanism not in OAUTH_MECHANISMS:
+            raise ValueError(f"unknown login mechanism {self.mechanism!r}")
 
 
 SPECIAL_USE_FLAGS = frozenset(
@@ -350,6 +388,9 @@ class ImapSession:
         self._selected: str | None = None
         self._selected_readonly = True
         self._capabilities: frozenset[str] = frozenset()
+        self._statuses: dict[str, FolderStatus] = {}  # the last STATUS of each folder
+        self._uids_of_selected: set[int] | None = None  # for servers that refuse UID sets
+        self.quirks: set[str] = set()
         self.round_trips = 0
 
     # ------------------------------------------------------------------ lifecycle
@@ -454,6 +495,28 @@ class ImapSession:
             # the login answer usually carries the new capability list; else this asks for it
             self._capabilities = _capability_set(client.capabilities())
 
+    def oauth2_login(self, login: str, access_token: str, mechanism: str = "XOAUTH2") -> None:
+        """Authenticate with an OAuth 2.0 access token (SASL XOAUTH2 or OAUTHBEARER).
+
+        A refused or expired token is kind "auth", as a refused password: the caller gets a new
+        token (or asks the owner to sign in again).
+        """
+        if mechanism not in OAUTH_MECHANISMS:
+            raise ValueError(f"mechanism must be one of {OAUTH_MECHANISMS}, not {mechanism!r}")
+        with self._command("login") as client:
+            if mechanism == "OAUTHBEARER":
+                client.oauthbearer_login(login, access_token)
+            else:
+                client.oauth2_login(login, access_token, mech=mechanism)
+            self._capabilities = _capability_set(client.capabilities())
+
+    def authenticate(self, credentials: Credentials) -> None:
+        """Log in with a :class:`Credentials` value: a password, or an OAuth 2.0 access token."""
+        if credentials.mechanism == "password":
+            self.login(credentials.login, credentials.secret)
+        else:
+            self.oauth2_login(credentials.login, credentials.secret, credentials.mechanism)
+
     @property
     def capabilities(self) -> frozenset[str]:
         """The server's capabilities, upper-cased: the greeting's, then the post-login set."""
@@ -486,21 +549,71 @@ class ImapSession:
         return folders
 
     def status(self, folder: str) -> FolderStatus:
-        """STATUS of a folder in one round trip, without selecting it."""
+        """STATUS of a folder in one round trip, without selecting it.
+
+        A server whose STATUS lacks UIDNEXT or UIDVALIDITY has the folder examined instead.
+        """
+        values = self._status_values(folder)
+        if values.get("UIDVALIDITY") is None or values.get("UIDNEXT") is None:
+            self.quirks.add("status_without_uids")
+            return self.select(folder)
+        status = _folder_status(folder, values, "MESSAGES")
+        self._statuses[folder] = status
+        return status
+
+    def _status_values(self, folder: str) -> dict:
         items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]
         if self.has("CONDSTORE"):
             items.append("HIGHESTMODSEQ")
         with self._command() as client:
             data = client.folder_status(folder, items)
-        return _folder_status(folder, data, "MESSAGES")
+        return _upper_keys(data)
 
     def select(self, folder: str, *, readonly: bool = True) -> FolderStatus:
-        """Select a folder, read-only (EXAMINE) unless ``readonly=False`` (needed to move mail)."""
+        """Select a folder, read-only (EXAMINE) unless ``readonly=False`` (needed to move mail).
+
+        UIDVALIDITY or UIDNEXT missing from the answer are taken from the folder's STATUS (the
+        one read earlier in this session when its UIDVALIDITY is the same, else asked for now);
+        UIDNEXT, failing that, is computed from the highest UID.
+        """
         with self._command() as client:
             data = client.select_folder(folder, readonly=readonly)
         self._selected = folder
         self._selected_readonly = readonly
-        return _folder_status(folder, data, "EXISTS")
+        self._uids_of_selected = None
+        values = _upper_keys(data)
+        if values.get("UIDVALIDITY") is None or values.get("UIDNEXT") is None:
+            values = self._complete_select(folder, values)
+        return _folder_status(folder, values, "EXISTS")
+
+    def _complete_select(self, folder: str, values: dict) -> dict:
+        """Fill in what SELECT left out (see :meth:`select`)."""
+        self.quirks.add("select_without_uidnext")
+        known = self._statuses.get(folder)
+        uidvalidity = _int_or_none(values.get("UIDVALIDITY"))
+        if known is None or (uidvalidity is not None and known.uidvalidity != uidvalidity):
+            try:
+                extra = self._status_values(folder)
+            except ImapError as error:
+                if error.kind != "protocol":
+                    raise
+                extra = {}
+            if uidvalidity is None or _int_or_none(extra.get("UIDVALIDITY")) == uidvalidity:
+                values = {**extra, **{k: v for k, v in values.items() if v is not None}}
+        else:
+            values = {"UIDVALIDITY": known.uidvalidity, "UIDNEXT": known.uidnext, **values}
+        if values.get("UIDNEXT") is None and values.get("UIDVALIDITY") is not None:
+            values["UIDNEXT"] = self._computed_uidnext(_int_or_none(values.get("EXISTS")) or 0)
+        return values
+
+    def _computed_uidnext(self, exists: int) -> int:
+        """The highest UID + 1 (a lower bound of UIDNEXT: enough to know what to fetch)."""
+        self.quirks.add("uidnext_computed")
+        if not exists:
+            return 1
+        with self._command() as client:
+            response = _uid_fetch(client, "*", ["UID"])
+        return max((int(uid) for uid in response), default=0) + 1
 
     @property
     def selected(self) -> str | None:
@@ -525,8 +638,7 @@ class ImapSession:
         condstore = self.has("CONDSTORE")
         if condstore:
             items.append("MODSEQ")
-        with self._command() as client:
-            response = client.fetch(wanted, items)
+        response = self._fetch(wanted, items)
         headers = []
         for uid in sorted(response):
             data = response[uid]
@@ -554,14 +666,62 @@ class ImapSession:
         wanted = sorted(set(uids))
         if not wanted:
             return []
-        with self._command() as client:
-            response = client.fetch(wanted, ["BODY.PEEK[]"])
+        response = self._fetch(wanted, ["BODY.PEEK[]"])
         bodies = []
         for uid in sorted(response):
             raw = next((v for k, v in response[uid].items() if _text(k).upper() == "BODY[]"), None)
             if raw is not None:
                 bodies.append(FetchedBody(int(uid), raw))
         return bodies
+
+    def message_ids(self, uids: Iterable[int]) -> dict[int, str | None]:
+        """``{uid: Message-Id}`` of those of ``uids`` that exist in the selected folder.
+
+        The Message-Id is as written (angle brackets kept), or None when the mail has none.
+        """
+        found = {}
+        for header in self.fetch_headers(uids, ["MESSAGE-ID"]):
+            match = re.search(rb"<[^<>\s]+>", header.header)
+            found[header.uid] = _text(match.group(0)) if match else None
+        return found
+
+    def _fetch(self, wanted: list[int], items: list[str]) -> dict:
+        """UID FETCH of a sorted list of UIDs, sent as ranges, with the refused-set fallback."""
+        if "uid_set_of_existing_only" in self.quirks:
+            wanted = self._existing(wanted)
+            if not wanted:
+                return {}
+        try:
+            with self._command() as client:
+                return _uid_fetch(client, uid_set(wanted), items)
+        except ImapError as error:
+            if error.kind != "protocol" or "uid_set_of_existing_only" in self.quirks:
+                raise
+            existing = self._existing(wanted)
+            if existing == wanted:
+                raise
+            self.quirks.add("uid_set_of_existing_only")
+            if not existing:
+                return {}
+            with self._command() as client:
+                return _uid_fetch(client, uid_set(existing), items)
+
+    def _existing(self, wanted: list[int]) -> list[int]:
+        """Those of ``wanted`` that exist in the selected folder.
+
+        Asked once per selected folder by message number (``FETCH 1:* (UID)``), which every server
+        understands: the servers that refuse UID sets also misread UIDs in SEARCH.
+        """
+        if self._uids_of_selected is None:
+            with self._command() as client:
+                typ, data = client._imap.fetch("1:*", "(UID)")
+            found = set()
+            for line in data if typ == "OK" else []:
+                match = re.search(rb"UID (\d+)", line if isinstance(line, bytes) else b"")
+                if match:
+                    found.add(int(match.group(1)))
+            self._uids_of_selected = found
+        return [uid for uid in wanted if uid in self._uids_of_selected]
 
     # ------------------------------------------------------------------ searching
 
@@ -580,7 +740,8 @@ class ImapSession:
         newest". ``message_id``: mail whose Message-Id header contains it. With no criterion, all.
         """
         criteria: list = []
-        if uid_range is not None:
+        uid_criterion = uid_range is not None and "uid_set_of_existing_only" not in self.quirks
+        if uid_criterion:
             first, last = uid_range
             criteria += ["UID", f"{max(int(first), 1)}:{'*' if last is None else int(last)}"]
         if address:
@@ -594,9 +755,18 @@ class ImapSession:
         with self._command() as client:
             found = client.search(criteria, charset=charset)
         uids = sorted(int(uid) for uid in found)
-        if uid_range is not None and uid_range[1] is None:
-            # "n:*" includes the newest message even when its UID is below n (RFC 3501 6.4.8)
-            uids = [uid for uid in uids if uid >= uid_range[0]]
+        if uid_range is not None:
+            # "n:*" includes the newest message even when its UID is below n (RFC 3501 6.4.8);
+            # a server that ignores the UID criterion (or, like GNU Mailutils, reads it as message
+            # numbers) is filtered here too
+            first, last = uid_range
+            inside = [uid for uid in uids if uid >= first and (last is None or uid <= last)]
+            if uid_criterion and len(inside) != len(uids) and last is not None:
+                self.quirks.add("uid_set_of_existing_only")
+                return self.search(
+                    address=address, fields=fields, uid_range=uid_range, message_id=message_id
+                )
+            uids = inside
         return uids
 
     # ------------------------------------------------------------------ writing
@@ -614,19 +784,61 @@ class ImapSession:
             return "move"
         if self._selected is None or self._selected_readonly:
             raise ImapError("protocol", "select the folder with readonly=False before moving mail")
+        uid_text = uid_set(wanted)
         if self.has("MOVE"):
             with self._command() as client:
-                client.move(wanted, destination)
+                client.move(uid_text, destination)
             return "move"
         with self._command() as client:
-            client.copy(wanted, destination)
+            client.copy(uid_text, destination)
         with self._command() as client:
-            client.add_flags(wanted, [b"\\Deleted"], silent=True)
+            client.add_flags(uid_text, [b"\\Deleted"], silent=True)
         if not self.has("UIDPLUS"):
             return "copy_flag"
         with self._command() as client:
-            client.uid_expunge(wanted)
+            client.uid_expunge(uid_text)
         return "copy_expunge"
+
+    def append(
+        self, folder: str, raw: bytes, *, flags: Sequence[str] = (), when: datetime | None = None
+    ) -> int | None:
+        """APPEND a whole message to ``folder`` with ``flags`` (``("\\Seen",)`` for mail the owner
+        sent); ``when`` becomes its INTERNALDATE (now by default). Returns its UID when the
+        server says (UIDPLUS), else None. The only command that adds mail to the mailbox."""
+        with self._command() as client:
+            reply = client.append(folder, raw, flags=tuple(flags), msg_time=when)
+        match = re.search(rb"APPENDUID \d+ (\d+)", reply if isinstance(reply, bytes) else b"")
+        return int(match.group(1)) if match else None
+
+
+def _ranges(uids: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted, distinct UIDs as ``(first, last)`` runs of consecutive numbers."""
+    runs: list[tuple[int, int]] = []
+    for uid in uids:
+        if runs and uid == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], uid)
+        else:
+            runs.append((uid, uid))
+    return runs
+
+
+def uid_set(uids: Iterable[int]) -> str:
+    """An IMAP UID set with ranges: ``[1, 2, 3, 5, 7, 8]`` gives ``"1:3,5,7:8"``."""
+    runs = _ranges(sorted({int(uid) for uid in uids}))
+    return ",".join(str(a) if a == b else f"{a}:{b}" for a, b in runs)
+
+
+def _uid_fetch(client: IMAPClient, uids: str, items: Sequence[str]) -> dict:
+    """``UID FETCH`` of a UID set given as text (ranges, ``*``), parsed as ``IMAPClient.fetch``
+    parses it: that method accepts only lists of single UIDs."""
+    typ, data = client._imap.uid("FETCH", uids, "(" + " ".join(items) + ")")
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"UID FETCH {uids} failed: {_text((data or [b''])[-1] or b'')}")
+    return parse_fetch_response(data, client.normalise_times, True)
+
+
+def _upper_keys(data: dict) -> dict:
+    return {_text(key).upper(): value for key, value in data.items()}
 
 
 def _capability_set(values: Iterable[bytes | str]) -> frozenset[str]:

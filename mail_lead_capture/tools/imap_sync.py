@@ -77,6 +77,7 @@ __all__ = [
     "folders_to_sync",
     "history_batches",
     "iter_batches",
+    "messages_at",
     "plan_folder",
     "plan_pass",
     "summarize_header",
@@ -408,6 +409,45 @@ class Checkpoint:
     uidvalidity: int
     last_uid: int = 0
     highestmodseq: int | None = None
+    # The last message examined (its UID and de-duplication key): when UIDVALIDITY changes but
+    # the same mail still has that UID, the server only renamed its numbering (GNU Mailutils does
+    # on every read-only open of an mbox that received mail) and the checkpoint still holds.
+    anchor_uid: int = 0
+    anchor_key: str = ""
+    # Set once UIDVALIDITY changed while the anchor mail kept its UID: the next such change is
+    # taken for a renumbering only, and the folder is not read again (the first one is).
+    renumbered: bool = False
+
+
+def _anchor_holds(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> bool:
+    """True when the checkpoint's anchor mail is still at its UID (one header fetched)."""
+    if checkpoint is None or not checkpoint.anchor_uid or not checkpoint.anchor_key:
+        return False
+    if session.selected != folder:
+        session.select(folder)
+    fetched = session.fetch_headers([checkpoint.anchor_uid], SYNC_HEADER_FIELDS)
+    if not fetched or fetched[0].uid != checkpoint.anchor_uid:
+        return False
+    return summarize_header(fetched[0].header).dedupe_key == checkpoint.anchor_key
+
+
+def _adopted(
+    session: ImapSession, folder: str, status: FolderStatus, checkpoint: Checkpoint | None
+) -> tuple[Checkpoint | None, bool]:
+    """``(checkpoint, renumbered)`` for a folder whose UIDVALIDITY may have changed.
+
+    When it changed but the anchor mail is still at its UID, the server only renumbered: the
+    first time, the folder is read again all the same (``renumbered`` True marks the new
+    checkpoints); when it happens again, the checkpoint is moved to the new UIDVALIDITY.
+    """
+    if checkpoint is None or checkpoint.uidvalidity == status.uidvalidity:
+        return checkpoint, bool(checkpoint and checkpoint.renumbered)
+    if status.uidnext > checkpoint.last_uid and _anchor_holds(session, folder, checkpoint):
+        session.quirks.add("uidvalidity_unstable")
+        if checkpoint.renumbered:
+            return replace(checkpoint, uidvalidity=status.uidvalidity), True
+        return checkpoint, True
+    return checkpoint, False
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,19 +484,22 @@ class FolderPlan:
         return min(self.status.messages, max(self.last_uid - self.start.last_uid, 0))
 
 
-def plan_folder(status: FolderStatus, checkpoint: Checkpoint | None) -> FolderPlan:
+def plan_folder(
+    status: FolderStatus, checkpoint: Checkpoint | None, *, renumbered: bool = False
+) -> FolderPlan:
     """Decide one folder's pass from its STATUS (or SELECT) and its saved checkpoint.
 
     When there is nothing to fetch (no new UID, or an empty folder), the action is ``up_to_date``
     and ``save_now`` carries any checkpoint worth saving (first sight of a folder, a new
     UIDVALIDITY or HIGHESTMODSEQ), so that the next pass costs a single STATUS again.
+    ``renumbered`` marks the checkpoints of a rescan (see :class:`Checkpoint`).
     """
     if checkpoint is None:
         action, start = INITIAL, Checkpoint(status.uidvalidity)
     elif checkpoint.uidvalidity != status.uidvalidity or status.uidnext <= checkpoint.last_uid:
         # new UIDVALIDITY; or UIDNEXT went backwards (a restored or broken server), so that new
         # mail could get UIDs at or below last_uid and be skipped for ever: rescan either way
-        action, start = RESCAN, Checkpoint(status.uidvalidity)
+        action, start = RESCAN, Checkpoint(status.uidvalidity, renumbered=renumbered)
     else:
         action, start = INCREMENTAL, checkpoint
     top = status.uidnext - 1
@@ -465,6 +508,9 @@ def plan_folder(status: FolderStatus, checkpoint: Checkpoint | None) -> FolderPl
             status.uidvalidity,
             max(top, start.last_uid) if status.messages == 0 else start.last_uid,
             status.highestmodseq,
+            start.anchor_uid,
+            start.anchor_key,
+            start.renumbered,
         )
         save_now = done if done != checkpoint else None
         return FolderPlan(status.name, UP_TO_DATE, status, done, save_now)
@@ -472,8 +518,18 @@ def plan_folder(status: FolderStatus, checkpoint: Checkpoint | None) -> FolderPl
 
 
 def plan_pass(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> FolderPlan:
-    """Plan one folder's pass with a single STATUS command (no SELECT)."""
-    return plan_folder(session.status(folder), checkpoint)
+    """Plan one folder's pass with a single STATUS command (no SELECT).
+
+    When UIDVALIDITY changed, the mail at the checkpoint's anchor UID is looked at (one header):
+    if it is the same mail, the numbering did not really change and the pass goes on from the
+    checkpoint instead of reading the whole folder again.
+    """
+    status = session.status(folder)
+    adopted, renumbered = _adopted(session, folder, status, checkpoint)
+    plan = plan_folder(status, adopted, renumbered=renumbered)
+    if adopted is not checkpoint and plan.action == UP_TO_DATE and plan.save_now is None:
+        plan = replace(plan, save_now=plan.start)  # remember the new UIDVALIDITY
+    return plan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -664,7 +720,7 @@ def _to_messages(
     folder: str,
     uidvalidity: int,
     fetched: Iterable[FetchedHeader],
-    checkpoint_of: Callable[[int], Checkpoint | None],
+    checkpoint_of: Callable[[int, str], Checkpoint | None],
     skip_flags: frozenset[str],
 ) -> tuple[list[HeaderMessage], int]:
     messages, skipped = [], 0
@@ -672,17 +728,18 @@ def _to_messages(
         if {flag.lower() for flag in item.flags} & skip_flags:
             skipped += 1
             continue
+        summary = summarize_header(item.header)
         messages.append(
             HeaderMessage(
                 folder=folder,
                 uidvalidity=uidvalidity,
                 uid=item.uid,
                 header=item.header,
-                summary=summarize_header(item.header),
+                summary=summary,
                 size=item.size,
                 internaldate=item.internaldate,
                 flags=item.flags,
-                checkpoint=checkpoint_of(item.uid),
+                checkpoint=checkpoint_of(item.uid, summary.dedupe_key),
             )
         )
     return messages, skipped
@@ -712,12 +769,16 @@ def iter_batches(
         return
     status = session.select(plan.folder)
     if status.uidvalidity != plan.start.uidvalidity:
-        plan = plan_folder(status, plan.start if plan.action == INCREMENTAL else None)
+        start = plan.start if plan.action == INCREMENTAL else None
+        start, renumbered = _adopted(session, plan.folder, status, start)
+        plan = plan_folder(status, start, renumbered=renumbered or plan.start.renumbered)
     uidvalidity = status.uidvalidity
     top = status.uidnext - 1
     final_modseq = status.highestmodseq or plan.status.highestmodseq
     running_modseq = plan.start.highestmodseq if plan.action == INCREMENTAL else None
     skip = frozenset(flag.lower() for flag in skip_flags)
+    anchor = (plan.start.anchor_uid, plan.start.anchor_key)
+    renumbered = plan.start.renumbered
     lo = plan.first_uid
     window = batch_size
     max_window = batch_size * _MAX_SEARCH_WINDOW_FACTOR
@@ -732,10 +793,17 @@ def iter_batches(
                 hi = uids[-1]
             fetched = session.fetch_headers(uids, header_fields) if uids else []
         is_last = hi >= top
-        batch_checkpoint = Checkpoint(uidvalidity, hi, final_modseq if is_last else running_modseq)
+        if fetched:
+            newest = fetched[-1]
+            anchor = (newest.uid, summarize_header(newest.header).dedupe_key)
+        batch_checkpoint = Checkpoint(
+            uidvalidity, hi, final_modseq if is_last else running_modseq, *anchor, renumbered
+        )
 
-        def checkpoint_of(uid: int, last=hi, end=batch_checkpoint) -> Checkpoint:
-            return end if uid == last else Checkpoint(uidvalidity, uid, running_modseq)
+        def checkpoint_of(uid: int, key: str, last=hi, end=batch_checkpoint) -> Checkpoint:
+            if uid == last:
+                return end
+            return Checkpoint(uidvalidity, uid, running_modseq, uid, key, renumbered)
 
         messages, skipped = _to_messages(plan.folder, uidvalidity, fetched, checkpoint_of, skip)
         if fetched or is_last:
@@ -762,7 +830,9 @@ def iter_batches(
             first_uid=plan.first_uid,
             last_uid=plan.first_uid - 1,
             messages=(),
-            checkpoint=Checkpoint(uidvalidity, plan.start.last_uid, final_modseq),
+            checkpoint=Checkpoint(
+                uidvalidity, plan.start.last_uid, final_modseq, *anchor, renumbered
+            ),
             is_last=True,
             body_chunk_bytes=body_chunk_bytes,
         )
@@ -792,7 +862,7 @@ def history_batches(
     if checkpoint is None or checkpoint.last_uid < 1 or not targets:
         return
     status = session.select(folder)
-    if status.uidvalidity != checkpoint.uidvalidity:
+    if _adopted(session, folder, status, checkpoint)[0].uidvalidity != status.uidvalidity:
         return
     found: set[int] = set()
     for spelling in sorted({v for target in targets for v in address_variants(target)}):
@@ -821,7 +891,43 @@ def history_batches(
         )
 
 
-def _none(_uid: int) -> None:
+def messages_at(
+    session: ImapSession,
+    folder: str,
+    uidvalidity: int,
+    uids: Iterable[int],
+    *,
+    header_fields: Sequence[str] | None = SYNC_HEADER_FIELDS,
+) -> HeaderBatch | None:
+    """The messages at the given UIDs of a folder, as a batch without checkpoint.
+
+    For mail examined in an earlier pass and looked at again (a reply whose original is filed
+    later). None when the folder's UIDVALIDITY is no longer ``uidvalidity`` (the UIDs are void);
+    UIDs that no longer exist are left out.
+    """
+    wanted = sorted(set(uids))
+    if not wanted:
+        return None
+    status = session.select(folder)
+    if status.uidvalidity != uidvalidity:
+        return None
+    messages, skipped = _to_messages(
+        folder, uidvalidity, session.fetch_headers(wanted, header_fields), _none, _SKIP_FLAGS
+    )
+    return HeaderBatch(
+        session=session,
+        folder=folder,
+        uidvalidity=uidvalidity,
+        first_uid=wanted[0],
+        last_uid=wanted[-1],
+        messages=tuple(messages),
+        checkpoint=None,
+        is_last=True,
+        skipped=skipped,
+    )
+
+
+def _none(_uid: int, _key: str) -> None:
     return None
 
 

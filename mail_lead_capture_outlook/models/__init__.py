@@ -1,0 +1,2 @@
+from . import mail_capture_mailbox
+from . import res_users

@@ -1,0 +1,2 @@
+from . import test_outlook_mailbox
+from . import test_outlook_sending
