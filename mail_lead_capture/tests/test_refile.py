@@ -194,6 +194,7 @@ class TestRefileRpc(RefileMixin, MailboxHttpCase):
         self.assertEqual(message.res_id, self.lyon.id)
         self.assertEqual(message.lead_capture_private_user_id, self.bob, "still private")
         self.assertIn(self.hana, self.lyon.contact_ids)
+        self.assertEqual(self.last_log().private_user_id, self.bob, "the correction is private too")
 
     def test_salespeople_see_their_own_capture_log_only(self):
         self.sue_writes()

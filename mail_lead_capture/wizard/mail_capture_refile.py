@@ -392,5 +392,7 @@ class MailCaptureRefile(models.TransientModel):
                 "lead_id": lead.id if lead else False,
                 "mail_message_id": message.id if outcome == "moved" else False,
                 "corrected_by_id": self.env.user.id,
+                # a private synced mail's correction is as private as the mail
+                "private_user_id": message.lead_capture_private_user_id.id,
             }
         )
