@@ -17,6 +17,7 @@
         "data/mail_templates.xml",
         "data/mail_capture_mailbox_data.xml",
         "wizard/mail_capture_unmatched_link_views.xml",
+        "wizard/mail_capture_refile_views.xml",
         "views/crm_lead_views.xml",
         "views/mail_capture_address_views.xml",
         "views/mail_capture_block_views.xml",
@@ -24,6 +25,7 @@
         "views/mail_capture_mailbox_views.xml",
         "views/mail_capture_unmatched_views.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
         "views/menus.xml",
     ],
     "assets": {

@@ -70,3 +70,19 @@ def test_a_thread_spread_over_two_leads_says_nothing():
     assert choose_lead(
         [Candidate(5, NOW, in_thread=True), Candidate(6, NOW, in_thread=True)]
     ).kind == ("none")
+
+
+def test_every_policy_files_on_each_open_lead():
+    decision = choose_lead(
+        [
+            Candidate(1, NOW - timedelta(days=3), matched=("sue@yahoo.com",)),
+            Candidate(2, NOW, is_open=False, matched=("sue@yahoo.com",)),  # won: not again
+            Candidate(3, NOW - timedelta(hours=1), matched=("ann@yahoo.com",)),
+        ],
+        policy="every",
+    )
+    assert (decision.kind, decision.lead_id) == ("contact", 3)
+    assert decision.also == (1,)
+    assert decision.others == (1, 2)
+    single = choose_lead([Candidate(1, NOW, matched=("sue@yahoo.com",))], policy="every")
+    assert (single.lead_id, single.also) == (1, ())

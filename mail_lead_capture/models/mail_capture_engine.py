@@ -523,12 +523,14 @@ class MailCaptureEngine(models.AbstractModel):
             mail.recipients,
             set(screening.kept),
         )
+        lost = None
         if lead is not None:
             decision = matching.Decision("chosen", lead.id)
         elif force_create:
             decision = matching.Decision("none")
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
+            decision, lost = self._lead_capture_lost_decision(decision, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
@@ -579,6 +581,7 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
+        trace += self._lead_capture_lost_note(lead, lost, created)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
         trace += self._lead_capture_hidden_copy_note(lead, mail)
@@ -588,7 +591,86 @@ class MailCaptureEngine(models.AbstractModel):
             self._lead_capture_notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+        self._lead_capture_file_also(
+            decision, kept(), direction, partners, screening.kept, message_values
+        )
         return lead.id
+
+    @api.model
+    def _lead_capture_file_also(self, decision, kept, direction, partners, kept_addresses, values):
+        """Post the mail on every other open lead the decision names (policy "every").
+
+        Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
+        inbox holds the first one only. Nothing to do for other policies (``decision.also`` empty).
+        """
+        for lead in self.env["crm.lead"].browse(decision.also).exists():
+            if self._lead_capture_duplicate(lead, kept.mail, kept.owner):
+                continue
+            new_contacts = partners.filtered(
+                lambda partner, lead=lead: (
+                    partner.email_normalized in kept_addresses
+                    and partner not in lead.partner_id | lead.contact_ids
+                )
+            )
+            if new_contacts:
+                lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+            first = self.env["crm.lead"].browse(decision.lead_id)
+            trace = self.env._(
+                "Filed on lead %(lead)s too: it is one of the leads with these contacts, and the "
+                "company files such mail on every matching open lead (first on %(first)s).",
+                lead=lead.display_name,
+                first=first.display_name,
+            )
+            message = self._lead_capture_post(lead, kept, direction, trace, partners, values)
+            self._lead_capture_log(
+                kept.mail, kept.company, kept.owner, kept.source, "captured", trace, lead, message
+            )
+
+    @api.model
+    def _lead_capture_lost_decision(self, decision, kept, company):
+        """When no open or won lead matches, look at lost leads: ``(decision, lost lead)``.
+
+        By the company's setting the most recently lost lead with these contacts is restored and
+        gets the mail, or a new lead is made (the lost one is named in its trace, and gives it its
+        customer). Only when nothing else matched (``decision.kind`` "none").
+        """
+        Lead = self.env["crm.lead"]
+        if decision.kind != "none":
+            return decision, None
+        lost = (
+            self.with_context(active_test=False)
+            ._lead_capture_leads_of(kept, company)
+            .filtered(lambda lead: lead.won_status == "lost")
+        )
+        if not lost:
+            return decision, None
+        lost = lost.sorted(lambda lead: (lead.date_closed or lead.write_date, lead.id))[-1]
+        if company.lead_capture_lost != "restore":
+            return decision, lost
+        lost.with_context(active_test=False).action_restore()
+        address = next((a for a in kept if a in lost._lead_capture_contact_addresses()[lost]), None)
+        restored = matching.Decision("contact", lost.id, address or next(iter(kept), None))
+        return restored, Lead.browse(lost.id)
+
+    @api.model
+    def _lead_capture_lost_note(self, lead, lost, created):
+        """Give a new lead its lost predecessor's customer; the words the trace gets for it."""
+        if not lost:
+            return ""
+        if created and lost.partner_id and not lead.partner_id:
+            lead.partner_id = lost.partner_id
+        return " " + self._lead_capture_lost_sentence(lost, restored=not created)
+
+    @api.model
+    def _lead_capture_lost_sentence(self, lost, restored):
+        if restored:
+            return self.env._(
+                "The lead was lost; the company restores lost leads when their contacts write again."
+            )
+        return self.env._(
+            "These contacts were on lost lead %(lead)s: this new lead continues it.",
+            lead=lost.display_name,
+        )
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):
@@ -1117,7 +1199,12 @@ class MailCaptureEngine(models.AbstractModel):
             lead=lead.display_name,
             address=decision.address,
         )
-        if decision.others:
+        if decision.also:
+            sentence += " " + self.env._(
+                "Also filed on every other matching open lead: %(leads)s.",
+                leads=", ".join(self.env["crm.lead"].browse(decision.also).mapped("display_name")),
+            )
+        elif decision.others:
             others = self.env["crm.lead"].browse(decision.others)
             sentence += " " + self.env._(
                 "Also matching, less recently active: %(leads)s.",

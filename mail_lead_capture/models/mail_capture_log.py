@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import UserError
 
 # Decisions older than this are purged by the autovacuum: the messages themselves keep their trace.
 LOG_RETENTION_DAYS = 180
@@ -34,6 +35,7 @@ class MailCaptureLog(models.Model):
             ("inbound", "Incoming-mail address"),
             ("sync", "Mailbox sync"),
             ("unmatched", "Unmatched mail"),
+            ("correction", "Corrected by a user"),
         ],
         required=True,
         readonly=True,
@@ -45,6 +47,8 @@ class MailCaptureLog(models.Model):
             ("duplicate", "Already filed"),
             ("queued", "Kept for review"),
             ("refused", "Refused"),
+            ("moved", "Moved by a user"),
+            ("removed", "Removed as not CRM mail"),
         ],
         required=True,
         readonly=True,
@@ -60,6 +64,11 @@ class MailCaptureLog(models.Model):
     )
     mail_message_id = fields.Many2one(
         "mail.message", string="Message", readonly=True, ondelete="set null"
+    )
+    corrected_by_id = fields.Many2one(
+        "res.users",
+        readonly=True,
+        help="Who moved this mail to another record, or removed it as not CRM mail.",
     )
     private_user_id = fields.Many2one(
         "res.users",
@@ -91,6 +100,22 @@ class MailCaptureLog(models.Model):
             "res_id": self.lead_id.id,
             "view_mode": "form",
         }
+
+    def action_correct_filing(self):
+        """Move this mail to another lead or contact, or take it off as not CRM mail."""
+        self.ensure_one()
+        if not self.mail_message_id:
+            raise UserError(
+                self.env._(
+                    "This decision has no message on a record any more (it was refused, removed "
+                    "or deleted): there is nothing to move."
+                )
+            )
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mail_lead_capture.mail_capture_refile_action"
+        )
+        action["context"] = {"default_message_id": self.mail_message_id.id}
+        return action
 
     # ------------------------------------------------------------
     # BUSINESS

@@ -225,9 +225,22 @@ class MailCaptureUnmatched(models.Model):
 
     @api.model
     def _lead_capture_enqueue(
-        self, mail, raw, owner, company, reason, rule, body="", attachments=(), source="capture"
+        self,
+        mail,
+        raw,
+        owner,
+        company,
+        reason,
+        rule,
+        body="",
+        attachments=(),
+        source="capture",
+        notify=True,
     ):
-        """Queue a mail for its owner; one pending item per owner and Message-Id."""
+        """Queue a mail for its owner; one pending item per owner and Message-Id.
+
+        ``notify=False`` tells nobody (the owner put it back in the queue themselves).
+        """
         existing = (
             self.sudo().search(
                 [
@@ -271,6 +284,8 @@ class MailCaptureUnmatched(models.Model):
                     ]
                 )
             )
+        if not notify:
+            return item
         item.message_notify(
             partner_ids=owner.partner_id.ids,
             subject=self.env._("Mail waiting for you: %(subject)s", subject=mail.subject or "-"),

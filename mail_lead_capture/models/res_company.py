@@ -65,12 +65,26 @@ class ResCompany(models.Model):
         "waits in its owner's Unmatched Mail, to be linked to a lead, turned into one, or discarded.",
     )
     lead_capture_multi_match = fields.Selection(
-        [("most_recent", "Most recently active lead"), ("ask", "Ask me")],
+        [
+            ("most_recent", "Most recently active lead"),
+            ("every", "Every matching open lead"),
+            ("ask", "Ask me"),
+        ],
         string="When Several Leads Match",
         default="most_recent",
         required=True,
         help="Most recently active lead: the mail goes on the open lead with the latest activity, the "
-        "others are named in its capture decision. Ask me: it waits in Unmatched Mail for a choice.",
+        "others are named in its capture decision. Every matching open lead: each of them gets the "
+        "mail (a message on each). Ask me: it waits in Unmatched Mail for a choice.",
+    )
+    lead_capture_lost = fields.Selection(
+        [("new", "Start a new lead"), ("restore", "Restore the lost lead")],
+        string="When a Lost Lead's Contact Writes",
+        default="new",
+        required=True,
+        help="Start a new lead: the mail starts a new lead with the lost lead's customer, and its "
+        "capture decision names the lost lead. Restore the lost lead: the lost lead is restored "
+        "and gets the mail.",
     )
     lead_capture_authserv_ids = fields.Char(
         string="Trusted Mail Servers",

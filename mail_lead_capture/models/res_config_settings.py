@@ -23,6 +23,10 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_multi_match",
         readonly=False,
     )
+    lead_capture_lost = fields.Selection(
+        related="company_id.lead_capture_lost",
+        readonly=False,
+    )
     lead_capture_authserv_ids = fields.Char(
         related="company_id.lead_capture_authserv_ids",
         readonly=False,

@@ -16,6 +16,8 @@ from . import test_mailbox_workers
 from . import test_ownership
 from . import test_plain_text
 from . import test_private_mail_rpc
+from . import test_records
+from . import test_refile
 from . import test_sender_authenticity
 from . import test_tours
 from . import test_unmatched

@@ -11,7 +11,8 @@ Rules, in order:
    does not know, unless the earlier mail sits on two or more leads (then the thread says nothing).
 2. **Contacts.** Among the leads whose contacts appear in the mail, open leads win over won ones
    (lost leads are archived and never candidates); then the most recently active one. With the
-   ``ask`` policy, several candidates are left for a person to choose.
+   ``ask`` policy, several candidates are left for a person to choose; with the ``every`` policy,
+   the mail also goes on every other matching open lead (``Decision.also``).
 3. **None** when nothing matches: the caller creates a lead or queues the mail.
 """
 
@@ -25,7 +26,7 @@ from typing import Literal
 
 __all__ = ["Candidate", "Decision", "choose_lead"]
 
-Policy = Literal["most_recent", "ask"]
+Policy = Literal["most_recent", "every", "ask"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Decision:
     lead_id: int | None = None
     address: str | None = None  # the address the lead was found by
     others: tuple[int, ...] = field(default=())  # other matching leads, for the trace
+    also: tuple[int, ...] = field(default=())  # other open leads the mail goes on too ("every")
 
 
 def _rank(candidate: Candidate) -> tuple[bool, datetime, int]:
@@ -67,4 +69,7 @@ def choose_lead(candidates: Iterable[Candidate], policy: Policy = "most_recent")
     best, others = by_contact[0], tuple(c.lead_id for c in by_contact[1:])
     if others and policy == "ask":
         return Decision("ambiguous", None, None, tuple(c.lead_id for c in by_contact))
+    if others and policy == "every":
+        also = tuple(c.lead_id for c in by_contact[1:] if c.is_open)
+        return Decision("contact", best.lead_id, best.matched[0], others, also)
     return Decision("contact", best.lead_id, best.matched[0], others)
