@@ -196,6 +196,25 @@ class TestRefileRpc(RefileMixin, MailboxHttpCase):
         self.assertIn(self.hana, self.lyon.contact_ids)
         self.assertEqual(self.last_log().private_user_id, self.bob, "the correction is private too")
 
+    def test_a_wizard_on_someone_elses_mail_names_nothing(self):
+        """Opening the wizard on a message id one may not read shows neither its subject nor
+        the lead it is on (both computed as superuser for the owner's convenience)."""
+        message = self.sue_writes()
+        wizard_id = self.call(
+            "karen", "mail.capture.refile", "create", [{"message_id": message.id}]
+        )
+        (values,) = self.call(
+            "karen", "mail.capture.refile", "read", [[wizard_id], ["subject", "current_place"]]
+        )
+        self.assertFalse(values["subject"], "Karen cannot read Bob's mail: no subject")
+        self.assertFalse(values["current_place"], "nor the name of the lead it is on")
+        wizard_id = self.call("bob", "mail.capture.refile", "create", [{"message_id": message.id}])
+        (values,) = self.call(
+            "bob", "mail.capture.refile", "read", [[wizard_id], ["subject", "current_place"]]
+        )
+        self.assertEqual(values["subject"], message.subject)
+        self.assertEqual(values["current_place"], self.paris.display_name)
+
     def test_salespeople_see_their_own_capture_log_only(self):
         self.sue_writes()
         raw = self.build_mail(sender=self.karen.email, to="zoe@client.example", subject="Karen's")

@@ -63,6 +63,12 @@ class MailCaptureRefile(models.TransientModel):
     @api.depends("message_id")
     def _compute_where(self):
         for wizard in self:
+            if not wizard.message_id.has_access("read"):
+                # a wizard opened on someone else's mail (private, or on a record one cannot
+                # read) names neither its subject nor where it is filed
+                wizard.subject = wizard.current_place = False
+                wizard.company_id = self.env.company
+                continue
             message = wizard.message_id.sudo()
             record = wizard._lead_capture_record(message)
             wizard.subject = message.subject or False
