@@ -306,6 +306,36 @@ def load_smtp_sink():
     return module.SmtpSink().start()
 
 
+def setup_company(env, sink):
+    """What the capture benches share: Odoo's mail goes to ``sink`` only, the company has an
+    alias domain and its capture aliases, and Bob is a salesperson. Returns (company, domain)."""
+    env["ir.mail_server"].search([]).active = False
+    env["ir.mail_server"].create(
+        {
+            "name": "bench sink",
+            "smtp_host": "127.0.0.1",
+            "smtp_port": sink.port,
+            "smtp_encryption": "none",
+        }
+    )
+    company = env.company
+    domain = env["mail.alias.domain"].search([], limit=1) or env["mail.alias.domain"].create(
+        {"name": "acme.example"}
+    )
+    company.write({"alias_domain_id": domain.id, "email": "info@acme.example"})
+    company._lead_capture_ensure_aliases()
+    if not env["res.users"].search([("login", "=", "bob")]):
+        env["res.users"].create(
+            {
+                "name": "Bob Builder",
+                "login": "bob",
+                "email": "bob@acme.example",
+                "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)],
+            }
+        )
+    return company, domain
+
+
 def main() -> int:
     args = parse_args()
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-command chatter
@@ -315,30 +345,7 @@ def main() -> int:
     sink = load_smtp_sink()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env["ir.mail_server"].search([]).active = False
-        env["ir.mail_server"].create(
-            {
-                "name": "bench sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": sink.port,
-                "smtp_encryption": "none",
-            }
-        )
-        company = env.company
-        domain = env["mail.alias.domain"].search([], limit=1) or env["mail.alias.domain"].create(
-            {"name": "acme.example"}
-        )
-        company.write({"alias_domain_id": domain.id, "email": "info@acme.example"})
-        company._lead_capture_ensure_aliases()
-        if not env["res.users"].search([("login", "=", "bob")]):
-            env["res.users"].create(
-                {
-                    "name": "Bob Builder",
-                    "login": "bob",
-                    "email": "bob@acme.example",
-                    "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)],
-                }
-            )
+        company, domain = setup_company(env, sink)
         # Stock Odoo bounces a sender's 21st new record within two hours (loop protection); the
         # baseline must create one lead per mail, so that guard is lifted for the whole run.
         env["ir.config_parameter"].set_param("mail.gateway.loop.threshold", str(10 * args.mails))

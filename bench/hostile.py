@@ -25,15 +25,16 @@ import statistics
 import sys
 import time
 import tracemalloc
-from pathlib import Path
+
+# the capture bench's set-up (this folder is the script's first import path)
+from capture import load_smtp_sink
+from capture import setup_company
 
 import odoo.init
 import odoo.tools
 from odoo import api
 from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_args():
@@ -93,41 +94,10 @@ def peak_memory(registry, mail: bytes) -> int:
         tracemalloc.stop()
 
 
-def load_smtp_sink():
-    sys.path.insert(0, str(ROOT / "dev"))
-    from harness import load_module
-
-    module = load_module("mlc_smtp_sink", ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py")
-    return module.SmtpSink().start()
-
-
 def setup(registry, sink) -> str:
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env["ir.mail_server"].search([]).active = False
-        env["ir.mail_server"].create(
-            {
-                "name": "bench sink",
-                "smtp_host": "127.0.0.1",
-                "smtp_port": sink.port,
-                "smtp_encryption": "none",
-            }
-        )
-        company = env.company
-        domain = env["mail.alias.domain"].search([], limit=1) or env["mail.alias.domain"].create(
-            {"name": "acme.example"}
-        )
-        company.write({"alias_domain_id": domain.id, "email": "info@acme.example"})
-        company._lead_capture_ensure_aliases()
-        if not env["res.users"].search([("login", "=", "bob")]):
-            env["res.users"].create(
-                {
-                    "name": "Bob Builder",
-                    "login": "bob",
-                    "email": "bob@acme.example",
-                    "group_ids": [(4, env.ref("sales_team.group_sale_salesman").id)],
-                }
-            )
+        company, _domain = setup_company(env, sink)
         env["crm.lead"].create({"name": "Shelving for Nadia", "email_from": "nadia@client.example"})
         cr.commit()
         return company.lead_capture_email
