@@ -147,7 +147,9 @@ class MailCaptureEngine(models.AbstractModel):
             message, {"recipients": recipients}
         )
         if not routes:
-            return None
+            # an incoming mail server that captures every mail: its company's, whatever the envelope
+            server = self.env["fetchmail.server"]._lead_capture_processing()
+            return (server.lead_capture_company_id, "archive") if server else None
         return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
 
     @api.model
@@ -956,6 +958,7 @@ class MailCaptureEngine(models.AbstractModel):
                 body=kept.body,
                 attachments=kept.attachments,
                 source=source if source in ("capture", "inbound", "sync") else "capture",
+                send_email=not (kept.forwarder and tell),  # else the forwarder's email says it
             )
         if queued:
             trace = self.env._(
@@ -969,15 +972,16 @@ class MailCaptureEngine(models.AbstractModel):
             outcome = "refused"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
         if kept.forwarder and tell:
-            self._lead_capture_tell_forwarder(mail, company, kept.forwarder, trace)
+            self._lead_capture_tell_forwarder(mail, company, kept.forwarder, trace, queued)
         return False
 
     @api.model
-    def _lead_capture_tell_forwarder(self, mail, company, forwarder, trace):
+    def _lead_capture_tell_forwarder(self, mail, company, forwarder, trace, queued=None):
         name, address = forwarder
+        link = queued._notify_get_action_link("view") if queued else False
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_failed_email",
-            {"company": company, "subject": mail.subject, "trace": trace, "name": name},
+            {"company": company, "subject": mail.subject, "trace": trace, "name": name, "link": link},
         )
         self._lead_capture_send(
             company, formataddr((name, address)), mail.subject, body, mail.message_id

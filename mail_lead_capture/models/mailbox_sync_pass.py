@@ -34,6 +34,14 @@ KNOWN_CACHE_SIZE = 5_000
 WAITING_REPLIES_MAX = 500
 WAITING_REPLY_IDS = 5
 WAITING_REPLY_DAYS = 14
+# Why the pass left a mail alone, from the filters' verdict on its header: the folder field that
+# counts it (anything the filters keep but that is on no lead counts as "no known contact").
+SKIP_FIELDS = {
+    filters.SCREENED_AUTOMATED: "skipped_robot",
+    filters.INTERNAL: "skipped_colleagues",
+    filters.BLOCKED: "skipped_blocked",
+}
+SKIP_NO_CONTACT = "skipped_no_contact"
 
 
 class MailboxPass:
@@ -74,6 +82,7 @@ class MailboxPass:
         self.server_new = False  # a folder's STATUS showed mail past its checkpoint
         self.stored = 0
         self.examined = 0
+        self.last_skip = None  # the folder field counting the last mail ``wants`` declined
         self.round_trips = 0
 
     @property
@@ -157,6 +166,7 @@ class MailboxPass:
         # was read: a batch is judged whole before any of it is stored.
         handled = folder.import_done if importing else 0
         progress = {"handled": handled, "pending": []}  # pending: examined UIDs, ascending
+        skips = []  # (uid, folder field) of the examined mail left alone, ascending
 
         def wants_body(message):
             progress["pending"].append(message.uid)
@@ -164,10 +174,17 @@ class MailboxPass:
             wanted = self.wants(message)
             if not wanted:
                 self.remember_reply(folder, message)
+                if self.last_skip:
+                    skips.append((message.uid, self.last_skip))
             return wanted
 
         def with_progress(values, last_uid):
             values.update(self.waiting_values(folder))
+            # counted with the checkpoint that goes past them: a kill counts nothing twice
+            counted = bisect.bisect_right(skips, (last_uid, "~"))
+            for _uid, field in skips[:counted]:
+                values[field] = values.get(field, folder[field]) + 1
+            del skips[:counted]
             if importing:
                 done = bisect.bisect_right(progress["pending"], last_uid)
                 values["import_done"] = progress["handled"] + done
@@ -267,6 +284,7 @@ class MailboxPass:
             self.known.clear()
         if len(self.pending_ids) > KNOWN_CACHE_SIZE:
             self.pending_ids.clear()
+        kind = automated.automated_kind(message.header)
         wanted = self.engine._lead_capture_wants(
             summary.participants,
             summary.thread_ids,
@@ -275,11 +293,12 @@ class MailboxPass:
             auto_create=self.auto_create,
             direction=mail_direction(summary.sender, self.rules.user_addresses),
             rules=self.rules,
-            automated_kind=automated.automated_kind(message.header),
+            automated_kind=kind,
             known=self.known,
             pending_ids=self.pending_ids,
             lead_addresses=self.lead_addresses,
         )
+        self.last_skip = None if wanted else self.skip_reason(summary.participants, kind)
         if not wanted or not summary.message_id:
             return wanted
         # Already filed (the same mail in another folder or mailbox, or a folder rescanned after
@@ -296,6 +315,11 @@ class MailboxPass:
             return False
         self.pending_ids.add(summary.message_id)
         return True
+
+    def skip_reason(self, participants, automated_kind):
+        """The folder field counting a mail the pass leaves alone (see SKIP_FIELDS)."""
+        screening = filters.screen(participants, self.rules, automated=automated_kind)
+        return SKIP_FIELDS.get(screening.screened, SKIP_NO_CONTACT)
 
     def file(self, folder, message, raw):
         """File one downloaded mail; a mail that breaks the engine waits in the owner's queue."""
