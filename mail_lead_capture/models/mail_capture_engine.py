@@ -981,7 +981,13 @@ class MailCaptureEngine(models.AbstractModel):
         link = queued._notify_get_action_link("view") if queued else False
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_failed_email",
-            {"company": company, "subject": mail.subject, "trace": trace, "name": name, "link": link},
+            {
+                "company": company,
+                "subject": mail.subject,
+                "trace": trace,
+                "name": name,
+                "link": link,
+            },
         )
         self._lead_capture_send(
             company, formataddr((name, address)), mail.subject, body, mail.message_id

@@ -345,7 +345,6 @@ class MailCaptureMailbox(models.Model):
             mailbox.skipped_colleagues = sum(folders.mapped("skipped_colleagues"))
             mailbox.skipped_blocked = sum(folders.mapped("skipped_blocked"))
 
-
     # ------------------------------------------------------------
     # CONSTRAINTS AND ONCHANGE
     # ------------------------------------------------------------

@@ -191,7 +191,9 @@ class MailThread(models.AbstractModel):
         server = self.env["fetchmail.server"]._lead_capture_processing()
         if not server:
             return []
-        return [("crm.lead", 0, {ARCHIVE_ROUTE_KEY: server.id}, self.env.uid, self.env["mail.alias"])]
+        return [
+            ("crm.lead", 0, {ARCHIVE_ROUTE_KEY: server.id}, self.env.uid, self.env["mail.alias"])
+        ]
 
     @api.model
     def _lead_capture_is_archive(self, route):

@@ -174,17 +174,12 @@ class MailboxPass:
             wanted = self.wants(message)
             if not wanted:
                 self.remember_reply(folder, message)
-                if self.last_skip:
-                    skips.append((message.uid, self.last_skip))
+                skips.extend([(message.uid, self.last_skip)] if self.last_skip else [])
             return wanted
 
         def with_progress(values, last_uid):
             values.update(self.waiting_values(folder))
-            # counted with the checkpoint that goes past them: a kill counts nothing twice
-            counted = bisect.bisect_right(skips, (last_uid, "~"))
-            for _uid, field in skips[:counted]:
-                values[field] = values.get(field, folder[field]) + 1
-            del skips[:counted]
+            values.update(self.skip_values(folder, skips, last_uid))
             if importing:
                 done = bisect.bisect_right(progress["pending"], last_uid)
                 values["import_done"] = progress["handled"] + done
@@ -315,6 +310,18 @@ class MailboxPass:
             return False
         self.pending_ids.add(summary.message_id)
         return True
+
+    @staticmethod
+    def skip_values(folder, skips, last_uid):
+        """The folder's skip counters with the ``skips`` ``(uid, field)`` up to ``last_uid``
+        added, taken out of ``skips``: counted with the checkpoint that goes past them, so a
+        kill counts nothing twice."""
+        counted = bisect.bisect_right(skips, (last_uid, "~"))
+        values = {}
+        for _uid, field in skips[:counted]:
+            values[field] = values.get(field, folder[field]) + 1
+        del skips[:counted]
+        return values
 
     def skip_reason(self, participants, automated_kind):
         """The folder field counting a mail the pass leaves alone (see SKIP_FIELDS)."""

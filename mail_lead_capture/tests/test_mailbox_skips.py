@@ -48,5 +48,10 @@ class TestMailboxSkips(MailboxCase):
     def test_the_counts_are_on_the_mailbox_form(self):
         mailbox = self.make_mailbox()
         arch = mailbox.get_views([(False, "form")])["views"]["form"]["arch"]
-        for name in ("skipped_no_contact", "skipped_robot", "skipped_colleagues", "skipped_blocked"):
+        for name in (
+            "skipped_no_contact",
+            "skipped_robot",
+            "skipped_colleagues",
+            "skipped_blocked",
+        ):
             self.assertIn(f'name="{name}"', arch)

@@ -111,7 +111,11 @@ class TestArchiveMailbox(dovecot_server.DovecotClassMixin, LeadCaptureCase):
         rules = {log.subject: log.rule for log in logs if log.outcome == "refused"}
         self.assertEqual(
             rules,
-            {"Cold pitch": "no_match", "Lunch?": "internal", "Automatic reply: Question": "automated"},
+            {
+                "Cold pitch": "no_match",
+                "Lunch?": "internal",
+                "Automatic reply: Question": "automated",
+            },
         )
         self.assertFalse(
             self.env["mail.capture.unmatched"].search([]), "an archive fills nobody's queue"
