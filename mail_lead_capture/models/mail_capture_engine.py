@@ -957,7 +957,7 @@ class MailCaptureEngine(models.AbstractModel):
                 rule,
                 body=kept.body,
                 attachments=kept.attachments,
-                source=source if source in ("capture", "inbound", "sync") else "capture",
+                source=source if source in ("capture", "inbound", "sync", "archive") else "capture",
                 send_email=not (kept.forwarder and tell),  # else the forwarder's email says it
             )
         if queued:

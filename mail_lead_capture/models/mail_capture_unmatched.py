@@ -80,6 +80,7 @@ class MailCaptureUnmatched(models.Model):
             ("capture", "Capture address"),
             ("inbound", "Incoming-mail address"),
             ("sync", "Mailbox sync"),
+            ("archive", "Archive mailbox"),
         ],
         readonly=True,
         default="capture",

@@ -150,6 +150,38 @@ class TestArchiveMailbox(dovecot_server.DovecotClassMixin, LeadCaptureCase):
         zed = Lead.search([("partner_id.email", "=", "zed@cold.example")])
         self.assertEqual(self.lead_messages(zed).mapped("subject"), ["Pitch 2"])
 
+    def test_an_archive_mail_with_a_sales_team_alias_makes_one_lead(self):
+        team = self.env["crm.team"].create(
+            {"name": "Direct sales", "alias_name": "sales-archive", "use_leads": True}
+        )
+        self.dovecot.append(
+            self.login,
+            "INBOX",
+            self.archived(
+                sender=f"{self.bob.name} <{self.bob.email}>",
+                to="Kim Lee <kim@new.example>",
+                cc=team.alias_id.alias_full_name,
+                subject="Welcome Kim",
+            ),
+        )
+        leads_before = self.env["crm.lead"].search_count([])
+        self.fetch(self.make_server(lead_capture=True))
+        self.assertEqual(self.env["crm.lead"].search_count([]), leads_before + 1)
+        kim = self.env["crm.lead"].search([("partner_id.email", "=", "kim@new.example")])
+        self.assertEqual(self.lead_messages(kim).subject, "Welcome Kim")
+
+    def test_an_archive_mail_odoo_cannot_read_is_kept_for_its_sender(self):
+        raw = self.archived(sender=self.bob.email, to="hana@client.example", subject="Charset")
+        raw = raw.replace(b"charset=\"utf-8\"", b"charset=\"x-no-such-charset\"").replace(
+            b"Subject: Charset", b"Subject: =?x-no-such-charset?B?SGVsbG8=?="
+        )
+        self.assertIn(b"x-no-such-charset?B", raw)
+        self.dovecot.append(self.login, "INBOX", raw)
+        self.fetch(self.make_server(lead_capture=True))
+        item = self.env["mail.capture.unmatched"].search([("user_id", "=", self.bob.id)])
+        self.assertEqual((item.source, item.rule), ("archive", "unreadable_mail"))
+        self.assertEqual(self.last_log().source, "archive")
+
     def test_without_the_option_the_archive_is_not_captured(self):
         self.dovecot.append(
             self.login,
