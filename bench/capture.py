@@ -300,7 +300,7 @@ def explain(env, company, address: str) -> str:
 def load_smtp_sink():
     """The addon's test SMTP sink: mail Odoo sends during the bench goes nowhere else."""
     sys.path.insert(0, str(ROOT / "dev"))
-    from harness import load_module
+    from common import load_module
 
     module = load_module("mlc_smtp_sink", ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py")
     return module.SmtpSink().start()
