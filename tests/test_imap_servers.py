@@ -10,8 +10,8 @@ import time
 
 import dovecot_server as rig
 
-from mail_lead_capture.tools import imap_sync
-from mail_lead_capture.tools.imap_session import ImapSession
+from mail_lead_capture.tools.imap import sync as imap_sync
+from mail_lead_capture.tools.imap.session import ImapSession
 
 CONTACT = "sue@client.example"
 TIMEOUT = 20.0

@@ -7,12 +7,12 @@ folder checkpoints, and can be told to crash after a number of commits.
 import dovecot_server as rig
 import pytest
 
-from mail_lead_capture.tools import imap_sync
-from mail_lead_capture.tools.imap_session import ImapError
-from mail_lead_capture.tools.imap_session import ImapSession
-from mail_lead_capture.tools.imap_sync import Checkpoint
-from mail_lead_capture.tools.imap_sync import folders_to_sync
-from mail_lead_capture.tools.imap_sync import sync_folder
+from mail_lead_capture.tools.imap import sync as imap_sync
+from mail_lead_capture.tools.imap.session import ImapError
+from mail_lead_capture.tools.imap.session import ImapSession
+from mail_lead_capture.tools.imap.sync import Checkpoint
+from mail_lead_capture.tools.imap.sync import folders_to_sync
+from mail_lead_capture.tools.imap.sync import sync_folder
 
 TIMEOUT = 10.0
 CONTACT = "sue@client.example"

@@ -26,9 +26,9 @@ from email.message import Message
 from email.utils import parsedate_to_datetime
 
 from .addresses import split_addresses
-from .forward_text import strip_forward_prefixes
 from .forwards import Forward
 from .forwards import Mailbox
+from .forwards import strip_forward_prefixes
 from .raw_mail import clean_text
 
 __all__ = [

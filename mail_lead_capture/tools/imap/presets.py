@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .addresses import domain_of
-from .addresses import normalize_address
+from ..addresses import domain_of
+from ..addresses import normalize_address
 
 __all__ = ["GENERIC", "PRESETS", "ImapPreset", "preset_for_address", "preset_selection"]
 

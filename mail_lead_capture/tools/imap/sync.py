@@ -50,13 +50,13 @@ from email.header import make_header
 from email.parser import HeaderParser
 from email.utils import parsedate_to_datetime
 
-from .addresses import address_variants
-from .addresses import normalize_address
-from .addresses import split_addresses
-from .imap_session import FetchedHeader
-from .imap_session import Folder
-from .imap_session import FolderStatus
-from .imap_session import ImapSession
+from ..addresses import address_variants
+from ..addresses import normalize_address
+from ..addresses import split_addresses
+from .session import FetchedHeader
+from .session import Folder
+from .session import FolderStatus
+from .session import ImapSession
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

@@ -27,9 +27,9 @@ from datetime import timedelta
 from datetime import timezone
 from email.utils import parsedate_tz
 
-from .forward_labels import MONTHS
-from .forward_labels import ZONE_OFFSETS
-from .forward_labels import fold
+from .labels import MONTHS
+from .labels import ZONE_OFFSETS
+from .labels import fold
 
 __all__ = ["parse_forwarded_date"]
 

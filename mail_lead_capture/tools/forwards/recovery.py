@@ -56,31 +56,31 @@ from email.message import Message
 from email.policy import compat32
 from email.utils import parsedate_to_datetime
 
-from .addresses import split_addresses
-from .forward_dates import parse_forwarded_date
-from .forward_html import HtmlDocument
-from .forward_html import client_markers
-from .forward_html import html_fragment
-from .forward_html import parse_html
-from .forward_html import visible_text
-from .forward_labels import FIELD_CC
-from .forward_labels import FIELD_DATE
-from .forward_labels import FIELD_FROM
-from .forward_labels import FIELD_SUBJECT
-from .forward_labels import FIELD_TO
-from .forward_labels import SUBJECT_FORWARD_PREFIXES
-from .forward_labels import SUBJECT_REPLY_PREFIXES
-from .forward_text import Level
-from .forward_text import Lines
-from .forward_text import clear_caches
-from .forward_text import find_levels
-from .forward_text import html_lines
-from .forward_text import may_hold_block
-from .forward_text import parse_recipients
-from .forward_text import parse_sender
-from .forward_text import plain_lines
-from .forward_text import strip_forward_prefixes
-from .forward_text import subject_prefixes
+from ..addresses import split_addresses
+from .dates import parse_forwarded_date
+from .html import HtmlDocument
+from .html import client_markers
+from .html import html_fragment
+from .html import parse_html
+from .html import visible_text
+from .labels import FIELD_CC
+from .labels import FIELD_DATE
+from .labels import FIELD_FROM
+from .labels import FIELD_SUBJECT
+from .labels import FIELD_TO
+from .labels import SUBJECT_FORWARD_PREFIXES
+from .labels import SUBJECT_REPLY_PREFIXES
+from .text import Level
+from .text import Lines
+from .text import clear_caches
+from .text import find_levels
+from .text import html_lines
+from .text import may_hold_block
+from .text import parse_recipients
+from .text import parse_sender
+from .text import plain_lines
+from .text import strip_forward_prefixes
+from .text import subject_prefixes
 
 __all__ = [
     "KIND_ATTACHMENT",
