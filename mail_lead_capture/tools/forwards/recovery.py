@@ -6,8 +6,8 @@ When a salesperson forwards a customer's mail to the capture address, the lead i
 not a forward. It understands:
 
 - inline forwards, from the text/plain body or, when there is none or it says less, the HTML body:
-  the separator and header block each client writes in each language (forward_labels.py), found
-  by forward_text.py, with the HTML turned into lines by forward_html.py;
+  the separator and header block each client writes in each language (labels.py), found
+  by text.py, with the HTML turned into lines by html.py;
 - forwards as attachment: a ``message/rfc822`` part or an ``.eml`` file, unwrapped (the first one
   when there are several);
 - forwards of forwards, inline or attached, to any mix: ``Forward.chain`` lists every forwarded
@@ -19,7 +19,7 @@ not a forward. It understands:
 - Outlook for Mac's forwards, an "On <date>, <name> <address> wrote:" line over the indented
   original, under a forward subject (the same line under any other subject is a reply's).
 
-Dates are read into aware UTC datetimes (forward_dates.py); a date written without a zone is read in
+Dates are read into aware UTC datetimes (dates.py); a date written without a zone is read in
 the forwarder's zone, the offset of the outer Date header, since clients write it in their user's
 time. ``date_text`` always keeps what was written. Subjects lose their forward prefixes ("Fwd:",
 "TR:", "WG:", "RV:"...), not their reply prefixes: "Fwd: Re: x" was a reply named "Re: x".

@@ -2,7 +2,7 @@
 
 A forwarded message shows up in its forwarder's body as a separator line, a block of "Label: value"
 lines in the forwarder's language, then the original body. :func:`find_levels` walks the lines once
-and returns every nested forward (outermost first); the tables it reads are in forward_labels.py.
+and returns every nested forward (outermost first); the tables it reads are in labels.py.
 
 A body is read as :class:`Lines`: most lines of a long mail cannot start or hold a header block, so
 the search visits only the candidates, lines with a colon or starting with "-", "_" or "=", which
@@ -284,7 +284,7 @@ def plain_lines(text: str) -> Lines:
 
 
 def html_lines(texts: list[str], depths: list[int]) -> Lines:
-    """The displayed lines of an HTML body (forward_html.py), with their blockquote depths."""
+    """The displayed lines of an HTML body (html.py), with their blockquote depths."""
     return Lines(texts, "\n".join(texts), depths)
 
 

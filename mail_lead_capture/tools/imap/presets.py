@@ -31,7 +31,7 @@ class ImapPreset:
     name: str  # a brand name, the same in every language
     host: str
     port: int
-    security: str  # "ssl", "starttls" or "none" (see imap_session.SECURITIES)
+    security: str  # "ssl", "starttls" or "none" (see session.SECURITIES)
     app_password_with_2fa: bool
     domains: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()

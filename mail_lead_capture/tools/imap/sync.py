@@ -1,6 +1,6 @@
 """The mailbox sync protocol: which folders, from which UID, in which batches, and what to remember.
 
-Pure decisions first, then the engine that drives an :class:`~.imap_session.ImapSession`:
+Pure decisions first, then the engine that drives an :class:`~.session.ImapSession`:
 
 - :func:`describe_folders` / :func:`folders_to_sync`: the folders a mailbox syncs. Trash, Junk and
   Drafts never, found by SPECIAL-USE or by their usual names in common languages; Sent by ``\\Sent``
