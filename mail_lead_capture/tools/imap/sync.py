@@ -35,7 +35,6 @@ bytes), and one bounded window of UIDs are held at a time.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -43,16 +42,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
-from datetime import UTC
 from datetime import datetime
-from email.header import decode_header
-from email.header import make_header
 from email.parser import HeaderParser
-from email.utils import parsedate_to_datetime
 
 from ..addresses import address_variants
 from ..addresses import normalize_address
 from ..addresses import split_addresses
+from ..headers import decode_words
+from ..headers import message_ids
+from ..headers import parse_date
 from .session import FetchedHeader
 from .session import Folder
 from .session import FolderStatus
@@ -536,8 +534,6 @@ def plan_pass(session: ImapSession, folder: str, checkpoint: Checkpoint | None) 
 # Headers
 # ---------------------------------------------------------------------------------------------
 
-_MSGID_RE = re.compile(r"<[^<>\s]+>")
-
 
 @dataclass(frozen=True, slots=True)
 class HeaderSummary:
@@ -568,40 +564,12 @@ class HeaderSummary:
         return tuple(dict.fromkeys((*parents, *reversed(self.references))))
 
 
-def _message_ids(value: str | None) -> list[str]:
-    return _MSGID_RE.findall(value or "")
-
-
 def _single_id(value: str | None) -> str | None:
-    ids = _message_ids(value)
+    ids = message_ids(value)
     if ids:
         return ids[0]
     text = " ".join((value or "").split())
     return text or None
-
-
-def _decoded(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        text = str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError):
-        text = value
-    return " ".join(text.split())
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        date = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if date is None:
-        return None
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=UTC)
-    return date.astimezone(UTC)
 
 
 def summarize_header(header: bytes | str) -> HeaderSummary:
@@ -617,11 +585,9 @@ def summarize_header(header: bytes | str) -> HeaderSummary:
     summary = HeaderSummary(
         message_id=message_id,
         in_reply_to=_single_id(message.get("In-Reply-To")),
-        references=tuple(
-            dict.fromkeys(_message_ids(" ".join(message.get_all("References") or [])))
-        ),
-        date=_parse_date(message.get("Date")),
-        subject=_decoded(message.get("Subject")),
+        references=tuple(dict.fromkeys(message_ids(" ".join(message.get_all("References") or [])))),
+        date=parse_date(message.get("Date")),
+        subject=" ".join(decode_words(message.get("Subject") or "").split()),
         sender=senders[0] if senders else None,
         to=addresses("To"),
         cc=addresses("Cc"),
