@@ -4,9 +4,38 @@ The package's public surface is what this module exports; the modules inside are
 
 - ``session``: :class:`ImapSession`, the only code of the addon that talks to an IMAP server;
 - ``presets``: connection presets of the common providers, and which one an address belongs to;
-- ``sync``: which folders, from which UID, in which batches, and what to remember.
+- ``folders``: each folder's role (Inbox, Sent, Trash, All Mail...) and the folders a pass reads;
+- ``checkpoints``: where a folder's sync stands, and what the next pass does in it;
+- ``summaries``: what a mail's header says, read before its body is downloaded;
+- ``sync``: the driver, a folder's pass in UID batches, and what to remember after each.
 """
 
+from .checkpoints import INCREMENTAL
+from .checkpoints import INITIAL
+from .checkpoints import RESCAN
+from .checkpoints import UP_TO_DATE
+from .checkpoints import Checkpoint
+from .checkpoints import FolderPlan
+from .checkpoints import plan_folder
+from .checkpoints import plan_pass
+from .folders import NEVER_SYNCED_ROLES
+from .folders import ROLE_ALL
+from .folders import ROLE_ARCHIVE
+from .folders import ROLE_DRAFTS
+from .folders import ROLE_FLAGGED
+from .folders import ROLE_IMPORTANT
+from .folders import ROLE_INBOX
+from .folders import ROLE_JUNK
+from .folders import ROLE_NOT_MAIL
+from .folders import ROLE_OTHER
+from .folders import ROLE_SENT
+from .folders import ROLE_TRASH
+from .folders import FolderChoice
+from .folders import FolderSelection
+from .folders import describe_folders
+from .folders import find_folder
+from .folders import folder_role
+from .folders import folders_to_sync
 from .presets import GENERIC
 from .presets import PRESETS
 from .presets import SMTP_SUBMISSION
@@ -28,43 +57,17 @@ from .session import classify_exception
 from .session import classify_login_failure
 from .session import fetch_certificate_fingerprint
 from .session import security_allowed
+from .summaries import SYNC_HEADER_FIELDS
+from .summaries import HeaderSummary
+from .summaries import summarize_header
 from .sync import DEFAULT_BATCH_SIZE
 from .sync import DEFAULT_BODY_CHUNK_BYTES
-from .sync import INCREMENTAL
-from .sync import INITIAL
-from .sync import NEVER_SYNCED_ROLES
-from .sync import RESCAN
-from .sync import ROLE_ALL
-from .sync import ROLE_ARCHIVE
-from .sync import ROLE_DRAFTS
-from .sync import ROLE_FLAGGED
-from .sync import ROLE_IMPORTANT
-from .sync import ROLE_INBOX
-from .sync import ROLE_JUNK
-from .sync import ROLE_NOT_MAIL
-from .sync import ROLE_OTHER
-from .sync import ROLE_SENT
-from .sync import ROLE_TRASH
-from .sync import SYNC_HEADER_FIELDS
-from .sync import UP_TO_DATE
-from .sync import Checkpoint
-from .sync import FolderChoice
-from .sync import FolderPlan
-from .sync import FolderSelection
 from .sync import HeaderBatch
 from .sync import HeaderMessage
-from .sync import HeaderSummary
 from .sync import PassResult
-from .sync import describe_folders
-from .sync import find_folder
-from .sync import folder_role
-from .sync import folders_to_sync
 from .sync import history_batches
 from .sync import iter_batches
 from .sync import messages_at
-from .sync import plan_folder
-from .sync import plan_pass
-from .sync import summarize_header
 from .sync import sync_folder
 
 __all__ = [

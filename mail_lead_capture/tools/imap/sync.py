@@ -1,24 +1,13 @@
-"""The mailbox sync protocol: which folders, from which UID, in which batches, and what to remember.
+"""The mailbox sync driver: a folder's pass in UID batches, and what to remember after each.
 
-Pure decisions first, then the engine that drives an :class:`~.session.ImapSession`:
+The decisions it drives live beside it: which folders a mailbox syncs (:mod:`.folders`), where each
+folder stands and what its pass does (:mod:`.checkpoints`), what a header says (:mod:`.summaries`);
+it talks to the server through :class:`~.session.ImapSession` only.
 
-- :func:`describe_folders` / :func:`folders_to_sync`: the folders a mailbox syncs. Trash, Junk and
-  Drafts never, found by SPECIAL-USE or by their usual names in common languages; Sent by ``\\Sent``
-  or its usual names. **Gmail**: every label is a view of "All Mail" (``\\All``), so scope "all"
-  syncs that one folder only, which holds INBOX, Sent and every label once, archived mail included,
-  and no Spam or Trash; the drafts it also holds are skipped by their ``\\Draft`` flag. Other
-  virtual views (``\\Flagged``, ``\\Important``) are skipped in scope "all".
-- :class:`Checkpoint` and :func:`plan_folder`: per folder ``(uidvalidity, last_uid,
-  highestmodseq)``. ``last_uid`` means "every message with a UID up to this one is handled (stored
-  and committed, or judged not worth storing)". A new UIDVALIDITY, or a server whose UIDNEXT went
-  backwards, plans a ``rescan`` from UID 1: the caller de-duplicates by :attr:`HeaderSummary.
-  dedupe_key` (the Message-Id). A folder with nothing new is told by one STATUS command.
-- :func:`summarize_header`: participants (From, To, Cc, Bcc, Reply-To; not Sender, which names a
-  list or a secretary rather than a party), Message-Id, In-Reply-To, References, Date and Subject,
-  from the header alone, to decide which bodies to download.
-- :func:`sync_folder` (driver) over :func:`plan_pass` and :func:`iter_batches` (primitives):
-  headers in UID batches, bodies only for the messages the caller wants, checkpoints the caller
-  saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH.
+- :func:`sync_folder` (driver) over :func:`~.checkpoints.plan_pass` and :func:`iter_batches`
+  (primitives): headers in UID batches, bodies only for the messages the caller wants, checkpoints
+  the caller saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH;
+  :func:`messages_at`: given UIDs of a folder, for a second look.
 
 **Crash safety.** Messages come in ascending UID order. Each :class:`HeaderMessage` carries the
 ``checkpoint`` that is true once it is handled; each :class:`HeaderBatch` the one that is true once
@@ -34,51 +23,38 @@ bytes), and one bounded window of UIDs are held at a time.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
-from dataclasses import replace
 from datetime import datetime
-from email.parser import HeaderParser
 
 from ..addresses import address_variants
 from ..addresses import normalize_address
-from ..addresses import split_addresses
-from ..headers import decode_words
-from ..headers import message_ids
-from ..headers import parse_date
+from .checkpoints import INCREMENTAL
+from .checkpoints import UP_TO_DATE
+from .checkpoints import Checkpoint
+from .checkpoints import FolderPlan
+from .checkpoints import adopted_checkpoint
+from .checkpoints import plan_folder
+from .checkpoints import plan_pass
 from .session import FetchedHeader
-from .session import Folder
-from .session import FolderStatus
 from .session import ImapSession
+from .summaries import SYNC_HEADER_FIELDS
+from .summaries import HeaderSummary
+from .summaries import summarize_header
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_BODY_CHUNK_BYTES",
-    "NEVER_SYNCED_ROLES",
-    "SYNC_HEADER_FIELDS",
-    "Checkpoint",
-    "FolderChoice",
-    "FolderPlan",
-    "FolderSelection",
     "HeaderBatch",
     "HeaderMessage",
-    "HeaderSummary",
     "PassResult",
-    "describe_folders",
-    "find_folder",
-    "folder_role",
-    "folders_to_sync",
     "history_batches",
     "iter_batches",
     "messages_at",
-    "plan_folder",
-    "plan_pass",
-    "summarize_header",
     "sync_folder",
 ]
 
@@ -86,523 +62,6 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_BODY_CHUNK_BYTES = 8 * 1024 * 1024
 _BODY_CHUNK_COUNT = 50
 _MAX_SEARCH_WINDOW_FACTOR = 64  # sparse UID ranges: probe windows of up to 64 batches by SEARCH
-
-# The header fields fetched in the header pass: participants and threading to decide, plus what the
-# robot-mail, envelope and direction rules read, so that a mail can be judged before its body is
-# downloaded.
-SYNC_HEADER_FIELDS = (
-    "From",
-    "Sender",
-    "To",
-    "Cc",
-    "Bcc",
-    "Reply-To",
-    "Message-ID",
-    "In-Reply-To",
-    "References",
-    "Date",
-    "Subject",
-    "Delivered-To",
-    "X-Original-To",
-    "Envelope-To",
-    "Return-Path",
-    "Auto-Submitted",
-    "Precedence",
-    "List-Id",
-    "List-Unsubscribe",
-    "X-Auto-Response-Suppress",
-    "X-Autoreply",
-    "X-Autorespond",
-    "Content-Type",
-)
-
-# ---------------------------------------------------------------------------------------------
-# Folders
-# ---------------------------------------------------------------------------------------------
-
-ROLE_INBOX = "inbox"
-ROLE_SENT = "sent"
-ROLE_DRAFTS = "drafts"
-ROLE_TRASH = "trash"
-ROLE_JUNK = "junk"
-ROLE_ARCHIVE = "archive"
-ROLE_ALL = "all"
-ROLE_FLAGGED = "flagged"
-ROLE_IMPORTANT = "important"
-ROLE_NOT_MAIL = "not_mail"
-ROLE_OTHER = "other"
-NEVER_SYNCED_ROLES = frozenset({ROLE_DRAFTS, ROLE_TRASH, ROLE_JUNK})
-
-_SPECIAL_USE_ROLES = {
-    "\\sent": ROLE_SENT,
-    "\\drafts": ROLE_DRAFTS,
-    "\\trash": ROLE_TRASH,
-    "\\junk": ROLE_JUNK,
-    "\\archive": ROLE_ARCHIVE,
-    "\\all": ROLE_ALL,
-    "\\flagged": ROLE_FLAGGED,
-    "\\important": ROLE_IMPORTANT,
-}
-
-# Usual names of folders without a SPECIAL-USE attribute, compared case-insensitively with the last
-# part of the name, for folders at the top level or directly under INBOX or [Gmail].
-_ROLE_NAMES = {
-    ROLE_SENT: (
-        "sent",
-        "sent items",
-        "sent messages",
-        "sent mail",
-        "sent-mail",
-        "sent e-mail",
-        "gesendet",
-        "gesendete elemente",
-        "gesendete objekte",
-        "gesendete nachrichten",
-        "envoyés",
-        "éléments envoyés",
-        "messages envoyés",
-        "enviados",
-        "elementos enviados",
-        "mensajes enviados",
-        "itens enviados",
-        "inviati",
-        "posta inviata",
-        "elementi inviati",
-        "verzonden",
-        "verzonden items",
-        "wysłane",
-        "elementy wysłane",
-        "odeslané",
-        "skickat",
-        "skickade objekt",
-        "sendt",
-        "sendte elementer",
-        "lähetetyt",
-        "отправленные",
-        "已发送",
-        "送信済み",
-    ),
-    ROLE_DRAFTS: (
-        "drafts",
-        "draft",
-        "entwürfe",
-        "brouillons",
-        "borradores",
-        "rascunhos",
-        "bozze",
-        "concepten",
-        "kopie robocze",
-        "koncepty",
-        "utkast",
-        "kladder",
-        "luonnokset",
-        "черновики",
-        "草稿",
-        "下書き",
-    ),
-    ROLE_TRASH: (
-        "trash",
-        "bin",
-        "deleted",
-        "deleted items",
-        "deleted messages",
-        "papierkorb",
-        "gelöschte elemente",
-        "gelöschte objekte",
-        "corbeille",
-        "éléments supprimés",
-        "papelera",
-        "elementos eliminados",
-        "lixeira",
-        "lixo",
-        "itens excluídos",
-        "cestino",
-        "posta eliminata",
-        "elementi eliminati",
-        "prullenbak",
-        "verwijderde items",
-        "kosz",
-        "elementy usunięte",
-        "koš",
-        "papperskorgen",
-        "borttagna objekt",
-        "papirkurv",
-        "slettede elementer",
-        "roskakori",
-        "корзина",
-        "удаленные",
-        "удалённые",
-        "已删除",
-        "ゴミ箱",
-    ),
-    ROLE_JUNK: (
-        "junk",
-        "spam",
-        "junk e-mail",
-        "junk email",
-        "junk mail",
-        "bulk mail",
-        "spamverdacht",
-        "junk-e-mail",
-        "courrier indésirable",
-        "indésirables",
-        "correo no deseado",
-        "lixo eletrônico",
-        "posta indesiderata",
-        "ongewenste e-mail",
-        "wiadomości-śmieci",
-        "skräppost",
-        "uønsket e-post",
-        "roskaposti",
-        "спам",
-        "垃圾邮件",
-        "迷惑メール",
-    ),
-    ROLE_ARCHIVE: ("archive", "archives", "archiv", "archivo", "archivio", "archief", "архив"),
-    ROLE_NOT_MAIL: (
-        "outbox",
-        "notes",
-        "calendar",
-        "contacts",
-        "tasks",
-        "journal",
-        "conversation history",
-        "sync issues",
-        "postausgang",
-        "boîte d'envoi",
-        "bandeja de salida",
-        "posta in uscita",
-        "postvak uit",
-    ),
-}
-_NAME_ROLES = {name: role for role, names in _ROLE_NAMES.items() for name in names}
-_ROLE_PARENTS = frozenset({"", "inbox", "[gmail]", "[google mail]"})
-
-
-def _split_name(folder: Folder) -> tuple[str, str]:
-    """``(parent, leaf)`` of a folder name, lower-cased."""
-    name = folder.name
-    if folder.delimiter and folder.delimiter in name:
-        parent, _sep, leaf = name.rpartition(folder.delimiter)
-    else:
-        parent, leaf = "", name
-    return parent.casefold(), leaf.strip().casefold()
-
-
-def folder_role(folder: Folder) -> str:
-    """The role of a folder: SPECIAL-USE first, then INBOX, then the usual names."""
-    if folder.special_use:
-        role = _SPECIAL_USE_ROLES.get(folder.special_use.lower())
-        if role:
-            return role
-    if folder.name.upper() == "INBOX":
-        return ROLE_INBOX
-    parent, leaf = _split_name(folder)
-    if parent in _ROLE_PARENTS:
-        return _NAME_ROLES.get(leaf, ROLE_OTHER)
-    return ROLE_OTHER
-
-
-@dataclass(frozen=True, slots=True)
-class FolderChoice:
-    """A folder as the settings show it.
-
-    ``choosable``: the user may pick it (never Trash, Junk, Drafts, nor a folder that cannot be
-    selected). ``in_all_scope``: synced when the scope is "all folders". ``reason`` says why a
-    folder is not choosable or not in the "all" scope: ``drafts``, ``trash``, ``junk``,
-    ``not_selectable``, ``covered_by_all_mail``, ``virtual_view`` or ``not_mail``.
-    """
-
-    name: str
-    role: str
-    choosable: bool
-    in_all_scope: bool
-    reason: str | None = None
-
-
-def describe_folders(folders: Iterable[Folder]) -> list[FolderChoice]:
-    """Every folder with its role and whether it is synced, INBOX first then the server's order."""
-    folders = list(folders)
-    has_all_mail = any(folder_role(folder) == ROLE_ALL and folder.selectable for folder in folders)
-    choices = []
-    for folder in folders:
-        role = folder_role(folder)
-        reason = None
-        choosable = in_all = True
-        if not folder.selectable:
-            choosable = in_all = False
-            reason = "not_selectable"
-        elif role in NEVER_SYNCED_ROLES:
-            choosable = in_all = False
-            reason = role
-        elif role in (ROLE_FLAGGED, ROLE_IMPORTANT):
-            in_all, reason = False, "virtual_view"
-        elif role == ROLE_NOT_MAIL:
-            in_all, reason = False, "not_mail"
-        elif has_all_mail and role != ROLE_ALL:
-            in_all, reason = False, "covered_by_all_mail"
-        choices.append(FolderChoice(folder.name, role, choosable, in_all, reason))
-    choices.sort(key=lambda choice: choice.role != ROLE_INBOX)
-    return choices
-
-
-@dataclass(frozen=True, slots=True)
-class FolderSelection:
-    """The folders to sync (``names``), and the chosen ones that are ``missing`` from the server or
-    ``refused`` (Trash, Junk, Drafts, not selectable)."""
-
-    names: tuple[str, ...]
-    missing: tuple[str, ...] = ()
-    refused: tuple[str, ...] = ()
-
-
-def folders_to_sync(
-    folders: Iterable[Folder], scope: str = "all", chosen: Iterable[str] = ()
-) -> FolderSelection:
-    """The folders a pass syncs: scope ``"all"``, or ``"chosen"`` with the chosen names."""
-    if scope not in ("all", "chosen"):
-        raise ValueError(f"scope must be 'all' or 'chosen', not {scope!r}")
-    choices = describe_folders(folders)
-    if scope == "all":
-        return FolderSelection(tuple(c.name for c in choices if c.in_all_scope))
-    by_name = {choice.name: choice for choice in choices}
-    wanted = list(dict.fromkeys(chosen))
-    return FolderSelection(
-        names=tuple(c.name for c in choices if c.name in wanted and c.choosable),
-        missing=tuple(name for name in wanted if name not in by_name),
-        refused=tuple(name for name in wanted if name in by_name and not by_name[name].choosable),
-    )
-
-
-def find_folder(folders: Iterable[Folder], role: str) -> str | None:
-    """The name of the folder with this role (``"archive"``, ``"trash"``, ``"sent"``...), if any.
-
-    SPECIAL-USE wins over names; among equals, the server's first. For two-way archiving.
-    """
-    folders = [folder for folder in folders if folder.selectable]
-    for folder in folders:
-        if folder.special_use and _SPECIAL_USE_ROLES.get(folder.special_use.lower()) == role:
-            return folder.name
-    return next((folder.name for folder in folders if folder_role(folder) == role), None)
-
-
-# ---------------------------------------------------------------------------------------------
-# Checkpoints and plans
-# ---------------------------------------------------------------------------------------------
-
-UP_TO_DATE = "up_to_date"
-INITIAL = "initial"
-INCREMENTAL = "incremental"
-RESCAN = "rescan"
-
-
-@dataclass(frozen=True, slots=True)
-class Checkpoint:
-    """How far a folder is synced: every UID up to ``last_uid`` under ``uidvalidity`` is handled.
-
-    ``highestmodseq`` is the folder's HIGHESTMODSEQ when the last pass reached its end (None
-    without CONDSTORE, or in the middle of a pass).
-    """
-
-    uidvalidity: int
-    last_uid: int = 0
-    highestmodseq: int | None = None
-    # The last message examined (its UID and de-duplication key): when UIDVALIDITY changes but
-    # the same mail still has that UID, the server only renamed its numbering (GNU Mailutils does
-    # on every read-only open of an mbox that received mail) and the checkpoint still holds.
-    anchor_uid: int = 0
-    anchor_key: str = ""
-    # Set once UIDVALIDITY changed while the anchor mail kept its UID: the next such change is
-    # taken for a renumbering only, and the folder is not read again (the first one is).
-    renumbered: bool = False
-
-
-def _anchor_holds(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> bool:
-    """True when the checkpoint's anchor mail is still at its UID (one header fetched)."""
-    if checkpoint is None or not checkpoint.anchor_uid or not checkpoint.anchor_key:
-        return False
-    if session.selected != folder:
-        session.select(folder)
-    fetched = session.fetch_headers([checkpoint.anchor_uid], SYNC_HEADER_FIELDS)
-    if not fetched or fetched[0].uid != checkpoint.anchor_uid:
-        return False
-    return summarize_header(fetched[0].header).dedupe_key == checkpoint.anchor_key
-
-
-def _adopted(
-    session: ImapSession, folder: str, status: FolderStatus, checkpoint: Checkpoint | None
-) -> tuple[Checkpoint | None, bool]:
-    """``(checkpoint, renumbered)`` for a folder whose UIDVALIDITY may have changed.
-
-    When it changed but the anchor mail is still at its UID, the server only renumbered: the
-    first time, the folder is read again all the same (``renumbered`` True marks the new
-    checkpoints); when it happens again, the checkpoint is moved to the new UIDVALIDITY.
-    """
-    if checkpoint is None or checkpoint.uidvalidity == status.uidvalidity:
-        return checkpoint, bool(checkpoint and checkpoint.renumbered)
-    if status.uidnext > checkpoint.last_uid and _anchor_holds(session, folder, checkpoint):
-        session.quirks.add("uidvalidity_unstable")
-        if checkpoint.renumbered:
-            return replace(checkpoint, uidvalidity=status.uidvalidity), True
-        return checkpoint, True
-    return checkpoint, False
-
-
-@dataclass(frozen=True, slots=True)
-class FolderPlan:
-    """What one pass does in one folder.
-
-    ``action``: ``up_to_date`` (nothing to fetch), ``initial`` (no checkpoint yet), ``incremental``
-    (new UIDs) or ``rescan`` (UIDVALIDITY changed: everything again, the caller de-duplicates).
-    ``start`` is the checkpoint fetching continues from (reset for initial and rescan).
-    ``save_now`` is a checkpoint to save at once although nothing is fetched (a new HIGHESTMODSEQ),
-    or None.
-    """
-
-    folder: str
-    action: str
-    status: FolderStatus
-    start: Checkpoint
-    save_now: Checkpoint | None = None
-
-    @property
-    def first_uid(self) -> int:
-        return self.start.last_uid + 1
-
-    @property
-    def last_uid(self) -> int:
-        """The highest UID that can exist now (UIDNEXT - 1)."""
-        return self.status.uidnext - 1
-
-    @property
-    def estimated(self) -> int:
-        """At most how many messages this pass looks at (for progress)."""
-        if self.action == UP_TO_DATE:
-            return 0
-        return min(self.status.messages, max(self.last_uid - self.start.last_uid, 0))
-
-
-def plan_folder(
-    status: FolderStatus, checkpoint: Checkpoint | None, *, renumbered: bool = False
-) -> FolderPlan:
-    """Decide one folder's pass from its STATUS (or SELECT) and its saved checkpoint.
-
-    When there is nothing to fetch (no new UID, or an empty folder), the action is ``up_to_date``
-    and ``save_now`` carries any checkpoint worth saving (first sight of a folder, a new
-    UIDVALIDITY or HIGHESTMODSEQ), so that the next pass costs a single STATUS again.
-    ``renumbered`` marks the checkpoints of a rescan (see :class:`Checkpoint`).
-    """
-    if checkpoint is None:
-        action, start = INITIAL, Checkpoint(status.uidvalidity)
-    elif checkpoint.uidvalidity != status.uidvalidity or status.uidnext <= checkpoint.last_uid:
-        # new UIDVALIDITY; or UIDNEXT went backwards (a restored or broken server), so that new
-        # mail could get UIDs at or below last_uid and be skipped for ever: rescan either way
-        action, start = RESCAN, Checkpoint(status.uidvalidity, renumbered=renumbered)
-    else:
-        action, start = INCREMENTAL, checkpoint
-    top = status.uidnext - 1
-    if top <= start.last_uid or status.messages == 0:
-        done = Checkpoint(
-            status.uidvalidity,
-            max(top, start.last_uid) if status.messages == 0 else start.last_uid,
-            status.highestmodseq,
-            start.anchor_uid,
-            start.anchor_key,
-            start.renumbered,
-        )
-        save_now = done if done != checkpoint else None
-        return FolderPlan(status.name, UP_TO_DATE, status, done, save_now)
-    return FolderPlan(status.name, action, status, start)
-
-
-def plan_pass(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> FolderPlan:
-    """Plan one folder's pass with a single STATUS command (no SELECT).
-
-    When UIDVALIDITY changed, the mail at the checkpoint's anchor UID is looked at (one header):
-    if it is the same mail, the numbering did not really change and the pass goes on from the
-    checkpoint instead of reading the whole folder again.
-    """
-    status = session.status(folder)
-    adopted, renumbered = _adopted(session, folder, status, checkpoint)
-    plan = plan_folder(status, adopted, renumbered=renumbered)
-    if adopted is not checkpoint and plan.action == UP_TO_DATE and plan.save_now is None:
-        plan = replace(plan, save_now=plan.start)  # remember the new UIDVALIDITY
-    return plan
-
-
-# ---------------------------------------------------------------------------------------------
-# Headers
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderSummary:
-    """What the header says, with addresses normalised (:func:`.addresses.normalize_address`)."""
-
-    message_id: str | None
-    in_reply_to: str | None
-    references: tuple[str, ...]
-    date: datetime | None
-    subject: str
-    sender: str | None
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
-    bcc: tuple[str, ...]
-    reply_to: tuple[str, ...]
-    dedupe_key: str
-
-    @property
-    def participants(self) -> tuple[str, ...]:
-        """From, To, Cc, Bcc, then Reply-To: each address once, in that order."""
-        head = (self.sender,) if self.sender else ()
-        return tuple(dict.fromkeys((*head, *self.to, *self.cc, *self.bcc, *self.reply_to)))
-
-    @property
-    def thread_ids(self) -> tuple[str, ...]:
-        """The Message-Ids this mail answers: In-Reply-To first, then References, newest first."""
-        parents = (self.in_reply_to,) if self.in_reply_to else ()
-        return tuple(dict.fromkeys((*parents, *reversed(self.references))))
-
-
-def _single_id(value: str | None) -> str | None:
-    ids = message_ids(value)
-    if ids:
-        return ids[0]
-    text = " ".join((value or "").split())
-    return text or None
-
-
-def summarize_header(header: bytes | str) -> HeaderSummary:
-    """Read participants, threading, date and subject from a raw header block."""
-    text = header.decode("utf-8", "replace") if isinstance(header, bytes) else header
-    message = HeaderParser().parsestr(text, headersonly=True)
-
-    def addresses(name: str) -> tuple[str, ...]:
-        return tuple(addr for _name, addr in split_addresses(*(message.get_all(name) or [])))
-
-    senders = addresses("From")
-    message_id = _single_id(message.get("Message-ID"))
-    summary = HeaderSummary(
-        message_id=message_id,
-        in_reply_to=_single_id(message.get("In-Reply-To")),
-        references=tuple(dict.fromkeys(message_ids(" ".join(message.get_all("References") or [])))),
-        date=parse_date(message.get("Date")),
-        subject=" ".join(decode_words(message.get("Subject") or "").split()),
-        sender=senders[0] if senders else None,
-        to=addresses("To"),
-        cc=addresses("Cc"),
-        bcc=addresses("Bcc"),
-        reply_to=addresses("Reply-To"),
-        dedupe_key="",
-    )
-    return replace(summary, dedupe_key=message_id or _fallback_key(summary, message.get("Date")))
-
-
-def _fallback_key(summary: HeaderSummary, date_text: str | None) -> str:
-    """A stable key for mail without Message-Id: the same mail gives the same key in any folder."""
-    parts = [" ".join((date_text or "").split()), summary.sender or "", summary.subject]
-    parts += [",".join(summary.to), ",".join(summary.cc)]
-    return "sha256:" + hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -736,7 +195,7 @@ def iter_batches(
     status = session.select(plan.folder)
     if status.uidvalidity != plan.start.uidvalidity:
         start = plan.start if plan.action == INCREMENTAL else None
-        start, renumbered = _adopted(session, plan.folder, status, start)
+        start, renumbered = adopted_checkpoint(session, plan.folder, status, start)
         plan = plan_folder(status, start, renumbered=renumbered or plan.start.renumbered)
     uidvalidity = status.uidvalidity
     top = status.uidnext - 1
@@ -828,7 +287,7 @@ def history_batches(
     if checkpoint is None or checkpoint.last_uid < 1 or not targets:
         return
     status = session.select(folder)
-    if _adopted(session, folder, status, checkpoint)[0].uidvalidity != status.uidvalidity:
+    if adopted_checkpoint(session, folder, status, checkpoint)[0].uidvalidity != status.uidvalidity:
         return
     found: set[int] = set()
     for spelling in sorted({v for target in targets for v in address_variants(target)}):
