@@ -5,19 +5,11 @@ The package's public surface is what this module exports; the modules inside are
 - ``session``: :class:`ImapSession`, the only code of the addon that talks to an IMAP server;
 - ``presets``: connection presets of the common providers, and which one an address belongs to;
 - ``folders``: each folder's role (Inbox, Sent, Trash, All Mail...) and the folders a pass reads;
-- ``checkpoints``: where a folder's sync stands, and what the next pass does in it;
 - ``summaries``: what a mail's header says, read before its body is downloaded;
-- ``sync``: the driver, a folder's pass in UID batches, and what to remember after each.
+- ``sync``: where each folder's sync stands (checkpoints), what its next pass does (plans), and the
+  driver that reads it in UID batches.
 """
 
-from .checkpoints import INCREMENTAL
-from .checkpoints import INITIAL
-from .checkpoints import RESCAN
-from .checkpoints import UP_TO_DATE
-from .checkpoints import Checkpoint
-from .checkpoints import FolderPlan
-from .checkpoints import plan_folder
-from .checkpoints import plan_pass
 from .folders import NEVER_SYNCED_ROLES
 from .folders import ROLE_ALL
 from .folders import ROLE_ARCHIVE
@@ -62,12 +54,20 @@ from .summaries import HeaderSummary
 from .summaries import summarize_header
 from .sync import DEFAULT_BATCH_SIZE
 from .sync import DEFAULT_BODY_CHUNK_BYTES
+from .sync import INCREMENTAL
+from .sync import INITIAL
+from .sync import RESCAN
+from .sync import UP_TO_DATE
+from .sync import Checkpoint
+from .sync import FolderPlan
 from .sync import HeaderBatch
 from .sync import HeaderMessage
 from .sync import PassResult
 from .sync import history_batches
 from .sync import iter_batches
 from .sync import messages_at
+from .sync import plan_folder
+from .sync import plan_pass
 from .sync import sync_folder
 
 __all__ = [

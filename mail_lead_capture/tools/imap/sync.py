@@ -1,12 +1,16 @@
-"""The mailbox sync driver: a folder's pass in UID batches, and what to remember after each.
+"""The mailbox sync protocol: from which UID each folder is read, in which batches, what to remember.
 
-The decisions it drives live beside it: which folders a mailbox syncs (:mod:`.folders`), where each
-folder stands and what its pass does (:mod:`.checkpoints`), what a header says (:mod:`.summaries`);
-it talks to the server through :class:`~.session.ImapSession` only.
+Which folders a mailbox syncs is decided in :mod:`.folders`, what a header says in :mod:`.summaries`;
+this module drives an :class:`~.session.ImapSession` over them:
 
-- :func:`sync_folder` (driver) over :func:`~.checkpoints.plan_pass` and :func:`iter_batches`
-  (primitives): headers in UID batches, bodies only for the messages the caller wants, checkpoints
-  the caller saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH;
+- :class:`Checkpoint` and :func:`plan_folder`: per folder ``(uidvalidity, last_uid,
+  highestmodseq)``. ``last_uid`` means "every message with a UID up to this one is handled (stored
+  and committed, or judged not worth storing)". A new UIDVALIDITY, or a server whose UIDNEXT went
+  backwards, plans a ``rescan`` from UID 1: the caller de-duplicates by :attr:`HeaderSummary.
+  dedupe_key` (the Message-Id). A folder with nothing new is told by one STATUS command.
+- :func:`sync_folder` (driver) over :func:`plan_pass` and :func:`iter_batches` (primitives):
+  headers in UID batches, bodies only for the messages the caller wants, checkpoints the caller
+  saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH;
   :func:`messages_at`: given UIDs of a folder, for a second look.
 
 **Crash safety.** Messages come in ascending UID order. Each :class:`HeaderMessage` carries the
@@ -29,18 +33,13 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from datetime import datetime
 
 from ..addresses import address_variants
 from ..addresses import normalize_address
-from .checkpoints import INCREMENTAL
-from .checkpoints import UP_TO_DATE
-from .checkpoints import Checkpoint
-from .checkpoints import FolderPlan
-from .checkpoints import adopted_checkpoint
-from .checkpoints import plan_folder
-from .checkpoints import plan_pass
 from .session import FetchedHeader
+from .session import FolderStatus
 from .session import ImapSession
 from .summaries import SYNC_HEADER_FIELDS
 from .summaries import HeaderSummary
@@ -49,12 +48,20 @@ from .summaries import summarize_header
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_BODY_CHUNK_BYTES",
+    "INCREMENTAL",
+    "INITIAL",
+    "RESCAN",
+    "UP_TO_DATE",
+    "Checkpoint",
+    "FolderPlan",
     "HeaderBatch",
     "HeaderMessage",
     "PassResult",
     "history_batches",
     "iter_batches",
     "messages_at",
+    "plan_folder",
+    "plan_pass",
     "sync_folder",
 ]
 
@@ -62,6 +69,150 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_BODY_CHUNK_BYTES = 8 * 1024 * 1024
 _BODY_CHUNK_COUNT = 50
 _MAX_SEARCH_WINDOW_FACTOR = 64  # sparse UID ranges: probe windows of up to 64 batches by SEARCH
+
+
+# ---------------------------------------------------------------------------------------------
+# Checkpoints and plans
+# ---------------------------------------------------------------------------------------------
+
+UP_TO_DATE = "up_to_date"
+INITIAL = "initial"
+INCREMENTAL = "incremental"
+RESCAN = "rescan"
+
+
+@dataclass(frozen=True, slots=True)
+class Checkpoint:
+    """How far a folder is synced: every UID up to ``last_uid`` under ``uidvalidity`` is handled.
+
+    ``highestmodseq`` is the folder's HIGHESTMODSEQ when the last pass reached its end (None
+    without CONDSTORE, or in the middle of a pass).
+    """
+
+    uidvalidity: int
+    last_uid: int = 0
+    highestmodseq: int | None = None
+    # The last message examined (its UID and de-duplication key): when UIDVALIDITY changes but
+    # the same mail still has that UID, the server only renamed its numbering (GNU Mailutils does
+    # on every read-only open of an mbox that received mail) and the checkpoint still holds.
+    anchor_uid: int = 0
+    anchor_key: str = ""
+    # Set once UIDVALIDITY changed while the anchor mail kept its UID: the next such change is
+    # taken for a renumbering only, and the folder is not read again (the first one is).
+    renumbered: bool = False
+
+
+def _anchor_holds(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> bool:
+    """True when the checkpoint's anchor mail is still at its UID (one header fetched)."""
+    if checkpoint is None or not checkpoint.anchor_uid or not checkpoint.anchor_key:
+        return False
+    if session.selected != folder:
+        session.select(folder)
+    fetched = session.fetch_headers([checkpoint.anchor_uid], SYNC_HEADER_FIELDS)
+    if not fetched or fetched[0].uid != checkpoint.anchor_uid:
+        return False
+    return summarize_header(fetched[0].header).dedupe_key == checkpoint.anchor_key
+
+
+def _adopted(
+    session: ImapSession, folder: str, status: FolderStatus, checkpoint: Checkpoint | None
+) -> tuple[Checkpoint | None, bool]:
+    """``(checkpoint, renumbered)`` for a folder whose UIDVALIDITY may have changed.
+
+    When it changed but the anchor mail is still at its UID, the server only renumbered: the
+    first time, the folder is read again all the same (``renumbered`` True marks the new
+    checkpoints); when it happens again, the checkpoint is moved to the new UIDVALIDITY.
+    """
+    if checkpoint is None or checkpoint.uidvalidity == status.uidvalidity:
+        return checkpoint, bool(checkpoint and checkpoint.renumbered)
+    if status.uidnext > checkpoint.last_uid and _anchor_holds(session, folder, checkpoint):
+        session.quirks.add("uidvalidity_unstable")
+        if checkpoint.renumbered:
+            return replace(checkpoint, uidvalidity=status.uidvalidity), True
+        return checkpoint, True
+    return checkpoint, False
+
+
+@dataclass(frozen=True, slots=True)
+class FolderPlan:
+    """What one pass does in one folder.
+
+    ``action``: ``up_to_date`` (nothing to fetch), ``initial`` (no checkpoint yet), ``incremental``
+    (new UIDs) or ``rescan`` (UIDVALIDITY changed: everything again, the caller de-duplicates).
+    ``start`` is the checkpoint fetching continues from (reset for initial and rescan).
+    ``save_now`` is a checkpoint to save at once although nothing is fetched (a new HIGHESTMODSEQ),
+    or None.
+    """
+
+    folder: str
+    action: str
+    status: FolderStatus
+    start: Checkpoint
+    save_now: Checkpoint | None = None
+
+    @property
+    def first_uid(self) -> int:
+        return self.start.last_uid + 1
+
+    @property
+    def last_uid(self) -> int:
+        """The highest UID that can exist now (UIDNEXT - 1)."""
+        return self.status.uidnext - 1
+
+    @property
+    def estimated(self) -> int:
+        """At most how many messages this pass looks at (for progress)."""
+        if self.action == UP_TO_DATE:
+            return 0
+        return min(self.status.messages, max(self.last_uid - self.start.last_uid, 0))
+
+
+def plan_folder(
+    status: FolderStatus, checkpoint: Checkpoint | None, *, renumbered: bool = False
+) -> FolderPlan:
+    """Decide one folder's pass from its STATUS (or SELECT) and its saved checkpoint.
+
+    When there is nothing to fetch (no new UID, or an empty folder), the action is ``up_to_date``
+    and ``save_now`` carries any checkpoint worth saving (first sight of a folder, a new
+    UIDVALIDITY or HIGHESTMODSEQ), so that the next pass costs a single STATUS again.
+    ``renumbered`` marks the checkpoints of a rescan (see :class:`Checkpoint`).
+    """
+    if checkpoint is None:
+        action, start = INITIAL, Checkpoint(status.uidvalidity)
+    elif checkpoint.uidvalidity != status.uidvalidity or status.uidnext <= checkpoint.last_uid:
+        # new UIDVALIDITY; or UIDNEXT went backwards (a restored or broken server), so that new
+        # mail could get UIDs at or below last_uid and be skipped for ever: rescan either way
+        action, start = RESCAN, Checkpoint(status.uidvalidity, renumbered=renumbered)
+    else:
+        action, start = INCREMENTAL, checkpoint
+    top = status.uidnext - 1
+    if top <= start.last_uid or status.messages == 0:
+        done = Checkpoint(
+            status.uidvalidity,
+            max(top, start.last_uid) if status.messages == 0 else start.last_uid,
+            status.highestmodseq,
+            start.anchor_uid,
+            start.anchor_key,
+            start.renumbered,
+        )
+        save_now = done if done != checkpoint else None
+        return FolderPlan(status.name, UP_TO_DATE, status, done, save_now)
+    return FolderPlan(status.name, action, status, start)
+
+
+def plan_pass(session: ImapSession, folder: str, checkpoint: Checkpoint | None) -> FolderPlan:
+    """Plan one folder's pass with a single STATUS command (no SELECT).
+
+    When UIDVALIDITY changed, the mail at the checkpoint's anchor UID is looked at (one header):
+    if it is the same mail, the numbering did not really change and the pass goes on from the
+    checkpoint instead of reading the whole folder again.
+    """
+    status = session.status(folder)
+    adopted, renumbered = _adopted(session, folder, status, checkpoint)
+    plan = plan_folder(status, adopted, renumbered=renumbered)
+    if adopted is not checkpoint and plan.action == UP_TO_DATE and plan.save_now is None:
+        plan = replace(plan, save_now=plan.start)  # remember the new UIDVALIDITY
+    return plan
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +346,7 @@ def iter_batches(
     status = session.select(plan.folder)
     if status.uidvalidity != plan.start.uidvalidity:
         start = plan.start if plan.action == INCREMENTAL else None
-        start, renumbered = adopted_checkpoint(session, plan.folder, status, start)
+        start, renumbered = _adopted(session, plan.folder, status, start)
         plan = plan_folder(status, start, renumbered=renumbered or plan.start.renumbered)
     uidvalidity = status.uidvalidity
     top = status.uidnext - 1
@@ -287,7 +438,7 @@ def history_batches(
     if checkpoint is None or checkpoint.last_uid < 1 or not targets:
         return
     status = session.select(folder)
-    if adopted_checkpoint(session, folder, status, checkpoint)[0].uidvalidity != status.uidvalidity:
+    if _adopted(session, folder, status, checkpoint)[0].uidvalidity != status.uidvalidity:
         return
     found: set[int] = set()
     for spelling in sorted({v for target in targets for v in address_variants(target)}):
