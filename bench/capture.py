@@ -246,6 +246,7 @@ def grow_crm(env, leads: int, company_id: int) -> None:
 
 def time_matching(env, company, lookups: list[list[str]]) -> float:
     engine = env["mail.capture.engine"]
+    # odoo.addons.* resolves only once Odoo's addons path is configured (main() does it)
     from odoo.addons.mail_lead_capture.tools.capture import CapturedMail
 
     started = time.perf_counter()
@@ -279,6 +280,7 @@ def explain(env, company, address: str) -> str:
             captured.append((query, params))
         return original(query, params, log_exceptions)
 
+    # odoo.addons.* resolves only once Odoo's addons path is configured (main() does it)
     from odoo.addons.mail_lead_capture.tools.capture import CapturedMail
 
     env.cr.execute = spy

@@ -16,9 +16,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
 from ..tools import addresses
-from ..tools import imap_presets
-from ..tools import imap_session
-from ..tools import imap_sync
+from ..tools import imap
 from .mailbox_sync_pass import MailboxPass
 
 _logger = logging.getLogger(__name__)
@@ -48,7 +46,7 @@ class MailCaptureMailbox(models.Model):
     """A user's IMAP mailbox, synced so that mail with lead contacts is filed on their leads.
 
     The model is thin: it keeps the settings and the per-folder state, drives the ORM-free sync
-    protocol (``tools/imap_sync.py``) over the IMAP adapter (``tools/imap_session.py``), and hands
+    protocol (``tools/imap/sync.py``) over the IMAP adapter (``tools/imap/session.py``), and hands
     every mail worth filing to ``mail.capture.engine``. Mail is stored in a cursor of its own, one
     commit per mail with its folder's checkpoint, while the mailbox row stays locked so that no
     two workers sync it at once.
@@ -83,9 +81,9 @@ class MailCaptureMailbox(models.Model):
     active = fields.Boolean(default=True)
     email = fields.Char(string="Email Address", required=True)
     preset = fields.Selection(
-        imap_presets.preset_selection(),
+        imap.preset_selection(),
         string="Provider",
-        default=imap_presets.GENERIC.code,
+        default=imap.GENERIC.code,
         required=True,
         help="Fills in the server settings of the common providers.",
     )
@@ -252,7 +250,7 @@ class MailCaptureMailbox(models.Model):
     @api.depends("preset")
     def _compute_preset_hint(self):
         for mailbox in self:
-            preset = imap_presets.PRESETS.get(mailbox.preset, imap_presets.GENERIC)
+            preset = imap.PRESETS.get(mailbox.preset, imap.GENERIC)
             hints = []
             if "enable_imap" in preset.notes:
                 hints.append(
@@ -349,7 +347,7 @@ class MailCaptureMailbox(models.Model):
                         port=mailbox.port,
                     )
                 )
-            if mailbox.host and not imap_session.security_allowed(mailbox.host, mailbox.security):
+            if mailbox.host and not imap.security_allowed(mailbox.host, mailbox.security):
                 raise ValidationError(
                     self.env._(
                         "A connection without encryption is only allowed to a server on this "
@@ -381,7 +379,7 @@ class MailCaptureMailbox(models.Model):
 
     @api.onchange("preset")
     def _onchange_preset(self):
-        preset = imap_presets.PRESETS.get(self.preset)
+        preset = imap.PRESETS.get(self.preset)
         if preset and preset.host:
             self.host = preset.host_for(self.email)
             self.port = preset.port
@@ -392,7 +390,7 @@ class MailCaptureMailbox(models.Model):
         address = addresses.normalize_address(self.email or "")
         if not address:
             return
-        preset = imap_presets.preset_for_address(address)
+        preset = imap.preset_for_address(address)
         if preset.host and not self.host:
             self.preset = preset.code
             self.host = preset.host_for(address)
@@ -478,7 +476,7 @@ class MailCaptureMailbox(models.Model):
         mailbox = self.sudo()
         try:
             folders = self._lead_capture_refresh_folders()
-        except imap_session.ImapError as error:
+        except imap.ImapError as error:
             # The server's own words (banners, errors) stay in the server log, for administrators.
             _logger.info("Mailbox %s: test connection failed (%s)", mailbox.id, error)
             sentence = mailbox._lead_capture_error_sentence(error)
@@ -517,7 +515,7 @@ class MailCaptureMailbox(models.Model):
         """List the server's folders again (to choose which ones to sync)."""
         try:
             folders = self._lead_capture_refresh_folders()
-        except imap_session.ImapError as error:
+        except imap.ImapError as error:
             return self._lead_capture_notification(
                 self.env._("Connection failed"),
                 self.sudo()._lead_capture_error_sentence(error),
@@ -532,7 +530,7 @@ class MailCaptureMailbox(models.Model):
     def _lead_capture_refresh_folders(self):
         """For the owner (or an admin): log in, list the folders, bring the records in line.
 
-        Returns the server's folders; raises ``imap_session.ImapError`` when the server says no.
+        Returns the server's folders; raises ``imap.ImapError`` when the server says no.
         """
         self.ensure_one()
         self.check_access("write")
@@ -685,10 +683,10 @@ class MailCaptureMailbox(models.Model):
 
     @contextmanager
     def _lead_capture_connect(self):
-        """An :class:`~..tools.imap_session.ImapSession`, connected and logged in."""
+        """An :class:`~..tools.imap.ImapSession`, connected and logged in."""
         self.ensure_one()
         if not self.host:
-            raise imap_session.ImapError("unreachable", "no server name")
+            raise imap.ImapError("unreachable", "no server name")
         if not self._lead_capture_port_allowed(self.port or 993):
             raise UserError(
                 self.env._(
@@ -697,7 +695,7 @@ class MailCaptureMailbox(models.Model):
                     port=self.port,
                 )
             )
-        session = imap_session.ImapSession(
+        session = imap.ImapSession(
             self.host,
             self.port or 993,
             self.security,
@@ -714,11 +712,11 @@ class MailCaptureMailbox(models.Model):
             yield session
 
     def _lead_capture_credentials(self):
-        """How this mailbox logs in, as an ``imap_session.Credentials``: its password, or a fresh
+        """How this mailbox logs in, as an ``imap.Credentials``: its password, or a fresh
         access token of the OAuth provider it signs in with (``_lead_capture_oauth_providers``).
 
         Called in a transaction that may write the mailbox (a refreshed token is stored there).
-        Raises ``imap_session.ImapError`` ("auth" when the owner must sign in again).
+        Raises ``imap.ImapError`` ("auth" when the owner must sign in again).
         """
         self.ensure_one()
         if provider := self._lead_capture_oauth_providers().get(self.auth_method):
@@ -730,7 +728,7 @@ class MailCaptureMailbox(models.Model):
                 return getattr(mailbox, provider.access_token_method)()
 
             return mailbox._lead_capture_oauth_credentials(access_token)
-        return imap_session.Credentials(self.login or self.email, self.sudo().imap_password or "")
+        return imap.Credentials(self.login or self.email, self.sudo().imap_password or "")
 
     def _lead_capture_oauth_credentials(self, access_token, mechanism="XOAUTH2"):
         """Credentials with the access token ``access_token()`` gives (Odoo's Gmail and Outlook
@@ -745,15 +743,13 @@ class MailCaptureMailbox(models.Model):
         try:
             token = access_token()
         except UserError:
-            raise imap_session.ImapError(
-                "auth", "the provider refused to renew the access token"
-            ) from None
+            raise imap.ImapError("auth", "the provider refused to renew the access token") from None
         except requests.RequestException as error:
             kind = "timeout" if isinstance(error, requests.Timeout) else "unreachable"
-            raise imap_session.ImapError(kind, type(error).__name__) from None
+            raise imap.ImapError(kind, type(error).__name__) from None
         if not token:
-            raise imap_session.ImapError("auth", "not signed in")
-        return imap_session.Credentials(self.login or self.email, token, mechanism)
+            raise imap.ImapError("auth", "not signed in")
+        return imap.Credentials(self.login or self.email, token, mechanism)
 
     @api.model
     def _lead_capture_timeout(self):
@@ -768,9 +764,9 @@ class MailCaptureMailbox(models.Model):
             return float(DEFAULT_TIMEOUT)
 
     def _lead_capture_error_sentence(self, error):
-        """What an :class:`~..tools.imap_session.ImapError` means for this mailbox, in words."""
+        """What an :class:`~..tools.imap.ImapError` means for this mailbox, in words."""
         self.ensure_one()
-        preset = imap_presets.PRESETS.get(self.preset, imap_presets.GENERIC)
+        preset = imap.PRESETS.get(self.preset, imap.GENERIC)
         host, detail = self.host or "?", error.detail or error.kind
         match error.kind:
             case "auth_app_password":
@@ -853,7 +849,7 @@ class MailCaptureMailbox(models.Model):
         self.env.ref("mail_lead_capture.ir_cron_mailbox_sync").sudo()._trigger()
 
     def _lead_capture_update_folders(self, folders):
-        """Bring the folder records in line with the server's list (``imap_session.Folder``).
+        """Bring the folder records in line with the server's list (``imap.Folder``).
 
         Returns True when a folder was added or changed.
         """
@@ -862,7 +858,7 @@ class MailCaptureMailbox(models.Model):
         Folder = self.env["mail.capture.mailbox.folder"].sudo()
         existing = {folder.name: folder for folder in self.folder_ids.sudo()}
         seen = set()
-        for sequence, choice in enumerate(imap_sync.describe_folders(folders)):
+        for sequence, choice in enumerate(imap.describe_folders(folders)):
             seen.add(choice.name)
             values = {
                 "sequence": sequence,
@@ -881,7 +877,7 @@ class MailCaptureMailbox(models.Model):
                         "mailbox_id": self.id,
                         "name": choice.name,
                         "chosen": choice.choosable
-                        and choice.role in (imap_sync.ROLE_INBOX, imap_sync.ROLE_SENT),
+                        and choice.role in (imap.ROLE_INBOX, imap.ROLE_SENT),
                     }
                 )
             elif any(folder[key] != value for key, value in values.items()):
@@ -933,7 +929,7 @@ class MailCaptureMailbox(models.Model):
         started = fields.Datetime.now()
         try:
             report = self._lead_capture_pass(deadline, remaining, time_left)
-        except imap_session.ImapError as error:
+        except imap.ImapError as error:
             _logger.info("Mailbox %s: sync failed (%s)", self.id, error.kind)
             self._lead_capture_sync_failed(error)
             return True
@@ -973,7 +969,7 @@ class MailCaptureMailbox(models.Model):
         """Record a failed pass: ``error`` (None when ``sentence`` says what failed)."""
         now = fields.Datetime.now()
         count = self.error_count + 1
-        if sentence is None and isinstance(error, imap_session.ImapError):
+        if sentence is None and isinstance(error, imap.ImapError):
             sentence = self._lead_capture_error_sentence(error)
         elif sentence is None:
             sentence = self.env._(
@@ -987,7 +983,7 @@ class MailCaptureMailbox(models.Model):
             "error_count": count,
             "last_sync": now,
         }
-        if isinstance(error, imap_session.ImapError) and error.kind in (
+        if isinstance(error, imap.ImapError) and error.kind in (
             "auth",
             "auth_app_password",
         ):
@@ -1050,7 +1046,7 @@ class MailCaptureMailbox(models.Model):
                 "smtp_pass": False,
                 **{name: self[name] for name in provider.token_fields},
             }
-        submission = imap_presets.SMTP_SUBMISSION.get(self.preset)
+        submission = imap.SMTP_SUBMISSION.get(self.preset)
         if not submission:
             raise UserError(
                 self.env._(
@@ -1123,9 +1119,7 @@ class MailCaptureMailbox(models.Model):
         )
         if not mailbox:
             return
-        sent = mailbox.folder_ids.filtered(
-            lambda f: f.role == imap_sync.ROLE_SENT and not f.missing
-        )[:1]
+        sent = mailbox.folder_ids.filtered(lambda f: f.role == imap.ROLE_SENT and not f.missing)[:1]
         folder = sent.name or "Sent"
         message_id = (message["Message-Id"] or "").strip()
         try:
@@ -1134,7 +1128,7 @@ class MailCaptureMailbox(models.Model):
                 if message_id and session.search(message_id=message_id):
                     return  # another copy of the same mail (one per group of recipients)
                 session.append(folder, message.as_bytes(), flags=("\\Seen",))
-        except imap_session.ImapError as error:
+        except imap.ImapError as error:
             _logger.info(
                 "Mailbox %s: a sent mail could not be filed in %s (%s)",
                 mailbox.id,
@@ -1342,7 +1336,7 @@ class MailCaptureMailbox(models.Model):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
         try:
             return self._lead_capture_pass_once(deadline, remaining, time_left)
-        except imap_session.ImapError as error:
+        except imap.ImapError as error:
             provider = self._lead_capture_oauth_providers().get(self.auth_method)
             taken_for_valid = provider and self.sudo()[provider.expiration_field] > time.time()
             if error.kind != "auth" or not taken_for_valid:

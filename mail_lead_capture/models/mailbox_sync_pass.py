@@ -19,10 +19,10 @@ from odoo.fields import Command
 from ..tools import automated
 from ..tools import capture
 from ..tools import filters
-from ..tools import imap_session
-from ..tools import imap_sync
+from ..tools import imap as imap_sync  # the package's public surface, under this file's old name
 from ..tools.direction import OUTGOING
 from ..tools.direction import mail_direction
+from ..tools.imap import session as imap_session
 
 _logger = logging.getLogger(__name__)
 

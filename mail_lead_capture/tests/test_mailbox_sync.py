@@ -7,7 +7,7 @@ from odoo.tools import mute_logger
 
 from ..models import mailbox_sync_pass as sync_pass_module
 from ..models.mailbox_sync_pass import MailboxPass
-from ..tools import imap_session
+from ..tools import imap
 from . import dovecot_server
 from .mailbox_common import SYNC_LOGGERS
 from .mailbox_common import MailboxCase
@@ -370,13 +370,13 @@ class TestMailboxSync(MailboxCase):
         proxy = dovecot_server.DroppingProxy(self.dovecot.plain_port)
         self.addCleanup(proxy.stop)
         mailbox = self.make_mailbox(port=proxy.port)
-        fetch_bodies = imap_session.ImapSession.fetch_bodies
+        fetch_bodies = imap.ImapSession.fetch_bodies
 
         def cut_in_the_middle(session, uids):
             proxy.drop_after(30_000)  # in the middle of the second mail's body
             return fetch_bodies(session, uids)
 
-        with patch.object(imap_session.ImapSession, "fetch_bodies", cut_in_the_middle):
+        with patch.object(imap.ImapSession, "fetch_bodies", cut_in_the_middle):
             self.sync(mailbox)
         self.assertTrue(proxy.dropped.is_set())
         self.assertEqual(mailbox.state, "error")
