@@ -19,13 +19,13 @@ from ..tools import addresses
 from ..tools import authenticity
 from ..tools import automated
 from ..tools import capture
+from ..tools import filing as filings
 from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
 from ..tools import plain_text
 from ..tools import raw_mail
 from ..tools.direction import INCOMING
-from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
 from ..tools.direction import mail_direction
 
@@ -44,27 +44,14 @@ REFUSAL_REPLIES_PER_DOMAIN = 3
 REFUSAL_REPLIES_PER_COMPANY = 20
 
 
-@dataclasses.dataclass(frozen=True)
-class Kept:
-    """A mail being filed: what posting it, or keeping it for review and logging why, needs."""
-
-    mail: capture.CapturedMail
-    body: str
-    attachments: list
-    company: models.BaseModel  # res.company
-    owner: models.BaseModel  # res.users, empty for the incoming-mail address
-    source: str
-    raw: bytes | None
-    forwarder: tuple | None  # (name, address) of whom to tell, if anyone
-
-
 class MailCaptureEngine(models.AbstractModel):
     """Files captured mail on leads: the one place that matches, creates, de-duplicates and posts.
 
     The gateway (capture address), the unmatched-mail queue and mailbox sync all call
-    :meth:`_lead_capture_file`, so a mail is filed the same way whichever path brought it. The
-    decisions themselves are made by the ORM-free core in ``tools/``; this model reads the records
-    the core needs and writes what it decided.
+    :meth:`_lead_capture_file` with the mail, its content and a ``tools.filing.Filing`` of their
+    own, so a mail is filed the same way whichever path brought it. The decisions themselves are
+    made by the ORM-free core in ``tools/``; this model reads the records the core needs and
+    writes what it decided.
     """
 
     _name = "mail.capture.engine"
@@ -106,38 +93,37 @@ class MailCaptureEngine(models.AbstractModel):
                     message, message_dict, company, sender, sender_name
                 )
                 return False
+        filing = filings.Filing(
+            company.id,
+            owner.id,
+            mode,
+            forwarder=(sender_name, sender) if owner else None,
+        )
         mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
-                mail, body, attachments, robot = self._lead_capture_prepare(
-                    message, message_dict, with_forward=mode == "capture"
+                mail, content = self._lead_capture_prepare(
+                    message, message_dict, with_forward=mode == "capture", raw=raw
                 )
-                return self._lead_capture_file(
-                    mail,
-                    body,
-                    attachments,
-                    company=company,
-                    owner=owner,
-                    source=mode,
-                    automated_kind=robot,
-                    raw=raw,
-                    forwarder=(sender_name, sender) if owner else None,
-                    message=message,
-                )
+                return self._lead_capture_file(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
-            return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
+            return self._lead_capture_keep_failed(mail, raw, filing, error)
 
     @api.model
-    def _lead_capture_keep_failed(self, mail, raw, owner, company, source, error):
-        """Queue a mail whose processing failed, with the error, for its owner or an administrator."""
-        owner = owner or company._lead_capture_fallback_owner()
+    def _lead_capture_keep_failed(self, mail, raw, filing, error):
+        """Queue a mail whose processing failed, with the error, for the owner ``filing`` names
+        or an administrator."""
+        if not filing.owner_id:
+            company = self.env["res.company"].browse(filing.company_id)
+            filing = dataclasses.replace(filing, owner_id=company._lead_capture_fallback_owner().id)
         reason = self.env._(
             "processing failed (%(error)s)", error=str(error) or type(error).__name__
         )
-        kept = Kept(mail, "", (), company, owner, source, raw, None)
-        return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
+        filing = dataclasses.replace(filing, forwarder=None, on_refusal=filings.QUEUE)
+        content = filings.Content(raw=raw)
+        return self._lead_capture_refuse(mail, content, filing, reason, "error", tell=False)
 
     @api.model
     def _lead_capture_raw_target(self, message):
@@ -165,8 +151,9 @@ class MailCaptureEngine(models.AbstractModel):
         sender = mail.author.address if mail.author else None
         owner = company._lead_capture_user_by_address().get(sender)
         owner = owner or company._lead_capture_fallback_owner()
-        kept = Kept(mail, "", (), company, owner, mode, raw, None)
-        return self._lead_capture_refuse(kept, "queue", reason, rule, tell=False)
+        filing = filings.Filing(company.id, owner.id, mode)
+        content = filings.Content(raw=raw)
+        return self._lead_capture_refuse(mail, content, filing, reason, rule, tell=False)
 
     @api.model
     def _lead_capture_log_repeat(self, raw, existing):
@@ -223,31 +210,19 @@ class MailCaptureEngine(models.AbstractModel):
         )
 
     @api.model
-    def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
-        """File a kept raw mail on ``lead`` or a new lead, as the gateway would have filed it.
+    def _lead_capture_file_message(self, message, filing, raw=None):
+        """Read ``message`` (an ``email.message``) as the gateway would and file it by ``filing``.
 
-        Raises a UserError saying why when the filters refuse it.
+        The unmatched-mail queue files its kept raw mail so (with ``on_refusal`` "raise", the
+        filters' refusal is raised to the person filing it).
         """
         message_dict = self.env["mail.thread"].message_parse(message)
-        mail, body, attachments, robot = self._lead_capture_prepare(message, message_dict)
-        return self._lead_capture_file(
-            mail,
-            body,
-            attachments,
-            company=company,
-            owner=owner,
-            source="unmatched",
-            automated_kind=robot,
-            raw=self.env.context.get("lead_capture_raw"),
-            lead=lead,
-            force_create=force_create,
-            on_refusal="raise",
-            message=message,
-        )
+        mail, content = self._lead_capture_prepare(message, message_dict, raw=raw)
+        return self._lead_capture_file(mail, content, filing)
 
     @api.model
-    def _lead_capture_prepare(self, message, message_dict, with_forward=True):
-        """Return ``(CapturedMail, body, attachments, robot kind)`` for a parsed gateway mail."""
+    def _lead_capture_prepare(self, message, message_dict, with_forward=True, raw=None):
+        """Return ``(CapturedMail, tools.filing.Content)`` for a parsed gateway mail."""
         forward = forwards.recover_forward(message) if with_forward else None
         mail = capture.captured_mail(message, forward, text=self._lead_capture_text(message_dict))
         if forward is not None:
@@ -257,7 +232,14 @@ class MailCaptureEngine(models.AbstractModel):
                 self._lead_capture_plain_parts(message, message_dict.get("body") or ""),
                 message_dict.get("attachments") or [],
             )
-        return mail, body, attachments, self._lead_capture_automated(message, forward)
+        content = filings.Content(
+            body,
+            tuple(attachments),
+            automated=self._lead_capture_automated(message, forward),
+            message=message,
+            raw=raw,
+        )
+        return mail, content
 
     @api.model
     def _lead_capture_plain_parts(self, message, body):
@@ -295,7 +277,7 @@ class MailCaptureEngine(models.AbstractModel):
         )
         too_big = [
             name
-            for name, data in self._lead_capture_files(attachments)
+            for name, data in filings.attachment_files(attachments)
             if len(data) > limit_mb * 1024 * 1024
         ]
         if too_big:
@@ -307,188 +289,24 @@ class MailCaptureEngine(models.AbstractModel):
         return None
 
     # ------------------------------------------------------------
-    # HEADER STAGE (MAILBOX SYNC)
-    # ------------------------------------------------------------
-
-    @api.model
-    def _lead_capture_wants(
-        self,
-        participants,
-        thread_ids,
-        *,
-        company,
-        owner,
-        auto_create=False,
-        direction=INCOMING,
-        rules=None,
-        automated_kind=None,
-        known=None,
-        pending_ids=frozenset(),
-        lead_addresses=None,
-    ):
-        """Tell from a mail's header alone whether mailbox sync should download and file it.
-
-        Yes when a participant the filters keep is on one of ``company``'s leads (its email, its
-        customer or one of its contacts), when the mail replies to mail already filed on a lead
-        (``thread_ids``: In-Reply-To and References), or when ``auto_create`` applies to an
-        outgoing mail. Robot mail (``automated_kind``) and mail between colleagues never. At most
-        two indexed queries, no record loaded. ``known`` is an optional ``{address: bool}`` cache
-        the caller keeps across a batch; it is read and filled here. ``pending_ids`` are the
-        Message-Ids of mail the caller is about to file (earlier in the same batch): a reply to one
-        of them counts as a reply to filed mail. ``lead_addresses``, when given, is every address on
-        the company's leads (see :meth:`_lead_capture_lead_addresses`): no query for addresses then.
-        """
-        rules = rules or company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(participants, rules, automated=automated_kind)
-        if screening.screened:
-            return False
-        if auto_create and direction == OUTGOING:
-            return True
-        if lead_addresses is not None:
-            if not lead_addresses.isdisjoint(screening.kept):
-                return True
-        else:
-            if known is None:
-                known = {}
-            unknown = [address for address in screening.kept if address not in known]
-            if unknown:
-                found = self._lead_capture_known_addresses(unknown, company)
-                known.update((address, address in found) for address in unknown)
-            if any(known[address] for address in screening.kept):
-                return True
-        if not thread_ids:
-            return False
-        return not pending_ids.isdisjoint(thread_ids) or self._lead_capture_replies_to_lead(
-            thread_ids
-        )
-
-    @api.model
-    def _lead_capture_known_addresses(self, addresses_, company):
-        """The ones of ``addresses_`` (normalised) that are on a lead of ``company``, in one query."""
-        spellings = {
-            variant: address
-            for address in addresses_
-            for variant in addresses.address_variants(address)
-        }
-        if not spellings:
-            return set()
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
-        contacts = Lead._fields["contact_ids"]
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT l.email_normalized FROM crm_lead l
-                    WHERE l.email_normalized IN %(spellings)s AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN crm_lead l ON l.partner_id = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND r.%(lead_column)s IN %(leads)s""",
-                spellings=tuple(spellings),
-                leads=leads,
-                relation=SQL.identifier(contacts.relation),
-                partner_column=SQL.identifier(contacts.column2),
-                lead_column=SQL.identifier(contacts.column1),
-            )
-        )
-        return {spellings[value] for (value,) in rows if value in spellings}
-
-    @api.model
-    def _lead_capture_lead_addresses(self, company, limit):
-        """Every normalised address on ``company``'s leads, or None when there are over ``limit``.
-
-        One query: a mailbox pass then checks its headers without asking the database again.
-        """
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
-        contacts = Lead._fields["contact_ids"]
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT l.email_normalized FROM crm_lead l
-                    WHERE l.email_normalized IS NOT NULL AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN crm_lead l ON l.partner_id = p.id
-                    WHERE p.email_normalized IS NOT NULL AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IS NOT NULL AND r.%(lead_column)s IN %(leads)s
-                   LIMIT %(limit)s""",
-                leads=leads,
-                relation=SQL.identifier(contacts.relation),
-                partner_column=SQL.identifier(contacts.column2),
-                lead_column=SQL.identifier(contacts.column1),
-                limit=limit + 1,
-            )
-        )
-        if len(rows) > limit:
-            return None
-        return {addresses.normalize_address(value) for (value,) in rows} - {None}
-
-    @api.model
-    def _lead_capture_replies_to_lead(self, thread_ids):
-        """True when one of the Message-Ids ``thread_ids`` is a mail filed on a lead."""
-        return bool(
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [("message_id", "in", list(thread_ids)), ("model", "=", "crm.lead")], limit=1
-            )
-        )
-
-    # ------------------------------------------------------------
     # FILING
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_file(
-        self,
-        mail,
-        body,
-        attachments,
-        *,
-        company,
-        owner,
-        source,
-        automated_kind=None,
-        raw=None,
-        forwarder=None,
-        lead=None,
-        force_create=False,
-        on_refusal="queue",
-        message=None,
-        no_match="default",
-        keep_screened=True,
-        rules=None,
-        message_values=None,
-    ):
-        """File ``mail`` (a ``tools.capture.CapturedMail``) with its HTML ``body`` and attachments.
+    def _lead_capture_file(self, mail, content, filing):
+        """File ``mail`` (a ``tools.capture.CapturedMail``) with its ``content`` (a
+        ``tools.filing.Content``) as ``filing`` (a ``tools.filing.Filing``) says.
 
-        ``owner`` is the user whose mail it is (the forwarder, the mailbox's owner), or empty for
-        the incoming-mail address. ``lead``, when given, is where a person chose to file it: matching
-        is skipped, the filters and de-duplication still apply; ``force_create`` makes a new lead
-        whatever matches. ``on_refusal`` "queue" keeps refused mail in its owner's unmatched mail,
-        "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
-        one, to check its content can be read. Returns the lead's id, or False.
-
-        For mailbox sync: ``no_match`` "skip" leaves mail that matches no lead alone (logged, not
-        queued, no lead), "create" makes a lead for it whatever the company's setting, "default"
-        follows the setting; ``keep_screened=False`` logs mail the filters screen without queueing
-        it; ``rules`` are the company's filter rules when the caller already built them for a batch;
-        ``message_values`` are extra ``mail.message`` values for the posted message.
+        Returns the lead's id, or False when the mail was refused (kept for review, or only
+        logged). With ``filing.on_refusal`` "raise" a refusal raises a UserError saying why.
         """
-
-        def kept():
-            # A closure: the ``mail`` of the moment (with its sender resolved, if so).
-            return Kept(mail, body, attachments, company, owner, source, raw, forwarder)
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
 
         def refuse(reason, rule, tell=True, queue=True):
+            # ``mail`` of the moment: with its sender resolved, if so
             return self._lead_capture_refuse(
-                kept(), on_refusal, reason, rule, tell=tell, queue=queue
+                mail, content, filing, reason, rule, tell=tell, queue=queue
             )
 
         if mail.author and not mail.author.address:
@@ -501,20 +319,20 @@ class MailCaptureEngine(models.AbstractModel):
                 )
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
-        rules = rules or company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(mail.participants, rules, automated=automated_kind)
+        rules = filing.rules or company._lead_capture_filter_rules(owner or None)
+        screening = filters.screen(mail.participants, rules, automated=content.automated)
         direction = (
             INCOMING
-            if source == "inbound"
+            if filing.source == "inbound"
             else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
         )
         if screening.screened:
             return refuse(
                 company._lead_capture_screening_sentence(screening),
                 screening.screened,
-                queue=keep_screened,
+                queue=filing.keep_screened,
             )
-        problem = self._lead_capture_content_problem(message, attachments)
+        problem = self._lead_capture_content_problem(content.message, content.attachments)
         if problem:
             return refuse(problem[1], problem[0])
         people = counterparts(
@@ -524,9 +342,9 @@ class MailCaptureEngine(models.AbstractModel):
             set(screening.kept),
         )
         lost = None
-        if lead is not None:
-            decision = matching.Decision("chosen", lead.id)
-        elif force_create:
+        if filing.lead_id:
+            decision = matching.Decision("chosen", filing.lead_id)
+        elif filing.force_create:
             decision = matching.Decision("none")
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
@@ -539,15 +357,15 @@ class MailCaptureEngine(models.AbstractModel):
                 leads=", ".join(leads.mapped("display_name")),
             )
             return refuse(reason, "ambiguous", tell=False)
-        if decision.kind == "none" and no_match == "skip":
+        if decision.kind == "none" and filing.no_match == filings.SKIP:
             reason = self.env._(
                 "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
             )
             return refuse(reason, "no_match", tell=False, queue=False)
         if (
             decision.kind == "none"
-            and not force_create
-            and no_match != "create"
+            and not filing.force_create
+            and filing.no_match != filings.CREATE
             and company.lead_capture_no_match == "review"
             and owner
         ):
@@ -568,7 +386,7 @@ class MailCaptureEngine(models.AbstractModel):
                 lead=lead.display_name,
             )
             self._lead_capture_log(
-                mail, company, owner, source, "duplicate", trace, lead, duplicate
+                mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
             return lead.id
         # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
@@ -585,26 +403,32 @@ class MailCaptureEngine(models.AbstractModel):
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
         trace += self._lead_capture_hidden_copy_note(lead, mail)
-        message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
+        message = self._lead_capture_post(lead, mail, content, filing, direction, trace, partners)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
-        if direction == INCOMING and owner and source != "sync":
+        if direction == INCOMING and owner and filing.source != "sync":
             self._lead_capture_notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
-        self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+        self._lead_capture_log(mail, company, owner, filing.source, outcome, trace, lead, message)
         self._lead_capture_file_also(
-            decision, kept(), direction, partners, screening.kept, message_values
+            decision, mail, content, filing, direction, partners, screening.kept
         )
         return lead.id
 
     @api.model
-    def _lead_capture_file_also(self, decision, kept, direction, partners, kept_addresses, values):
+    def _lead_capture_file_also(
+        self, decision, mail, content, filing, direction, partners, kept_addresses
+    ):
         """Post the mail on every other open lead the decision names (policy "every").
 
         Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
         inbox holds the first one only. Nothing to do for other policies (``decision.also`` empty).
         """
+        if not decision.also:
+            return
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
         for lead in self.env["crm.lead"].browse(decision.also).exists():
-            if self._lead_capture_duplicate(lead, kept.mail, kept.owner):
+            if self._lead_capture_duplicate(lead, mail, owner):
                 continue
             new_contacts = partners.filtered(
                 lambda partner, lead=lead: (
@@ -621,9 +445,11 @@ class MailCaptureEngine(models.AbstractModel):
                 lead=lead.display_name,
                 first=first.display_name,
             )
-            message = self._lead_capture_post(lead, kept, direction, trace, partners, values)
+            message = self._lead_capture_post(
+                lead, mail, content, filing, direction, trace, partners
+            )
             self._lead_capture_log(
-                kept.mail, kept.company, kept.owner, kept.source, "captured", trace, lead, message
+                mail, company, owner, filing.source, "captured", trace, lead, message
             )
 
     @api.model
@@ -865,9 +691,10 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _lead_capture_post(self, lead, kept, direction, trace, partners, message_values=None):
-        """Post the mail of ``kept`` (a :class:`Kept`) on ``lead`` as its original author wrote it."""
-        mail, body, attachments, company = kept.mail, kept.body, kept.attachments, kept.company
+    def _lead_capture_post(self, lead, mail, content, filing, direction, trace, partners):
+        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it."""
+        body, attachments = content.body, content.attachments
+        company = self.env["res.company"].browse(filing.company_id)
         author_address = mail.author.address if mail.author else None
         author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
         if not author and author_address:
@@ -900,7 +727,7 @@ class MailCaptureEngine(models.AbstractModel):
             "lead_capture_direction": direction,
             "lead_capture_fingerprint": mail.fingerprint,
         }
-        values.update(message_values or {})
+        values.update(self._lead_capture_message_values(filing))
         if mail.message_id:
             values["message_id"] = mail.message_id
         if mail.date:
@@ -911,8 +738,7 @@ class MailCaptureEngine(models.AbstractModel):
             .message_post(**values)
         )
         # "Last Email" is read by whoever reads the lead: a private mail does not move it.
-        private = (message_values or {}).get("lead_capture_private_user_id")
-        if not private and (
+        if not (filing.private and filing.owner_id) and (
             not lead.email_last_date
             or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
         ):
@@ -920,6 +746,27 @@ class MailCaptureEngine(models.AbstractModel):
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
             )
         return message
+
+    @api.model
+    def _lead_capture_message_values(self, filing):
+        """The ``mail.message`` values ``filing`` adds to the posted mail: privacy, location."""
+        values = {}
+        if filing.private and filing.owner_id:
+            values["lead_capture_private_user_id"] = filing.owner_id
+        location = filing.location
+        if location:
+            values["lead_capture_location_ids"] = [
+                fields.Command.create(
+                    {
+                        "mailbox_id": location.mailbox_id,
+                        "folder": location.folder,
+                        "uidvalidity": location.uidvalidity,
+                        "uid": location.uid,
+                        "message_ref": location.message_ref,
+                    }
+                )
+            ]
+        return values
 
     @api.model
     def _lead_capture_notify_inbox(self, lead, message, owner):
@@ -934,27 +781,28 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_refuse(self, kept, on_refusal, reason, rule, tell=True, queue=True):
-        """Keep a mail that cannot be filed (a :class:`Kept`) for its owner to review, and tell
-        the forwarder why.
+    def _lead_capture_refuse(self, mail, content, filing, reason, rule, tell=True, queue=True):
+        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why.
 
-        ``on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False`` the
-        refusal is only logged (mailbox sync skips mail it need not file).
+        ``filing.on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False``
+        the refusal is only logged (mailbox sync skips mail it need not file).
         """
-        if on_refusal == "raise":
+        if filing.on_refusal == filings.RAISE:
             raise UserError(self.env._("This mail cannot be filed: %(reason)s.", reason=reason))
-        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        source = filing.source
         queued = self.env["mail.capture.unmatched"]
         if owner and queue:
             queued = queued._lead_capture_enqueue(
                 mail,
-                kept.raw,
+                content.raw,
                 owner,
                 company,
                 reason,
                 rule,
-                body=kept.body,
-                attachments=kept.attachments,
+                body=content.body,
+                attachments=content.attachments,
                 source=source if source in ("capture", "inbound", "sync") else "capture",
             )
         if queued:
@@ -968,8 +816,8 @@ class MailCaptureEngine(models.AbstractModel):
             trace = self.env._("Not filed: %(reason)s.", reason=reason)
             outcome = "refused"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
-        if kept.forwarder and tell:
-            self._lead_capture_tell_forwarder(mail, company, kept.forwarder, trace)
+        if filing.forwarder and tell:
+            self._lead_capture_tell_forwarder(mail, company, filing.forwarder, trace)
         return False
 
     @api.model
@@ -1161,19 +1009,6 @@ class MailCaptureEngine(models.AbstractModel):
         if forward.kind == "inline":
             attachments += list(message_dict.get("attachments") or [])
         return body, attachments
-
-    @api.model
-    def _lead_capture_files(self, attachments):
-        """Turn gateway attachments ``(name, content[, info])`` into ``(name, bytes)`` pairs."""
-        files = []
-        for attachment in attachments:
-            name, content = attachment[0], attachment[1]
-            if isinstance(content, EmailMessage):
-                content = content.as_bytes()
-            elif isinstance(content, str):
-                content = content.encode()
-            files.append((name or "attachment", content or b""))
-        return files
 
     @api.model
     def _lead_capture_trace(self, decision, lead, people, created, company):

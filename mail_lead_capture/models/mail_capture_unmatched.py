@@ -9,6 +9,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..tools import filing as filings
+
 _logger = logging.getLogger(__name__)
 
 # Discarded mail is kept this long (to undo a mistake), then purged with its attachments.
@@ -195,14 +197,17 @@ class MailCaptureUnmatched(models.Model):
                 self.env._("The original of this mail was not kept, so it cannot be filed.")
             )
         message = email.message_from_bytes(raw, policy=email.policy.SMTP)
-        engine = self.env["mail.capture.engine"].sudo().with_context(lead_capture_raw=raw)
-        lead_id = engine._lead_capture_replay_raw(
-            message,
-            company=self.company_id,
-            owner=self.user_id,
-            lead=lead,
+        # Filed as the gateway would have, but the person filing it reads any refusal.
+        filing = filings.Filing(
+            self.company_id.id,
+            self.user_id.id,
+            "unmatched",
+            lead_id=lead.id if lead else None,
             force_create=force_create,
+            on_refusal=filings.RAISE,
         )
+        engine = self.env["mail.capture.engine"].sudo()
+        lead_id = engine._lead_capture_file_message(message, filing, raw=raw)
         result = self.env["crm.lead"].browse(lead_id)
         self.sudo().write({"state": "created" if force_create else "linked", "lead_id": result.id})
         return result
@@ -278,9 +283,7 @@ class MailCaptureUnmatched(models.Model):
                 .create(
                     [
                         {"name": name, "raw": data, "res_model": self._name, "res_id": item.id}
-                        for name, data in self.env["mail.capture.engine"]._lead_capture_files(
-                            attachments
-                        )
+                        for name, data in filings.attachment_files(attachments)
                     ]
                 )
             )
