@@ -13,7 +13,8 @@ from ..tools import filing as filings
 
 _logger = logging.getLogger(__name__)
 
-# Discarded mail is kept this long (to undo a mistake), then purged with its attachments.
+# Discarded mail is kept this long (to undo a mistake), then purged with its attachments by the
+# autovacuum.
 DISCARD_RETENTION_DAYS = 30
 
 
@@ -297,8 +298,8 @@ class MailCaptureUnmatched(models.Model):
         )
         return item
 
-    @api.model
-    def _cron_purge_discarded(self):
+    @api.autovacuum
+    def _gc_discarded(self):
         limit = fields.Datetime.now() - timedelta(days=DISCARD_RETENTION_DAYS)
         items = self.sudo().search([("state", "=", "discarded"), ("discard_date", "<", limit)])
         attachments = items.attachment_ids
