@@ -118,8 +118,8 @@ class MailCaptureEngine(models.AbstractModel):
         if not filing.owner_id:
             company = self.env["res.company"].browse(filing.company_id)
             filing = dataclasses.replace(filing, owner_id=company._lead_capture_fallback_owner().id)
-        reason = self.env._(
-            "processing failed (%(error)s)", error=str(error) or type(error).__name__
+        reason = self.env["mail.capture.trace"]._refusal(
+            "error", error=str(error) or type(error).__name__
         )
         filing = dataclasses.replace(filing, forwarder=None, on_refusal=filings.QUEUE)
         content = filings.Content(raw=raw)
@@ -175,27 +175,9 @@ class MailCaptureEngine(models.AbstractModel):
             if existing.model and existing.res_id
             else ""
         ) or self.env._("another document")
-        if same:
-            trace = self.env._(
-                "Already in Odoo: this mail (Message-Id %(message_id)s) was received before and is "
-                "on %(where)s; it is not stored twice.",
-                message_id=mail.message_id,
-                where=where,
-            )
-            rule = "repeat"
-        else:
-            trace = self.env._(
-                "Not filed: a different mail with the same Message-Id %(message_id)s is already in "
-                "Odoo (on %(where)s, subject “%(subject)s”), and Odoo keeps one mail per "
-                "Message-Id. This one (subject “%(new_subject)s”) was dropped: if it matters, ask "
-                "%(sender)s to send it again.",
-                message_id=mail.message_id,
-                where=where,
-                subject=existing.subject or "-",
-                new_subject=mail.subject or "-",
-                sender=sender or "-",
-            )
-            rule = "repeat_different"
+        trace = self.env["mail.capture.trace"]._repeat(mail, where, existing, sender, same)
+        rule = "repeat" if same else "repeat_different"
+        if not same:
             _logger.warning(
                 "Mail %s for a capture address dropped by Odoo: its Message-Id is already used by "
                 "a different mail (message %s)",
@@ -264,11 +246,10 @@ class MailCaptureEngine(models.AbstractModel):
     @api.model
     def _lead_capture_content_problem(self, message, attachments):
         """Return ``(rule, reason)`` when the mail's content cannot be filed, else None."""
+        Trace = self.env["mail.capture.trace"]
         unreadable = capture.unreadable_kind(message) if message is not None else None
         if unreadable:
-            return "unreadable", self.env._(
-                "its content is encrypted or broken, so it cannot be read; forward it decrypted"
-            )
+            return "unreadable", Trace._refusal("unreadable")
         limit_mb = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -281,10 +262,8 @@ class MailCaptureEngine(models.AbstractModel):
             if len(data) > limit_mb * 1024 * 1024
         ]
         if too_big:
-            return "attachment_too_large", self.env._(
-                "%(names)s is larger than the %(limit)s MB an attachment may be",
-                names=", ".join(too_big),
-                limit=limit_mb,
+            return "attachment_too_large", Trace._refusal(
+                "attachment_too_large", names=", ".join(too_big), limit=limit_mb
             )
         return None
 
@@ -302,6 +281,7 @@ class MailCaptureEngine(models.AbstractModel):
         """
         company = self.env["res.company"].browse(filing.company_id)
         owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
 
         def refuse(reason, rule, tell=True, queue=True):
             # ``mail`` of the moment: with its sender resolved, if so
@@ -312,11 +292,7 @@ class MailCaptureEngine(models.AbstractModel):
         if mail.author and not mail.author.address:
             address = self._lead_capture_address_of_name(mail.author.name, company)
             if not address:
-                reason = self.env._(
-                    "the forward names its sender %(name)s without an address, and no single "
-                    "contact has that name",
-                    name=mail.author.name or "?",
-                )
+                reason = Trace._refusal("name_only", name=mail.author.name)
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
         rules = filing.rules or company._lead_capture_filter_rules(owner or None)
@@ -328,7 +304,7 @@ class MailCaptureEngine(models.AbstractModel):
         )
         if screening.screened:
             return refuse(
-                company._lead_capture_screening_sentence(screening),
+                Trace._screening(screening),
                 screening.screened,
                 queue=filing.keep_screened,
             )
@@ -352,15 +328,10 @@ class MailCaptureEngine(models.AbstractModel):
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
-            reason = self.env._(
-                "several leads have these contacts (%(leads)s) and the company asks to choose",
-                leads=", ".join(leads.mapped("display_name")),
-            )
+            reason = Trace._refusal("ambiguous", leads=", ".join(leads.mapped("display_name")))
             return refuse(reason, "ambiguous", tell=False)
         if decision.kind == "none" and filing.no_match == filings.SKIP:
-            reason = self.env._(
-                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
-            )
+            reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False, queue=False)
         if (
             decision.kind == "none"
@@ -369,9 +340,7 @@ class MailCaptureEngine(models.AbstractModel):
             and company.lead_capture_no_match == "review"
             and owner
         ):
-            reason = self.env._(
-                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
-            )
+            reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False)
         partners = self._lead_capture_partners(mail, screening.kept, owner, company)
         created = decision.kind == "none"
@@ -381,10 +350,7 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self.env["crm.lead"].browse(decision.lead_id)
         duplicate = self._lead_capture_duplicate(lead, mail, owner)
         if duplicate:
-            trace = self.env._(
-                "Already on lead %(lead)s: the same mail is not stored twice.",
-                lead=lead.display_name,
-            )
+            trace = Trace._duplicate(lead)
             self._lead_capture_log(
                 mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
@@ -398,7 +364,7 @@ class MailCaptureEngine(models.AbstractModel):
         )
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
-        trace = self._lead_capture_trace(decision, lead, people, created, company)
+        trace = Trace._filed(decision, lead, people, created)
         trace += self._lead_capture_lost_note(lead, lost, created)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
@@ -439,12 +405,7 @@ class MailCaptureEngine(models.AbstractModel):
             if new_contacts:
                 lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
             first = self.env["crm.lead"].browse(decision.lead_id)
-            trace = self.env._(
-                "Filed on lead %(lead)s too: it is one of the leads with these contacts, and the "
-                "company files such mail on every matching open lead (first on %(first)s).",
-                lead=lead.display_name,
-                first=first.display_name,
-            )
+            trace = self.env["mail.capture.trace"]._filed_too(lead, first)
             message = self._lead_capture_post(
                 lead, mail, content, filing, direction, trace, partners
             )
@@ -485,18 +446,7 @@ class MailCaptureEngine(models.AbstractModel):
             return ""
         if created and lost.partner_id and not lead.partner_id:
             lead.partner_id = lost.partner_id
-        return " " + self._lead_capture_lost_sentence(lost, restored=not created)
-
-    @api.model
-    def _lead_capture_lost_sentence(self, lost, restored):
-        if restored:
-            return self.env._(
-                "The lead was lost; the company restores lost leads when their contacts write again."
-            )
-        return self.env._(
-            "These contacts were on lost lead %(lead)s: this new lead continues it.",
-            lead=lost.display_name,
-        )
+        return " " + self.env["mail.capture.trace"]._lost(lost, restored=not created)
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):
@@ -611,10 +561,7 @@ class MailCaptureEngine(models.AbstractModel):
         """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
         if not self._lead_capture_duplicate(lead, mail):
             return ""
-        return " " + self.env._(
-            "Another user's mailbox synced the same mail privately onto this lead; this copy is "
-            "filed separately."
-        )
+        return " " + self.env["mail.capture.trace"]._hidden_copy()
 
     @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
@@ -805,16 +752,8 @@ class MailCaptureEngine(models.AbstractModel):
                 attachments=content.attachments,
                 source=source if source in ("capture", "inbound", "sync") else "capture",
             )
-        if queued:
-            trace = self.env._(
-                "Kept for review in %(user)s's unmatched mail: %(reason)s.",
-                user=owner.name,
-                reason=reason,
-            )
-            outcome = "queued"
-        else:
-            trace = self.env._("Not filed: %(reason)s.", reason=reason)
-            outcome = "refused"
+        trace = self.env["mail.capture.trace"]._refused(reason, queued_for=queued and owner)
+        outcome = "queued" if queued else "refused"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
         if filing.forwarder and tell:
             self._lead_capture_tell_forwarder(mail, company, filing.forwarder, trace)
@@ -835,11 +774,8 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_refuse_sender(self, message, message_dict, company, sender, sender_name):
         """Explain to a sender who is not a user why nothing was stored, and tell the admins."""
         mail = capture.captured_mail(message, None)
-        trace = self.env._(
-            "Refused: %(sender)s is not a user of %(company)s, and only users may send mail to the "
-            "capture address.",
-            sender=sender or message_dict.get("email_from") or "?",
-            company=company.name,
+        trace = self.env["mail.capture.trace"]._not_a_user(
+            sender or message_dict.get("email_from") or "?", company
         )
         robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
         capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
@@ -892,13 +828,7 @@ class MailCaptureEngine(models.AbstractModel):
     @api.model
     def _lead_capture_refuse_disputed(self, message, company, sender, users):
         """Refuse mail from an address several users claim, and ask the admins to settle it."""
-        trace = self.env._(
-            "Refused: %(sender)s is claimed by several users (%(users)s), so it counts for none "
-            "of them. An administrator should leave it to one of them (Settings > Users, Email "
-            "Capture tab, or the user's email).",
-            sender=sender,
-            users=", ".join(users.mapped("name")),
-        )
+        trace = self.env["mail.capture.trace"]._disputed(sender, users)
         log = self._lead_capture_log(
             capture.captured_mail(message, None),
             company,
@@ -914,34 +844,8 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
         """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
         mail = capture.captured_mail(message, None)
-        server = verdict.authserv_id or "-"
-        match verdict.reason:
-            case authenticity.DMARC_FAIL:
-                why = self.env._(
-                    "%(server)s found that it fails its domain's DMARC check", server=server
-                )
-            case authenticity.SPF_FAIL:
-                why = self.env._(
-                    "%(server)s found that it was sent from a server its domain does not allow "
-                    "(SPF), without its domain's DKIM signature",
-                    server=server,
-                )
-            case authenticity.NO_TRUSTED_RESULTS:
-                why = self.env._(
-                    "it carries no authentication results from the company's mail servers, and "
-                    "the company requires authenticated senders"
-                )
-            case _:
-                why = self.env._(
-                    "%(server)s found no SPF, DKIM or DMARC pass for its domain, and the company "
-                    "requires authenticated senders",
-                    server=server,
-                )
-        trace = self.env._(
-            "Refused: the mail claims to come from %(sender)s, but %(why)s. Nothing was stored "
-            "and nobody was answered.",
-            sender=sender or message_dict.get("email_from") or "?",
-            why=why,
+        trace = self.env["mail.capture.trace"]._forged(
+            sender or message_dict.get("email_from") or "?", verdict
         )
         log = self._lead_capture_log(
             mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
@@ -1011,43 +915,6 @@ class MailCaptureEngine(models.AbstractModel):
         return body, attachments
 
     @api.model
-    def _lead_capture_trace(self, decision, lead, people, created, company):
-        if created:
-            return self.env._(
-                "New lead %(lead)s: no lead had these contacts (%(addresses)s).",
-                lead=lead.display_name,
-                addresses=", ".join(people) or "-",
-            )
-        if decision.kind == "thread":
-            return self.env._(
-                "Filed on lead %(lead)s: it replies to a mail already filed there.",
-                lead=lead.display_name,
-            )
-        if decision.kind == "chosen":
-            return self.env._(
-                "Filed on lead %(lead)s by %(user)s.",
-                lead=lead.display_name,
-                user=self.env.user.name,
-            )
-        sentence = self.env._(
-            "Filed on lead %(lead)s: %(address)s is one of its contacts.",
-            lead=lead.display_name,
-            address=decision.address,
-        )
-        if decision.also:
-            sentence += " " + self.env._(
-                "Also filed on every other matching open lead: %(leads)s.",
-                leads=", ".join(self.env["crm.lead"].browse(decision.also).mapped("display_name")),
-            )
-        elif decision.others:
-            others = self.env["crm.lead"].browse(decision.others)
-            sentence += " " + self.env._(
-                "Also matching, less recently active: %(leads)s.",
-                leads=", ".join(others.mapped("display_name")),
-            )
-        return sentence
-
-    @api.model
     def _lead_capture_log(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
@@ -1059,9 +926,7 @@ class MailCaptureEngine(models.AbstractModel):
         if lead and owner and not lead.with_user(owner).has_access("read"):
             # The owner reads their own log: it must not name a lead they may not open, nor its
             # contacts. The message on the lead keeps the full decision.
-            trace = self.env._(
-                "Filed on a lead you do not have access to: its salesperson sees it there."
-            )
+            trace = self.env["mail.capture.trace"]._no_access()
             lead = None
         return (
             self.env["mail.capture.log"]
