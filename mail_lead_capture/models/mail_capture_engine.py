@@ -95,7 +95,7 @@ class MailCaptureEngine(models.AbstractModel):
                 return False
         filing = filings.Filing(
             company.id,
-            owner.id,
+            owner.id or 0,  # 0: the incoming-mail address, mail of no user
             mode,
             forwarder=(sender_name, sender) if owner else None,
         )
