@@ -19,13 +19,13 @@ from ..tools import addresses
 from ..tools import authenticity
 from ..tools import automated
 from ..tools import capture
+from ..tools import filing as filings
 from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
 from ..tools import plain_text
 from ..tools import raw_mail
 from ..tools.direction import INCOMING
-from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
 from ..tools.direction import mail_direction
 
@@ -44,27 +44,14 @@ REFUSAL_REPLIES_PER_DOMAIN = 3
 REFUSAL_REPLIES_PER_COMPANY = 20
 
 
-@dataclasses.dataclass(frozen=True)
-class Kept:
-    """A mail being filed: what posting it, or keeping it for review and logging why, needs."""
-
-    mail: capture.CapturedMail
-    body: str
-    attachments: list
-    company: models.BaseModel  # res.company
-    owner: models.BaseModel  # res.users, empty for the incoming-mail address
-    source: str
-    raw: bytes | None
-    forwarder: tuple | None  # (name, address) of whom to tell, if anyone
-
-
 class MailCaptureEngine(models.AbstractModel):
     """Files captured mail on leads: the one place that matches, creates, de-duplicates and posts.
 
     The gateway (capture address), the unmatched-mail queue and mailbox sync all call
-    :meth:`_lead_capture_file`, so a mail is filed the same way whichever path brought it. The
-    decisions themselves are made by the ORM-free core in ``tools/``; this model reads the records
-    the core needs and writes what it decided.
+    :meth:`_lead_capture_file` with the mail, its content and a ``tools.filing.Filing`` of their
+    own, so a mail is filed the same way whichever path brought it. The decisions themselves are
+    made by the ORM-free core in ``tools/``; this model reads the records the core needs and
+    writes what it decided.
     """
 
     _name = "mail.capture.engine"
@@ -106,38 +93,37 @@ class MailCaptureEngine(models.AbstractModel):
                     message, message_dict, company, sender, sender_name
                 )
                 return False
+        filing = filings.Filing(
+            company.id,
+            owner.id or 0,  # 0: the incoming-mail address, mail of no user
+            mode,
+            forwarder=(sender_name, sender) if owner else None,
+        )
         mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
-                mail, body, attachments, robot = self._lead_capture_prepare(
-                    message, message_dict, with_forward=mode == "capture"
+                mail, content = self._lead_capture_prepare(
+                    message, message_dict, with_forward=mode == "capture", raw=raw
                 )
-                return self._lead_capture_file(
-                    mail,
-                    body,
-                    attachments,
-                    company=company,
-                    owner=owner,
-                    source=mode,
-                    automated_kind=robot,
-                    raw=raw,
-                    forwarder=(sender_name, sender) if owner else None,
-                    message=message,
-                )
+                return self._lead_capture_file(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
-            return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
+            return self._lead_capture_keep_failed(mail, raw, filing, error)
 
     @api.model
-    def _lead_capture_keep_failed(self, mail, raw, owner, company, source, error):
-        """Queue a mail whose processing failed, with the error, for its owner or an administrator."""
-        owner = owner or company._lead_capture_fallback_owner()
-        reason = self.env._(
-            "processing failed (%(error)s)", error=str(error) or type(error).__name__
+    def _lead_capture_keep_failed(self, mail, raw, filing, error):
+        """Queue a mail whose processing failed, with the error, for the owner ``filing`` names
+        or an administrator."""
+        if not filing.owner_id:
+            company = self.env["res.company"].browse(filing.company_id)
+            filing = dataclasses.replace(filing, owner_id=company._lead_capture_fallback_owner().id)
+        reason = self.env["mail.capture.trace"]._refusal(
+            "error", error=str(error) or type(error).__name__
         )
-        kept = Kept(mail, "", (), company, owner, source, raw, None)
-        return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
+        filing = dataclasses.replace(filing, forwarder=None, on_refusal=filings.QUEUE)
+        content = filings.Content(raw=raw)
+        return self._lead_capture_refuse(mail, content, filing, reason, "error", tell=False)
 
     @api.model
     def _lead_capture_raw_target(self, message):
@@ -165,8 +151,9 @@ class MailCaptureEngine(models.AbstractModel):
         sender = mail.author.address if mail.author else None
         owner = company._lead_capture_user_by_address().get(sender)
         owner = owner or company._lead_capture_fallback_owner()
-        kept = Kept(mail, "", (), company, owner, mode, raw, None)
-        return self._lead_capture_refuse(kept, "queue", reason, rule, tell=False)
+        filing = filings.Filing(company.id, owner.id, mode)
+        content = filings.Content(raw=raw)
+        return self._lead_capture_refuse(mail, content, filing, reason, rule, tell=False)
 
     @api.model
     def _lead_capture_log_repeat(self, raw, existing):
@@ -188,27 +175,9 @@ class MailCaptureEngine(models.AbstractModel):
             if existing.model and existing.res_id
             else ""
         ) or self.env._("another document")
-        if same:
-            trace = self.env._(
-                "Already in Odoo: this mail (Message-Id %(message_id)s) was received before and is "
-                "on %(where)s; it is not stored twice.",
-                message_id=mail.message_id,
-                where=where,
-            )
-            rule = "repeat"
-        else:
-            trace = self.env._(
-                "Not filed: a different mail with the same Message-Id %(message_id)s is already in "
-                "Odoo (on %(where)s, subject “%(subject)s”), and Odoo keeps one mail per "
-                "Message-Id. This one (subject “%(new_subject)s”) was dropped: if it matters, ask "
-                "%(sender)s to send it again.",
-                message_id=mail.message_id,
-                where=where,
-                subject=existing.subject or "-",
-                new_subject=mail.subject or "-",
-                sender=sender or "-",
-            )
-            rule = "repeat_different"
+        trace = self.env["mail.capture.trace"]._repeat(mail, where, existing, sender, same)
+        rule = "repeat" if same else "repeat_different"
+        if not same:
             _logger.warning(
                 "Mail %s for a capture address dropped by Odoo: its Message-Id is already used by "
                 "a different mail (message %s)",
@@ -223,31 +192,19 @@ class MailCaptureEngine(models.AbstractModel):
         )
 
     @api.model
-    def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
-        """File a kept raw mail on ``lead`` or a new lead, as the gateway would have filed it.
+    def _lead_capture_file_message(self, message, filing, raw=None):
+        """Read ``message`` (an ``email.message``) as the gateway would and file it by ``filing``.
 
-        Raises a UserError saying why when the filters refuse it.
+        The unmatched-mail queue files its kept raw mail so (with ``on_refusal`` "raise", the
+        filters' refusal is raised to the person filing it).
         """
         message_dict = self.env["mail.thread"].message_parse(message)
-        mail, body, attachments, robot = self._lead_capture_prepare(message, message_dict)
-        return self._lead_capture_file(
-            mail,
-            body,
-            attachments,
-            company=company,
-            owner=owner,
-            source="unmatched",
-            automated_kind=robot,
-            raw=self.env.context.get("lead_capture_raw"),
-            lead=lead,
-            force_create=force_create,
-            on_refusal="raise",
-            message=message,
-        )
+        mail, content = self._lead_capture_prepare(message, message_dict, raw=raw)
+        return self._lead_capture_file(mail, content, filing)
 
     @api.model
-    def _lead_capture_prepare(self, message, message_dict, with_forward=True):
-        """Return ``(CapturedMail, body, attachments, robot kind)`` for a parsed gateway mail."""
+    def _lead_capture_prepare(self, message, message_dict, with_forward=True, raw=None):
+        """Return ``(CapturedMail, tools.filing.Content)`` for a parsed gateway mail."""
         forward = forwards.recover_forward(message) if with_forward else None
         mail = capture.captured_mail(message, forward, text=self._lead_capture_text(message_dict))
         if forward is not None:
@@ -257,7 +214,14 @@ class MailCaptureEngine(models.AbstractModel):
                 self._lead_capture_plain_parts(message, message_dict.get("body") or ""),
                 message_dict.get("attachments") or [],
             )
-        return mail, body, attachments, self._lead_capture_automated(message, forward)
+        content = filings.Content(
+            body,
+            tuple(attachments),
+            automated=self._lead_capture_automated(message, forward),
+            message=message,
+            raw=raw,
+        )
+        return mail, content
 
     @api.model
     def _lead_capture_plain_parts(self, message, body):
@@ -282,11 +246,10 @@ class MailCaptureEngine(models.AbstractModel):
     @api.model
     def _lead_capture_content_problem(self, message, attachments):
         """Return ``(rule, reason)`` when the mail's content cannot be filed, else None."""
+        Trace = self.env["mail.capture.trace"]
         unreadable = capture.unreadable_kind(message) if message is not None else None
         if unreadable:
-            return "unreadable", self.env._(
-                "its content is encrypted or broken, so it cannot be read; forward it decrypted"
-            )
+            return "unreadable", Trace._refusal("unreadable")
         limit_mb = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -295,226 +258,57 @@ class MailCaptureEngine(models.AbstractModel):
         )
         too_big = [
             name
-            for name, data in self._lead_capture_files(attachments)
+            for name, data in filings.attachment_files(attachments)
             if len(data) > limit_mb * 1024 * 1024
         ]
         if too_big:
-            return "attachment_too_large", self.env._(
-                "%(names)s is larger than the %(limit)s MB an attachment may be",
-                names=", ".join(too_big),
-                limit=limit_mb,
+            return "attachment_too_large", Trace._refusal(
+                "attachment_too_large", names=", ".join(too_big), limit=limit_mb
             )
         return None
-
-    # ------------------------------------------------------------
-    # HEADER STAGE (MAILBOX SYNC)
-    # ------------------------------------------------------------
-
-    @api.model
-    def _lead_capture_wants(
-        self,
-        participants,
-        thread_ids,
-        *,
-        company,
-        owner,
-        auto_create=False,
-        direction=INCOMING,
-        rules=None,
-        automated_kind=None,
-        known=None,
-        pending_ids=frozenset(),
-        lead_addresses=None,
-    ):
-        """Tell from a mail's header alone whether mailbox sync should download and file it.
-
-        Yes when a participant the filters keep is on one of ``company``'s leads (its email, its
-        customer or one of its contacts), when the mail replies to mail already filed on a lead
-        (``thread_ids``: In-Reply-To and References), or when ``auto_create`` applies to an
-        outgoing mail. Robot mail (``automated_kind``) and mail between colleagues never. At most
-        two indexed queries, no record loaded. ``known`` is an optional ``{address: bool}`` cache
-        the caller keeps across a batch; it is read and filled here. ``pending_ids`` are the
-        Message-Ids of mail the caller is about to file (earlier in the same batch): a reply to one
-        of them counts as a reply to filed mail. ``lead_addresses``, when given, is every address on
-        the company's leads (see :meth:`_lead_capture_lead_addresses`): no query for addresses then.
-        """
-        rules = rules or company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(participants, rules, automated=automated_kind)
-        if screening.screened:
-            return False
-        if auto_create and direction == OUTGOING:
-            return True
-        if lead_addresses is not None:
-            if not lead_addresses.isdisjoint(screening.kept):
-                return True
-        else:
-            if known is None:
-                known = {}
-            unknown = [address for address in screening.kept if address not in known]
-            if unknown:
-                found = self._lead_capture_known_addresses(unknown, company)
-                known.update((address, address in found) for address in unknown)
-            if any(known[address] for address in screening.kept):
-                return True
-        if not thread_ids:
-            return False
-        return not pending_ids.isdisjoint(thread_ids) or self._lead_capture_replies_to_lead(
-            thread_ids
-        )
-
-    @api.model
-    def _lead_capture_known_addresses(self, addresses_, company):
-        """The ones of ``addresses_`` (normalised) that are on a lead of ``company``, in one query."""
-        spellings = {
-            variant: address
-            for address in addresses_
-            for variant in addresses.address_variants(address)
-        }
-        if not spellings:
-            return set()
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
-        contacts = Lead._fields["contact_ids"]
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT l.email_normalized FROM crm_lead l
-                    WHERE l.email_normalized IN %(spellings)s AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN crm_lead l ON l.partner_id = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND r.%(lead_column)s IN %(leads)s""",
-                spellings=tuple(spellings),
-                leads=leads,
-                relation=SQL.identifier(contacts.relation),
-                partner_column=SQL.identifier(contacts.column2),
-                lead_column=SQL.identifier(contacts.column1),
-            )
-        )
-        return {spellings[value] for (value,) in rows if value in spellings}
-
-    @api.model
-    def _lead_capture_lead_addresses(self, company, limit):
-        """Every normalised address on ``company``'s leads, or None when there are over ``limit``.
-
-        One query: a mailbox pass then checks its headers without asking the database again.
-        """
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
-        contacts = Lead._fields["contact_ids"]
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT l.email_normalized FROM crm_lead l
-                    WHERE l.email_normalized IS NOT NULL AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN crm_lead l ON l.partner_id = p.id
-                    WHERE p.email_normalized IS NOT NULL AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IS NOT NULL AND r.%(lead_column)s IN %(leads)s
-                   LIMIT %(limit)s""",
-                leads=leads,
-                relation=SQL.identifier(contacts.relation),
-                partner_column=SQL.identifier(contacts.column2),
-                lead_column=SQL.identifier(contacts.column1),
-                limit=limit + 1,
-            )
-        )
-        if len(rows) > limit:
-            return None
-        return {addresses.normalize_address(value) for (value,) in rows} - {None}
-
-    @api.model
-    def _lead_capture_replies_to_lead(self, thread_ids):
-        """True when one of the Message-Ids ``thread_ids`` is a mail filed on a lead."""
-        return bool(
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [("message_id", "in", list(thread_ids)), ("model", "=", "crm.lead")], limit=1
-            )
-        )
 
     # ------------------------------------------------------------
     # FILING
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_file(
-        self,
-        mail,
-        body,
-        attachments,
-        *,
-        company,
-        owner,
-        source,
-        automated_kind=None,
-        raw=None,
-        forwarder=None,
-        lead=None,
-        force_create=False,
-        on_refusal="queue",
-        message=None,
-        no_match="default",
-        keep_screened=True,
-        rules=None,
-        message_values=None,
-    ):
-        """File ``mail`` (a ``tools.capture.CapturedMail``) with its HTML ``body`` and attachments.
+    def _lead_capture_file(self, mail, content, filing):
+        """File ``mail`` (a ``tools.capture.CapturedMail``) with its ``content`` (a
+        ``tools.filing.Content``) as ``filing`` (a ``tools.filing.Filing``) says.
 
-        ``owner`` is the user whose mail it is (the forwarder, the mailbox's owner), or empty for
-        the incoming-mail address. ``lead``, when given, is where a person chose to file it: matching
-        is skipped, the filters and de-duplication still apply; ``force_create`` makes a new lead
-        whatever matches. ``on_refusal`` "queue" keeps refused mail in its owner's unmatched mail,
-        "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
-        one, to check its content can be read. Returns the lead's id, or False.
-
-        For mailbox sync: ``no_match`` "skip" leaves mail that matches no lead alone (logged, not
-        queued, no lead), "create" makes a lead for it whatever the company's setting, "default"
-        follows the setting; ``keep_screened=False`` logs mail the filters screen without queueing
-        it; ``rules`` are the company's filter rules when the caller already built them for a batch;
-        ``message_values`` are extra ``mail.message`` values for the posted message.
+        Returns the lead's id, or False when the mail was refused (kept for review, or only
+        logged). With ``filing.on_refusal`` "raise" a refusal raises a UserError saying why.
         """
-
-        def kept():
-            # A closure: the ``mail`` of the moment (with its sender resolved, if so).
-            return Kept(mail, body, attachments, company, owner, source, raw, forwarder)
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
 
         def refuse(reason, rule, tell=True, queue=True):
+            # ``mail`` of the moment: with its sender resolved, if so
             return self._lead_capture_refuse(
-                kept(), on_refusal, reason, rule, tell=tell, queue=queue
+                mail, content, filing, reason, rule, tell=tell, queue=queue
             )
 
         if mail.author and not mail.author.address:
             address = self._lead_capture_address_of_name(mail.author.name, company)
             if not address:
-                reason = self.env._(
-                    "the forward names its sender %(name)s without an address, and no single "
-                    "contact has that name",
-                    name=mail.author.name or "?",
-                )
+                reason = Trace._refusal("name_only", name=mail.author.name)
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
-        rules = rules or company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(mail.participants, rules, automated=automated_kind)
+        rules = filing.rules or company._lead_capture_filter_rules(owner or None)
+        screening = filters.screen(mail.participants, rules, automated=content.automated)
         direction = (
             INCOMING
-            if source == "inbound"
+            if filing.source == "inbound"
             else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
         )
         if screening.screened:
             return refuse(
-                company._lead_capture_screening_sentence(screening),
+                Trace._screening(screening),
                 screening.screened,
-                queue=keep_screened,
+                queue=filing.keep_screened,
             )
-        problem = self._lead_capture_content_problem(message, attachments)
+        problem = self._lead_capture_content_problem(content.message, content.attachments)
         if problem:
             return refuse(problem[1], problem[0])
         people = counterparts(
@@ -524,9 +318,9 @@ class MailCaptureEngine(models.AbstractModel):
             set(screening.kept),
         )
         lost = None
-        if lead is not None:
-            decision = matching.Decision("chosen", lead.id)
-        elif force_create:
+        if filing.lead_id:
+            decision = matching.Decision("chosen", filing.lead_id)
+        elif filing.force_create:
             decision = matching.Decision("none")
         else:
             decision = self._lead_capture_decide(mail, screening.kept, company)
@@ -534,26 +328,19 @@ class MailCaptureEngine(models.AbstractModel):
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
-            reason = self.env._(
-                "several leads have these contacts (%(leads)s) and the company asks to choose",
-                leads=", ".join(leads.mapped("display_name")),
-            )
+            reason = Trace._refusal("ambiguous", leads=", ".join(leads.mapped("display_name")))
             return refuse(reason, "ambiguous", tell=False)
-        if decision.kind == "none" and no_match == "skip":
-            reason = self.env._(
-                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
-            )
+        if decision.kind == "none" and filing.no_match == filings.SKIP:
+            reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False, queue=False)
         if (
             decision.kind == "none"
-            and not force_create
-            and no_match != "create"
+            and not filing.force_create
+            and filing.no_match != filings.CREATE
             and company.lead_capture_no_match == "review"
             and owner
         ):
-            reason = self.env._(
-                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
-            )
+            reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False)
         partners = self._lead_capture_partners(mail, screening.kept, owner, company)
         created = decision.kind == "none"
@@ -563,12 +350,9 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self.env["crm.lead"].browse(decision.lead_id)
         duplicate = self._lead_capture_duplicate(lead, mail, owner)
         if duplicate:
-            trace = self.env._(
-                "Already on lead %(lead)s: the same mail is not stored twice.",
-                lead=lead.display_name,
-            )
+            trace = Trace._duplicate(lead)
             self._lead_capture_log(
-                mail, company, owner, source, "duplicate", trace, lead, duplicate
+                mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
             return lead.id
         # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
@@ -580,31 +364,37 @@ class MailCaptureEngine(models.AbstractModel):
         )
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
-        trace = self._lead_capture_trace(decision, lead, people, created, company)
+        trace = Trace._filed(decision, lead, people, created)
         trace += self._lead_capture_lost_note(lead, lost, created)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
         trace += self._lead_capture_hidden_copy_note(lead, mail)
-        message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
+        message = self._lead_capture_post(lead, mail, content, filing, direction, trace, partners)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
-        if direction == INCOMING and owner and source != "sync":
+        if direction == INCOMING and owner and filing.source != "sync":
             self._lead_capture_notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
-        self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+        self._lead_capture_log(mail, company, owner, filing.source, outcome, trace, lead, message)
         self._lead_capture_file_also(
-            decision, kept(), direction, partners, screening.kept, message_values
+            decision, mail, content, filing, direction, partners, screening.kept
         )
         return lead.id
 
     @api.model
-    def _lead_capture_file_also(self, decision, kept, direction, partners, kept_addresses, values):
+    def _lead_capture_file_also(
+        self, decision, mail, content, filing, direction, partners, kept_addresses
+    ):
         """Post the mail on every other open lead the decision names (policy "every").
 
         Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
         inbox holds the first one only. Nothing to do for other policies (``decision.also`` empty).
         """
+        if not decision.also:
+            return
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
         for lead in self.env["crm.lead"].browse(decision.also).exists():
-            if self._lead_capture_duplicate(lead, kept.mail, kept.owner):
+            if self._lead_capture_duplicate(lead, mail, owner):
                 continue
             new_contacts = partners.filtered(
                 lambda partner, lead=lead: (
@@ -615,15 +405,12 @@ class MailCaptureEngine(models.AbstractModel):
             if new_contacts:
                 lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
             first = self.env["crm.lead"].browse(decision.lead_id)
-            trace = self.env._(
-                "Filed on lead %(lead)s too: it is one of the leads with these contacts, and the "
-                "company files such mail on every matching open lead (first on %(first)s).",
-                lead=lead.display_name,
-                first=first.display_name,
+            trace = self.env["mail.capture.trace"]._filed_too(lead, first)
+            message = self._lead_capture_post(
+                lead, mail, content, filing, direction, trace, partners
             )
-            message = self._lead_capture_post(lead, kept, direction, trace, partners, values)
             self._lead_capture_log(
-                kept.mail, kept.company, kept.owner, kept.source, "captured", trace, lead, message
+                mail, company, owner, filing.source, "captured", trace, lead, message
             )
 
     @api.model
@@ -659,18 +446,7 @@ class MailCaptureEngine(models.AbstractModel):
             return ""
         if created and lost.partner_id and not lead.partner_id:
             lead.partner_id = lost.partner_id
-        return " " + self._lead_capture_lost_sentence(lost, restored=not created)
-
-    @api.model
-    def _lead_capture_lost_sentence(self, lost, restored):
-        if restored:
-            return self.env._(
-                "The lead was lost; the company restores lost leads when their contacts write again."
-            )
-        return self.env._(
-            "These contacts were on lost lead %(lead)s: this new lead continues it.",
-            lead=lost.display_name,
-        )
+        return " " + self.env["mail.capture.trace"]._lost(lost, restored=not created)
 
     @api.model
     def _lead_capture_address_of_name(self, name, company):
@@ -785,10 +561,7 @@ class MailCaptureEngine(models.AbstractModel):
         """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
         if not self._lead_capture_duplicate(lead, mail):
             return ""
-        return " " + self.env._(
-            "Another user's mailbox synced the same mail privately onto this lead; this copy is "
-            "filed separately."
-        )
+        return " " + self.env["mail.capture.trace"]._hidden_copy()
 
     @api.model
     def _lead_capture_partners(self, mail, kept, owner, company):
@@ -865,9 +638,10 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _lead_capture_post(self, lead, kept, direction, trace, partners, message_values=None):
-        """Post the mail of ``kept`` (a :class:`Kept`) on ``lead`` as its original author wrote it."""
-        mail, body, attachments, company = kept.mail, kept.body, kept.attachments, kept.company
+    def _lead_capture_post(self, lead, mail, content, filing, direction, trace, partners):
+        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it."""
+        body, attachments = content.body, content.attachments
+        company = self.env["res.company"].browse(filing.company_id)
         author_address = mail.author.address if mail.author else None
         author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
         if not author and author_address:
@@ -900,7 +674,7 @@ class MailCaptureEngine(models.AbstractModel):
             "lead_capture_direction": direction,
             "lead_capture_fingerprint": mail.fingerprint,
         }
-        values.update(message_values or {})
+        values.update(self._lead_capture_message_values(filing))
         if mail.message_id:
             values["message_id"] = mail.message_id
         if mail.date:
@@ -911,8 +685,7 @@ class MailCaptureEngine(models.AbstractModel):
             .message_post(**values)
         )
         # "Last Email" is read by whoever reads the lead: a private mail does not move it.
-        private = (message_values or {}).get("lead_capture_private_user_id")
-        if not private and (
+        if not (filing.private and filing.owner_id) and (
             not lead.email_last_date
             or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
         ):
@@ -920,6 +693,27 @@ class MailCaptureEngine(models.AbstractModel):
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
             )
         return message
+
+    @api.model
+    def _lead_capture_message_values(self, filing):
+        """The ``mail.message`` values ``filing`` adds to the posted mail: privacy, location."""
+        values = {}
+        if filing.private and filing.owner_id:
+            values["lead_capture_private_user_id"] = filing.owner_id
+        location = filing.location
+        if location:
+            values["lead_capture_location_ids"] = [
+                fields.Command.create(
+                    {
+                        "mailbox_id": location.mailbox_id,
+                        "folder": location.folder,
+                        "uidvalidity": location.uidvalidity,
+                        "uid": location.uid,
+                        "message_ref": location.message_ref,
+                    }
+                )
+            ]
+        return values
 
     @api.model
     def _lead_capture_notify_inbox(self, lead, message, owner):
@@ -934,42 +728,35 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_refuse(self, kept, on_refusal, reason, rule, tell=True, queue=True):
-        """Keep a mail that cannot be filed (a :class:`Kept`) for its owner to review, and tell
-        the forwarder why.
+    def _lead_capture_refuse(self, mail, content, filing, reason, rule, tell=True, queue=True):
+        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why.
 
-        ``on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False`` the
-        refusal is only logged (mailbox sync skips mail it need not file).
+        ``filing.on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False``
+        the refusal is only logged (mailbox sync skips mail it need not file).
         """
-        if on_refusal == "raise":
+        if filing.on_refusal == filings.RAISE:
             raise UserError(self.env._("This mail cannot be filed: %(reason)s.", reason=reason))
-        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        source = filing.source
         queued = self.env["mail.capture.unmatched"]
         if owner and queue:
             queued = queued._lead_capture_enqueue(
                 mail,
-                kept.raw,
+                content.raw,
                 owner,
                 company,
                 reason,
                 rule,
-                body=kept.body,
-                attachments=kept.attachments,
+                body=content.body,
+                attachments=content.attachments,
                 source=source if source in ("capture", "inbound", "sync") else "capture",
             )
-        if queued:
-            trace = self.env._(
-                "Kept for review in %(user)s's unmatched mail: %(reason)s.",
-                user=owner.name,
-                reason=reason,
-            )
-            outcome = "queued"
-        else:
-            trace = self.env._("Not filed: %(reason)s.", reason=reason)
-            outcome = "refused"
+        trace = self.env["mail.capture.trace"]._refused(reason, queued_for=queued and owner)
+        outcome = "queued" if queued else "refused"
         self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
-        if kept.forwarder and tell:
-            self._lead_capture_tell_forwarder(mail, company, kept.forwarder, trace)
+        if filing.forwarder and tell:
+            self._lead_capture_tell_forwarder(mail, company, filing.forwarder, trace)
         return False
 
     @api.model
@@ -987,11 +774,8 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_refuse_sender(self, message, message_dict, company, sender, sender_name):
         """Explain to a sender who is not a user why nothing was stored, and tell the admins."""
         mail = capture.captured_mail(message, None)
-        trace = self.env._(
-            "Refused: %(sender)s is not a user of %(company)s, and only users may send mail to the "
-            "capture address.",
-            sender=sender or message_dict.get("email_from") or "?",
-            company=company.name,
+        trace = self.env["mail.capture.trace"]._not_a_user(
+            sender or message_dict.get("email_from") or "?", company
         )
         robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
         capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
@@ -1044,13 +828,7 @@ class MailCaptureEngine(models.AbstractModel):
     @api.model
     def _lead_capture_refuse_disputed(self, message, company, sender, users):
         """Refuse mail from an address several users claim, and ask the admins to settle it."""
-        trace = self.env._(
-            "Refused: %(sender)s is claimed by several users (%(users)s), so it counts for none "
-            "of them. An administrator should leave it to one of them (Settings > Users, Email "
-            "Capture tab, or the user's email).",
-            sender=sender,
-            users=", ".join(users.mapped("name")),
-        )
+        trace = self.env["mail.capture.trace"]._disputed(sender, users)
         log = self._lead_capture_log(
             capture.captured_mail(message, None),
             company,
@@ -1066,34 +844,8 @@ class MailCaptureEngine(models.AbstractModel):
     def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
         """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
         mail = capture.captured_mail(message, None)
-        server = verdict.authserv_id or "-"
-        match verdict.reason:
-            case authenticity.DMARC_FAIL:
-                why = self.env._(
-                    "%(server)s found that it fails its domain's DMARC check", server=server
-                )
-            case authenticity.SPF_FAIL:
-                why = self.env._(
-                    "%(server)s found that it was sent from a server its domain does not allow "
-                    "(SPF), without its domain's DKIM signature",
-                    server=server,
-                )
-            case authenticity.NO_TRUSTED_RESULTS:
-                why = self.env._(
-                    "it carries no authentication results from the company's mail servers, and "
-                    "the company requires authenticated senders"
-                )
-            case _:
-                why = self.env._(
-                    "%(server)s found no SPF, DKIM or DMARC pass for its domain, and the company "
-                    "requires authenticated senders",
-                    server=server,
-                )
-        trace = self.env._(
-            "Refused: the mail claims to come from %(sender)s, but %(why)s. Nothing was stored "
-            "and nobody was answered.",
-            sender=sender or message_dict.get("email_from") or "?",
-            why=why,
+        trace = self.env["mail.capture.trace"]._forged(
+            sender or message_dict.get("email_from") or "?", verdict
         )
         log = self._lead_capture_log(
             mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
@@ -1163,56 +915,6 @@ class MailCaptureEngine(models.AbstractModel):
         return body, attachments
 
     @api.model
-    def _lead_capture_files(self, attachments):
-        """Turn gateway attachments ``(name, content[, info])`` into ``(name, bytes)`` pairs."""
-        files = []
-        for attachment in attachments:
-            name, content = attachment[0], attachment[1]
-            if isinstance(content, EmailMessage):
-                content = content.as_bytes()
-            elif isinstance(content, str):
-                content = content.encode()
-            files.append((name or "attachment", content or b""))
-        return files
-
-    @api.model
-    def _lead_capture_trace(self, decision, lead, people, created, company):
-        if created:
-            return self.env._(
-                "New lead %(lead)s: no lead had these contacts (%(addresses)s).",
-                lead=lead.display_name,
-                addresses=", ".join(people) or "-",
-            )
-        if decision.kind == "thread":
-            return self.env._(
-                "Filed on lead %(lead)s: it replies to a mail already filed there.",
-                lead=lead.display_name,
-            )
-        if decision.kind == "chosen":
-            return self.env._(
-                "Filed on lead %(lead)s by %(user)s.",
-                lead=lead.display_name,
-                user=self.env.user.name,
-            )
-        sentence = self.env._(
-            "Filed on lead %(lead)s: %(address)s is one of its contacts.",
-            lead=lead.display_name,
-            address=decision.address,
-        )
-        if decision.also:
-            sentence += " " + self.env._(
-                "Also filed on every other matching open lead: %(leads)s.",
-                leads=", ".join(self.env["crm.lead"].browse(decision.also).mapped("display_name")),
-            )
-        elif decision.others:
-            others = self.env["crm.lead"].browse(decision.others)
-            sentence += " " + self.env._(
-                "Also matching, less recently active: %(leads)s.",
-                leads=", ".join(others.mapped("display_name")),
-            )
-        return sentence
-
-    @api.model
     def _lead_capture_log(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
@@ -1224,9 +926,7 @@ class MailCaptureEngine(models.AbstractModel):
         if lead and owner and not lead.with_user(owner).has_access("read"):
             # The owner reads their own log: it must not name a lead they may not open, nor its
             # contacts. The message on the lead keeps the full decision.
-            trace = self.env._(
-                "Filed on a lead you do not have access to: its salesperson sees it there."
-            )
+            trace = self.env["mail.capture.trace"]._no_access()
             lead = None
         return (
             self.env["mail.capture.log"]

@@ -9,9 +9,12 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..tools import filing as filings
+
 _logger = logging.getLogger(__name__)
 
-# Discarded mail is kept this long (to undo a mistake), then purged with its attachments.
+# Discarded mail is kept this long (to undo a mistake), then purged with its attachments by the
+# autovacuum.
 DISCARD_RETENTION_DAYS = 30
 
 
@@ -195,14 +198,17 @@ class MailCaptureUnmatched(models.Model):
                 self.env._("The original of this mail was not kept, so it cannot be filed.")
             )
         message = email.message_from_bytes(raw, policy=email.policy.SMTP)
-        engine = self.env["mail.capture.engine"].sudo().with_context(lead_capture_raw=raw)
-        lead_id = engine._lead_capture_replay_raw(
-            message,
-            company=self.company_id,
-            owner=self.user_id,
-            lead=lead,
+        # Filed as the gateway would have, but the person filing it reads any refusal.
+        filing = filings.Filing(
+            self.company_id.id,
+            self.user_id.id,
+            "unmatched",
+            lead_id=lead.id if lead else None,
             force_create=force_create,
+            on_refusal=filings.RAISE,
         )
+        engine = self.env["mail.capture.engine"].sudo()
+        lead_id = engine._lead_capture_file_message(message, filing, raw=raw)
         result = self.env["crm.lead"].browse(lead_id)
         self.sudo().write({"state": "created" if force_create else "linked", "lead_id": result.id})
         return result
@@ -278,9 +284,7 @@ class MailCaptureUnmatched(models.Model):
                 .create(
                     [
                         {"name": name, "raw": data, "res_model": self._name, "res_id": item.id}
-                        for name, data in self.env["mail.capture.engine"]._lead_capture_files(
-                            attachments
-                        )
+                        for name, data in filings.attachment_files(attachments)
                     ]
                 )
             )
@@ -294,8 +298,8 @@ class MailCaptureUnmatched(models.Model):
         )
         return item
 
-    @api.model
-    def _cron_purge_discarded(self):
+    @api.autovacuum
+    def _gc_discarded(self):
         limit = fields.Datetime.now() - timedelta(days=DISCARD_RETENTION_DAYS)
         items = self.sudo().search([("state", "=", "discarded"), ("discard_date", "<", limit)])
         attachments = items.attachment_ids

@@ -144,25 +144,34 @@ class TestMailboxSync(MailboxCase):
         self.assertEqual(self.subjects(self.lead), ["Moved"], "filed from Projects")
 
     def test_header_stage_decides_without_loading_records(self):
-        Engine = self.env["mail.capture.engine"]
         rules = self.company._lead_capture_filter_rules(self.bob)
         original = self.message_id("filed")
         self.lead.message_post(body="filed", message_type="email").message_id = original
+        sync_pass = MailboxPass(self.make_mailbox(connect=False), None, 0, 1)
+        sync_pass._rules = rules
 
-        def wants(participants, thread_ids=(), direction="incoming", **options):
-            return Engine._lead_capture_wants(
-                participants,
-                thread_ids,
-                company=self.company,
-                owner=self.bob,
-                direction=direction,
-                rules=rules,
-                **options,
+        def wants(
+            participants,
+            thread_ids=(),
+            direction="incoming",
+            *,
+            automated_kind=None,
+            auto_create=False,
+            known=None,
+            pending_ids=frozenset(),
+            lead_addresses=None,
+        ):
+            sync_pass.auto_create = auto_create
+            sync_pass.known = {} if known is None else known
+            sync_pass.pending_ids = set(pending_ids)
+            sync_pass._lead_addresses = lead_addresses  # None: asked address by address
+            return sync_pass.wants_header(
+                participants, thread_ids, direction=direction, automated_kind=automated_kind
             )
 
-        everyone = Engine._lead_capture_lead_addresses(self.company, limit=100)
+        everyone = sync_pass.lead_participants(limit=100)
         self.assertIn("hana@client.example", everyone)
-        self.assertIsNone(Engine._lead_capture_lead_addresses(self.company, limit=1))
+        self.assertIsNone(sync_pass.lead_participants(limit=1))
         for mode in ({}, {"lead_addresses": everyone}):
             with self.subTest(preloaded=bool(mode)):
                 self.assertTrue(wants(["HANA@client.example".lower(), self.bob.email], **mode))

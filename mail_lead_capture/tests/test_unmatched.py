@@ -191,10 +191,10 @@ class TestUnmatchedMail(LeadCaptureCase):
         attachments = item.attachment_ids
         item.with_user(self.bob).action_discard()
         self.assertEqual(item.state, "discarded")
-        self.Unmatched._cron_purge_discarded()
+        self.Unmatched._gc_discarded()
         self.assertTrue(item.exists(), "kept 30 days")
         item.discard_date = fields.Datetime.now() - timedelta(days=31)
-        self.Unmatched._cron_purge_discarded()
+        self.Unmatched._gc_discarded()
         self.assertFalse(item.exists())
         self.assertFalse(attachments.exists(), "purged with its attachments")
 
