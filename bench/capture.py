@@ -8,7 +8,7 @@ rolled back afterwards; figures are printed as ratios, with absolute numbers for
    Gmail forwards of a new customer's mail) go through ``mail.thread.message_process`` twice: once
    delivered to the CRM sales team's alias (stock Odoo: one new lead per mail), once delivered to the
    company's capture address (this addon: forward recovery, filters, matching, contacts, dedup).
-2. Matching cost. The time to decide where a mail goes (``mail.capture.engine._lead_capture_decide``)
+2. Matching cost. The time to decide where a mail goes (``mail.capture.engine._decide_lead``)
    with 1,000 leads, then with 100,000 leads holding 200,000 contacts; the ratio should stay near 1.
    The query plans (EXPLAIN ANALYZE) of the look-ups are printed for the large case.
 """
@@ -252,7 +252,7 @@ def time_matching(env, company, lookups: list[list[str]]) -> float:
     started = time.perf_counter()
     for kept in lookups:
         mail = CapturedMail(None, (), (), None, "", "", None, (), False)
-        engine._lead_capture_decide(mail, kept, company)
+        engine._decide_lead(mail, kept, company)
         env.invalidate_all()
     return (time.perf_counter() - started) / len(lookups)
 
@@ -285,7 +285,7 @@ def explain(env, company, address: str) -> str:
 
     env.cr.execute = spy
     try:
-        engine._lead_capture_decide(
+        engine._decide_lead(
             CapturedMail(None, (), (), None, "", "", None, (), False), [address], company
         )
     finally:

@@ -48,7 +48,7 @@ class MailCaptureEngine(models.AbstractModel):
     """Files captured mail on leads: the one place that matches, creates, de-duplicates and posts.
 
     The gateway (capture address), the unmatched-mail queue and mailbox sync all call
-    :meth:`_lead_capture_file` with the mail, its content and a ``tools.filing.Filing`` of their
+    :meth:`_file_mail` with the mail, its content and a ``tools.filing.Filing`` of their
     own, so a mail is filed the same way whichever path brought it. The decisions themselves are
     made by the ORM-free core in ``tools/``; this model reads the records the core needs and
     writes what it decided.
@@ -68,7 +68,7 @@ class MailCaptureEngine(models.AbstractModel):
         Returns the id of the lead the mail went on, or False when it was refused or queued.
         """
         raw = self.env.context.get("lead_capture_raw")
-        sender_name, sender = self._lead_capture_sender(message_dict)
+        sender_name, sender = self._sender_address(message_dict)
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
         verdict = authenticity.verdict(
@@ -80,18 +80,16 @@ class MailCaptureEngine(models.AbstractModel):
         if verdict.forged and (owner or mode == "capture"):
             # Never filed in a user's name, and never answered: the From: address is not the
             # sender's, so an explanation would go to the person being impersonated.
-            self._lead_capture_refuse_forged(message, message_dict, company, mode, sender, verdict)
+            self._refuse_forged(message, message_dict, company, mode, sender, verdict)
             return False
         if mode == "capture" and not owner:
             disputed = company._lead_capture_disputed_owners(sender)
             if disputed:
-                self._lead_capture_refuse_disputed(message, company, sender, disputed)
+                self._refuse_disputed(message, company, sender, disputed)
                 return False
-            lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
+            lead = self._thread_lead(capture.captured_mail(message, None), company)
             if not lead:
-                self._lead_capture_refuse_sender(
-                    message, message_dict, company, sender, sender_name
-                )
+                self._refuse_sender(message, message_dict, company, sender, sender_name)
                 return False
         filing = filings.Filing(
             company.id,
@@ -99,20 +97,20 @@ class MailCaptureEngine(models.AbstractModel):
             mode,
             forwarder=(sender_name, sender) if owner else None,
         )
-        mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
+        mail = None  # read once, by _prepare_filing (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
-                mail, content = self._lead_capture_prepare(
+                mail, content = self._prepare_filing(
                     message, message_dict, with_forward=mode == "capture", raw=raw
                 )
-                return self._lead_capture_file(mail, content, filing)
+                return self._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
-            return self._lead_capture_keep_failed(mail, raw, filing, error)
+            return self._keep_failed(mail, raw, filing, error)
 
     @api.model
-    def _lead_capture_keep_failed(self, mail, raw, filing, error):
+    def _keep_failed(self, mail, raw, filing, error):
         """Queue a mail whose processing failed, with the error, for the owner ``filing`` names
         or an administrator."""
         if not filing.owner_id:
@@ -123,10 +121,10 @@ class MailCaptureEngine(models.AbstractModel):
         )
         filing = dataclasses.replace(filing, forwarder=None, on_refusal=filings.QUEUE)
         content = filings.Content(raw=raw)
-        return self._lead_capture_refuse(mail, content, filing, reason, "error", tell=False)
+        return self._refuse(mail, content, filing, reason, "error", tell=False)
 
     @api.model
-    def _lead_capture_raw_target(self, message):
+    def _raw_target(self, message):
         """``(company, mode)`` of the capture alias a lightly read mail is for, or None."""
         recipients = ", ".join(message.get_all("to", []) + message.get_all("cc", []))
         routes = self.env["mail.thread"]._lead_capture_envelope_routes(
@@ -137,13 +135,13 @@ class MailCaptureEngine(models.AbstractModel):
         return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
 
     @api.model
-    def _lead_capture_keep_raw(self, raw, reason, rule):
+    def _keep_raw(self, raw, reason, rule):
         """Keep a raw mail that was not read (Odoo's parser failed, or its headers are too large)
         for review, with ``reason``: in its sender's unmatched mail when the sender is a user, else
         an administrator's. Returns False, or None when the mail is not for a capture alias.
         """
         message = raw_mail.light_message(raw)
-        target = self._lead_capture_raw_target(message)
+        target = self._raw_target(message)
         if not target:
             return None
         company, mode = target
@@ -153,14 +151,14 @@ class MailCaptureEngine(models.AbstractModel):
         owner = owner or company._lead_capture_fallback_owner()
         filing = filings.Filing(company.id, owner.id, mode)
         content = filings.Content(raw=raw)
-        return self._lead_capture_refuse(mail, content, filing, reason, rule, tell=False)
+        return self._refuse(mail, content, filing, reason, rule, tell=False)
 
     @api.model
     def _lead_capture_log_repeat(self, raw, existing):
         """Log a mail for a capture alias that Odoo dropped because ``existing`` (a
         ``mail.message``) already has its Message-Id; say whether its content differs."""
         message = raw_mail.light_message(raw)
-        target = self._lead_capture_raw_target(message)
+        target = self._raw_target(message)
         if not target:
             return
         company, mode = target
@@ -187,44 +185,44 @@ class MailCaptureEngine(models.AbstractModel):
         lead = (
             existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
         )
-        self._lead_capture_log(
+        self._log_decision(
             mail, company, owner, mode, "duplicate", trace, lead=lead or None, rule=rule
         )
 
     @api.model
-    def _lead_capture_file_message(self, message, filing, raw=None):
+    def _file_message(self, message, filing, raw=None):
         """Read ``message`` (an ``email.message``) as the gateway would and file it by ``filing``.
 
         The unmatched-mail queue files its kept raw mail so (with ``on_refusal`` "raise", the
         filters' refusal is raised to the person filing it).
         """
         message_dict = self.env["mail.thread"].message_parse(message)
-        mail, content = self._lead_capture_prepare(message, message_dict, raw=raw)
-        return self._lead_capture_file(mail, content, filing)
+        mail, content = self._prepare_filing(message, message_dict, raw=raw)
+        return self._file_mail(mail, content, filing)
 
     @api.model
-    def _lead_capture_prepare(self, message, message_dict, with_forward=True, raw=None):
+    def _prepare_filing(self, message, message_dict, with_forward=True, raw=None):
         """Return ``(CapturedMail, tools.filing.Content)`` for a parsed gateway mail."""
         forward = forwards.recover_forward(message) if with_forward else None
-        mail = capture.captured_mail(message, forward, text=self._lead_capture_text(message_dict))
+        mail = capture.captured_mail(message, forward, text=self._plain_text(message_dict))
         if forward is not None:
-            body, attachments = self._lead_capture_forward_content(forward, message_dict)
+            body, attachments = self._forward_content(forward, message_dict)
         else:
             body, attachments = (
-                self._lead_capture_plain_parts(message, message_dict.get("body") or ""),
+                self._plain_parts(message, message_dict.get("body") or ""),
                 message_dict.get("attachments") or [],
             )
         content = filings.Content(
             body,
             tuple(attachments),
-            automated=self._lead_capture_automated(message, forward),
+            automated=self._automated(message, forward),
             message=message,
             raw=raw,
         )
         return mail, content
 
     @api.model
-    def _lead_capture_plain_parts(self, message, body):
+    def _plain_parts(self, message, body):
         """``body`` with the ``<pre>`` blocks Odoo's gateway made of text/plain parts rendered as
         paragraphs (``tools.plain_text``): wrapped lines, links, foldable quotes."""
         if message is None or "<pre>" not in body:
@@ -244,7 +242,7 @@ class MailCaptureEngine(models.AbstractModel):
         return Markup(rendered)
 
     @api.model
-    def _lead_capture_content_problem(self, message, attachments):
+    def _content_problem(self, message, attachments):
         """Return ``(rule, reason)`` when the mail's content cannot be filed, else None."""
         Trace = self.env["mail.capture.trace"]
         unreadable = capture.unreadable_kind(message) if message is not None else None
@@ -272,7 +270,7 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_file(self, mail, content, filing):
+    def _file_mail(self, mail, content, filing):
         """File ``mail`` (a ``tools.capture.CapturedMail``) with its ``content`` (a
         ``tools.filing.Content``) as ``filing`` (a ``tools.filing.Filing``) says.
 
@@ -285,12 +283,10 @@ class MailCaptureEngine(models.AbstractModel):
 
         def refuse(reason, rule, tell=True, queue=True):
             # ``mail`` of the moment: with its sender resolved, if so
-            return self._lead_capture_refuse(
-                mail, content, filing, reason, rule, tell=tell, queue=queue
-            )
+            return self._refuse(mail, content, filing, reason, rule, tell=tell, queue=queue)
 
         if mail.author and not mail.author.address:
-            address = self._lead_capture_address_of_name(mail.author.name, company)
+            address = self._address_of_name(mail.author.name, company)
             if not address:
                 reason = Trace._refusal("name_only", name=mail.author.name)
                 return refuse(reason, "name_only", tell=False)
@@ -308,7 +304,7 @@ class MailCaptureEngine(models.AbstractModel):
                 screening.screened,
                 queue=filing.keep_screened,
             )
-        problem = self._lead_capture_content_problem(content.message, content.attachments)
+        problem = self._content_problem(content.message, content.attachments)
         if problem:
             return refuse(problem[1], problem[0])
         people = counterparts(
@@ -323,8 +319,8 @@ class MailCaptureEngine(models.AbstractModel):
         elif filing.force_create:
             decision = matching.Decision("none")
         else:
-            decision = self._lead_capture_decide(mail, screening.kept, company)
-            decision, lost = self._lead_capture_lost_decision(decision, screening.kept, company)
+            decision = self._decide_lead(mail, screening.kept, company)
+            decision, lost = self._lost_decision(decision, screening.kept, company)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
@@ -342,16 +338,16 @@ class MailCaptureEngine(models.AbstractModel):
         ):
             reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False)
-        partners = self._lead_capture_partners(mail, screening.kept, owner, company)
+        partners = self._mail_partners(mail, screening.kept, owner, company)
         created = decision.kind == "none"
         if created:
-            lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
+            lead = self._create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._lead_capture_duplicate(lead, mail, owner)
+        duplicate = self._is_duplicate(lead, mail, owner)
         if duplicate:
             trace = Trace._duplicate(lead)
-            self._lead_capture_log(
+            self._log_decision(
                 mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
             return lead.id
@@ -365,25 +361,21 @@ class MailCaptureEngine(models.AbstractModel):
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = Trace._filed(decision, lead, people, created)
-        trace += self._lead_capture_lost_note(lead, lost, created)
+        trace += self._lost_note(lead, lost, created)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
-        trace += self._lead_capture_hidden_copy_note(lead, mail)
-        message = self._lead_capture_post(lead, mail, content, filing, direction, trace, partners)
+        trace += self._hidden_copy_note(lead, mail)
+        message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and filing.source != "sync":
-            self._lead_capture_notify_inbox(lead, message, owner)
+            self._notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
-        self._lead_capture_log(mail, company, owner, filing.source, outcome, trace, lead, message)
-        self._lead_capture_file_also(
-            decision, mail, content, filing, direction, partners, screening.kept
-        )
+        self._log_decision(mail, company, owner, filing.source, outcome, trace, lead, message)
+        self._file_mail_also(decision, mail, content, filing, direction, partners, screening.kept)
         return lead.id
 
     @api.model
-    def _lead_capture_file_also(
-        self, decision, mail, content, filing, direction, partners, kept_addresses
-    ):
+    def _file_mail_also(self, decision, mail, content, filing, direction, partners, kept_addresses):
         """Post the mail on every other open lead the decision names (policy "every").
 
         Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
@@ -394,7 +386,7 @@ class MailCaptureEngine(models.AbstractModel):
         company = self.env["res.company"].browse(filing.company_id)
         owner = self.env["res.users"].browse(filing.owner_id or ())
         for lead in self.env["crm.lead"].browse(decision.also).exists():
-            if self._lead_capture_duplicate(lead, mail, owner):
+            if self._is_duplicate(lead, mail, owner):
                 continue
             new_contacts = partners.filtered(
                 lambda partner, lead=lead: (
@@ -406,15 +398,13 @@ class MailCaptureEngine(models.AbstractModel):
                 lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
             first = self.env["crm.lead"].browse(decision.lead_id)
             trace = self.env["mail.capture.trace"]._filed_too(lead, first)
-            message = self._lead_capture_post(
-                lead, mail, content, filing, direction, trace, partners
-            )
-            self._lead_capture_log(
+            message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
+            self._log_decision(
                 mail, company, owner, filing.source, "captured", trace, lead, message
             )
 
     @api.model
-    def _lead_capture_lost_decision(self, decision, kept, company):
+    def _lost_decision(self, decision, kept, company):
         """When no open or won lead matches, look at lost leads: ``(decision, lost lead)``.
 
         By the company's setting the most recently lost lead with these contacts is restored and
@@ -426,7 +416,7 @@ class MailCaptureEngine(models.AbstractModel):
             return decision, None
         lost = (
             self.with_context(active_test=False)
-            ._lead_capture_leads_of(kept, company)
+            ._leads_of(kept, company)
             .filtered(lambda lead: lead.won_status == "lost")
         )
         if not lost:
@@ -440,7 +430,7 @@ class MailCaptureEngine(models.AbstractModel):
         return restored, Lead.browse(lost.id)
 
     @api.model
-    def _lead_capture_lost_note(self, lead, lost, created):
+    def _lost_note(self, lead, lost, created):
         """Give a new lead its lost predecessor's customer; the words the trace gets for it."""
         if not lost:
             return ""
@@ -449,7 +439,7 @@ class MailCaptureEngine(models.AbstractModel):
         return " " + self.env["mail.capture.trace"]._lost(lost, restored=not created)
 
     @api.model
-    def _lead_capture_address_of_name(self, name, company):
+    def _address_of_name(self, name, company):
         """The address of the one contact called ``name`` (as forwards by Outlook show), if any."""
         if not name:
             return None
@@ -469,10 +459,10 @@ class MailCaptureEngine(models.AbstractModel):
         return emails.pop() if len(emails) == 1 else None
 
     @api.model
-    def _lead_capture_decide(self, mail, kept, company):
+    def _decide_lead(self, mail, kept, company):
         """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
-        thread_leads = self._lead_capture_thread_lead(mail, company, all_leads=True)
-        contact_leads = self._lead_capture_leads_of(kept, company)
+        thread_leads = self._thread_lead(mail, company, all_leads=True)
+        contact_leads = self._leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
         kept_set = set(kept)
         candidates = []
@@ -490,7 +480,7 @@ class MailCaptureEngine(models.AbstractModel):
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
-    def _lead_capture_leads_of(self, kept, company):
+    def _leads_of(self, kept, company):
         """The company's leads whose email, customer or email contacts are among ``kept``.
 
         Three look-ups, each on its own index (lead email, lead customer, contact relation),
@@ -514,7 +504,7 @@ class MailCaptureEngine(models.AbstractModel):
         return leads
 
     @api.model
-    def _lead_capture_thread_lead(self, mail, company, all_leads=False):
+    def _thread_lead(self, mail, company, all_leads=False):
         """Return the lead(s) holding mail that ``mail`` replies to.
 
         With ``all_leads`` every such lead; otherwise the lead only when there is exactly one.
@@ -535,11 +525,11 @@ class MailCaptureEngine(models.AbstractModel):
         return leads if all_leads or len(leads) == 1 else Lead
 
     @api.model
-    def _lead_capture_duplicate(self, lead, mail, owner=None):
+    def _is_duplicate(self, lead, mail, owner=None):
         """Return the message already holding ``mail`` on ``lead``, if any.
 
         With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
-        colleague's private synced copy is not one (see :meth:`_lead_capture_file`).
+        colleague's private synced copy is not one (see :meth:`_file_mail`).
         """
         Message = self.env["mail.message"].sudo()
         base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
@@ -557,14 +547,14 @@ class MailCaptureEngine(models.AbstractModel):
         return Message.search(domain, limit=1)
 
     @api.model
-    def _lead_capture_hidden_copy_note(self, lead, mail):
+    def _hidden_copy_note(self, lead, mail):
         """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
-        if not self._lead_capture_duplicate(lead, mail):
+        if not self._is_duplicate(lead, mail):
             return ""
         return " " + self.env["mail.capture.trace"]._hidden_copy()
 
     @api.model
-    def _lead_capture_partners(self, mail, kept, owner, company):
+    def _mail_partners(self, mail, kept, owner, company):
         """Find or create a partner for every kept participant; users' own partners for users.
 
         One search for all addresses and one batch create for the missing ones: Odoo's
@@ -595,7 +585,7 @@ class MailCaptureEngine(models.AbstractModel):
         )
 
     @api.model
-    def _lead_capture_create_lead(self, mail, direction, people, partners, owner, company):
+    def _create_lead(self, mail, direction, people, partners, owner, company):
         first = partners.filtered(lambda p: people and p.email_normalized == people[0])[:1]
         mailbox = next(
             (
@@ -638,7 +628,7 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _lead_capture_post(self, lead, mail, content, filing, direction, trace, partners):
+    def _post_on_lead(self, lead, mail, content, filing, direction, trace, partners):
         """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it."""
         body, attachments = content.body, content.attachments
         company = self.env["res.company"].browse(filing.company_id)
@@ -674,7 +664,7 @@ class MailCaptureEngine(models.AbstractModel):
             "lead_capture_direction": direction,
             "lead_capture_fingerprint": mail.fingerprint,
         }
-        values.update(self._lead_capture_message_values(filing))
+        values.update(self._message_values(filing))
         if mail.message_id:
             values["message_id"] = mail.message_id
         if mail.date:
@@ -695,7 +685,7 @@ class MailCaptureEngine(models.AbstractModel):
         return message
 
     @api.model
-    def _lead_capture_message_values(self, filing):
+    def _message_values(self, filing):
         """The ``mail.message`` values ``filing`` adds to the posted mail: privacy, location."""
         values = {}
         if filing.private and filing.owner_id:
@@ -716,7 +706,7 @@ class MailCaptureEngine(models.AbstractModel):
         return values
 
     @api.model
-    def _lead_capture_notify_inbox(self, lead, message, owner):
+    def _notify_inbox(self, lead, message, owner):
         """Put an incoming captured mail in its owner's Odoo inbox, whatever their email setting."""
         lead._notify_thread_by_inbox(
             message,
@@ -728,7 +718,7 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_refuse(self, mail, content, filing, reason, rule, tell=True, queue=True):
+    def _refuse(self, mail, content, filing, reason, rule, tell=True, queue=True):
         """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why.
 
         ``filing.on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False``
@@ -741,7 +731,7 @@ class MailCaptureEngine(models.AbstractModel):
         source = filing.source
         queued = self.env["mail.capture.unmatched"]
         if owner and queue:
-            queued = queued._lead_capture_enqueue(
+            queued = queued._enqueue_mail(
                 mail,
                 content.raw,
                 owner,
@@ -754,32 +744,32 @@ class MailCaptureEngine(models.AbstractModel):
             )
         trace = self.env["mail.capture.trace"]._refused(reason, queued_for=queued and owner)
         outcome = "queued" if queued else "refused"
-        self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
+        self._log_decision(mail, company, owner, source, outcome, trace, rule=rule)
         if filing.forwarder and tell:
-            self._lead_capture_tell_forwarder(mail, company, filing.forwarder, trace)
+            self._tell_forwarder(mail, company, filing.forwarder, trace)
         return False
 
     @api.model
-    def _lead_capture_tell_forwarder(self, mail, company, forwarder, trace):
+    def _tell_forwarder(self, mail, company, forwarder, trace):
         name, address = forwarder
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_failed_email",
             {"company": company, "subject": mail.subject, "trace": trace, "name": name},
         )
-        self._lead_capture_send(
+        self._send_explanation(
             company, formataddr((name, address)), mail.subject, body, mail.message_id
         )
 
     @api.model
-    def _lead_capture_refuse_sender(self, message, message_dict, company, sender, sender_name):
+    def _refuse_sender(self, message, message_dict, company, sender, sender_name):
         """Explain to a sender who is not a user why nothing was stored, and tell the admins."""
         mail = capture.captured_mail(message, None)
         trace = self.env["mail.capture.trace"]._not_a_user(
             sender or message_dict.get("email_from") or "?", company
         )
-        robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
-        capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
-        log = self._lead_capture_log(
+        robot = self._automated(message, None) or message_dict.get("is_bounce")
+        capped = not sender or robot or self._explanations_capped(company, sender)
+        log = self._log_decision(
             mail, company, self.env["res.users"], "capture", "refused", trace, rule="not_a_user"
         )
         if capped:
@@ -789,13 +779,13 @@ class MailCaptureEngine(models.AbstractModel):
             "mail_lead_capture.mail_capture_refused_sender_email",
             {"company": company, "subject": mail.subject, "name": sender_name},
         )
-        self._lead_capture_send(
+        self._send_explanation(
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
         )
-        log._lead_capture_notify_admins(trace)
+        log._notify_admins(trace)
 
     @api.model
-    def _lead_capture_explanations_capped(self, company, sender):
+    def _explanations_capped(self, company, sender):
         """True when ``sender`` may not be explained a refusal now (one query).
 
         Within each period: one explanation per sender, a few per sender domain (any company),
@@ -826,10 +816,10 @@ class MailCaptureEngine(models.AbstractModel):
         )
 
     @api.model
-    def _lead_capture_refuse_disputed(self, message, company, sender, users):
+    def _refuse_disputed(self, message, company, sender, users):
         """Refuse mail from an address several users claim, and ask the admins to settle it."""
         trace = self.env["mail.capture.trace"]._disputed(sender, users)
-        log = self._lead_capture_log(
+        log = self._log_decision(
             capture.captured_mail(message, None),
             company,
             self.env["res.users"],
@@ -838,22 +828,22 @@ class MailCaptureEngine(models.AbstractModel):
             trace,
             rule="disputed_address",
         )
-        log._lead_capture_notify_admins(trace)
+        log._notify_admins(trace)
 
     @api.model
-    def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
+    def _refuse_forged(self, message, message_dict, company, mode, sender, verdict):
         """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
         mail = capture.captured_mail(message, None)
         trace = self.env["mail.capture.trace"]._forged(
             sender or message_dict.get("email_from") or "?", verdict
         )
-        log = self._lead_capture_log(
+        log = self._log_decision(
             mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
         )
-        log._lead_capture_notify_admins(trace)
+        log._notify_admins(trace)
 
     @api.model
-    def _lead_capture_send(self, company, email_to, subject, body, message_id):
+    def _send_explanation(self, company, email_to, subject, body, message_id):
         """Send an explanation now, marked so that replies to it are never processed again."""
         from odoo.tools.mail import generate_tracking_message_id  # noqa: PLC0415
 
@@ -878,19 +868,19 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_sender(self, message_dict):
+    def _sender_address(self, message_dict):
         pairs = addresses.split_addresses(message_dict.get("email_from") or "")
         return pairs[0] if pairs else ("", None)
 
     @api.model
-    def _lead_capture_text(self, message_dict):
+    def _plain_text(self, message_dict):
         from odoo.tools.mail import html2plaintext  # noqa: PLC0415
 
         body = message_dict.get("body") or ""
         return html2plaintext(body) if body else ""
 
     @api.model
-    def _lead_capture_automated(self, message, forward):
+    def _automated(self, message, forward):
         """The kind of robot mail this is, if any: of the original mail for a forward."""
         if forward is None:
             return automated.automated_kind(message)
@@ -902,7 +892,7 @@ class MailCaptureEngine(models.AbstractModel):
         return automated.automated_kind(original)
 
     @api.model
-    def _lead_capture_forward_content(self, forward, message_dict):
+    def _forward_content(self, forward, message_dict):
         """Body and attachments of a forward's original, plus files attached to the forward itself."""
         original = forward.original
         if original.html:
@@ -915,7 +905,7 @@ class MailCaptureEngine(models.AbstractModel):
         return body, attachments
 
     @api.model
-    def _lead_capture_log(
+    def _log_decision(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
         # Mail from a mailbox is its owner's business unless it was filed as shared mail: its log

@@ -147,7 +147,7 @@ class MailCaptureMailboxFolder(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_checkpoint(self):
+    def _checkpoint(self):
         """The folder's saved :class:`~..tools.imap.Checkpoint`, or None before its first pass."""
         self.ensure_one()
         if not self.uidvalidity:
@@ -162,7 +162,7 @@ class MailCaptureMailboxFolder(models.Model):
         )
 
     @api.model
-    def _lead_capture_checkpoint_values(self, checkpoint):
+    def _checkpoint_values(self, checkpoint):
         return {
             "uidvalidity": checkpoint.uidvalidity,
             "last_uid": checkpoint.last_uid,

@@ -115,7 +115,7 @@ class MailThread(models.AbstractModel):
                 rule, field=field, size=size // 1024, limit=limit // 1024
             )
         with self.env.cr.savepoint():
-            return self.env["mail.capture.engine"].sudo()._lead_capture_keep_raw(raw, reason, rule)
+            return self.env["mail.capture.engine"].sudo()._keep_raw(raw, reason, rule)
 
     @api.model
     def _lead_capture_known_message(self, raw):

@@ -116,10 +116,10 @@ class MailboxPass:
 
     def run(self):
         mailbox = self.mailbox
-        with mailbox._lead_capture_connect() as session:
+        with mailbox._connect_imap() as session:
             self.session = session
             folders = session.list_folders()
-            if mailbox._lead_capture_update_folders(folders):
+            if mailbox._update_folders(folders):
                 self.commit()
             if self.two_way:
                 self.apply_server_moves(folders)
@@ -140,7 +140,7 @@ class MailboxPass:
             if not self.should_stop():
                 self.file_waiting_replies(by_name[name] for name in names)
             self.round_trips = session.round_trips - before
-        self.importing = mailbox._lead_capture_importing()
+        self.importing = mailbox._is_importing()
         _logger.info(
             "Mailbox %s: %d mails examined, %d stored%s",
             mailbox.id,
@@ -153,7 +153,7 @@ class MailboxPass:
     # ------------------------------------------------------------ folders
 
     def sync_folder(self, folder):
-        checkpoint = folder._lead_capture_checkpoint()
+        checkpoint = folder._checkpoint()
         importing = folder.import_state != "done"
         # Progress counts the mails handled (at or before the checkpoint), not those whose header
         # was read: a batch is judged whole before any of it is stored.
@@ -183,7 +183,7 @@ class MailboxPass:
 
         def store(message, raw):
             self.file(folder, message, raw)
-            values = folder._lead_capture_checkpoint_values(message.checkpoint)
+            values = folder._checkpoint_values(message.checkpoint)
             folder.write(with_progress(values, message.uid))
             self.stored += 1
             self.commit(1)
@@ -191,7 +191,7 @@ class MailboxPass:
             self.pending_ids.discard(message.summary.message_id)  # now found in the database
 
         def save_checkpoint(new_checkpoint):
-            values = folder._lead_capture_checkpoint_values(new_checkpoint)
+            values = folder._checkpoint_values(new_checkpoint)
             values["last_sync"] = fields.Datetime.now()
             folder.write(with_progress(values, new_checkpoint.last_uid))
             self.commit()
@@ -219,7 +219,7 @@ class MailboxPass:
             self.env.cr.rollback()
             if error.kind in ("dropped", "timeout") or not self.session.connected:
                 raise
-            sentence = self.mailbox._lead_capture_error_sentence(error)
+            sentence = self.mailbox._error_sentence(error)
             _logger.warning(
                 "Mailbox %s, folder %s: sync failed (%s: %s)",
                 self.mailbox.id,
@@ -406,7 +406,7 @@ class MailboxPass:
         try:
             with env.cr.savepoint():
                 message_dict = env["mail.thread"].sudo().message_parse(parsed)
-                mail, content = engine._lead_capture_prepare(
+                mail, content = engine._prepare_filing(
                     parsed, message_dict, with_forward=False, raw=raw
                 )
                 author = mail.author.address if mail.author else None
@@ -415,7 +415,7 @@ class MailboxPass:
                     and mail_direction(author, self.rules.user_addresses) == OUTGOING
                 ):
                     filing = dataclasses.replace(filing, no_match=filings.CREATE)
-                lead_id = engine._lead_capture_file(mail, content, filing)
+                lead_id = engine._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(parsed, None)
             _logger.warning(
@@ -425,7 +425,7 @@ class MailboxPass:
                 exc_info=True,
             )
             with env.cr.savepoint():
-                engine._lead_capture_keep_failed(mail, raw, filing, error)
+                engine._keep_failed(mail, raw, filing, error)
             return False
         if lead_id:
             # its participants may have become contacts: forget what was known of them
@@ -572,7 +572,7 @@ class MailboxPass:
             todo = pending.filtered(lambda h, folder=folder: folder not in h.done_folder_ids)
             if not todo:
                 continue
-            checkpoint = folder._lead_capture_checkpoint()
+            checkpoint = folder._checkpoint()
             for batch in imap_sync.history_batches(
                 self.session, folder.name, todo.mapped("address"), checkpoint
             ):
@@ -641,7 +641,7 @@ class MailboxPass:
                 group.write(
                     {
                         "server_action": False,
-                        "server_error": self.mailbox._lead_capture_error_sentence(error),
+                        "server_error": self.mailbox._error_sentence(error),
                     }
                 )
                 self.commit()

@@ -275,7 +275,7 @@ class TestCaptureAddress(LeadCaptureCase):
                 2026, 11, 24, 17, 2, tzinfo=UTC
             ),  # "Tue, Nov 24, 2026 at 6:02 PM" (+01:00)
         )
-        self.env["mail.capture.engine"]._lead_capture_file(
+        self.env["mail.capture.engine"]._file_mail(
             *self._captured(original), Filing(self.company.id, self.bob.id, "sync")
         )
         self.assertEqual(len(self.lead_messages(lead)), 1)
@@ -336,7 +336,7 @@ class TestCaptureAddress(LeadCaptureCase):
 
         message = email_lib.message_from_bytes(raw, policy=email_lib.policy.SMTP)
         msg_dict = self.env["mail.thread"].message_parse(message)
-        mail, content = self.env["mail.capture.engine"]._lead_capture_prepare(message, msg_dict)
+        mail, content = self.env["mail.capture.engine"]._prepare_filing(message, msg_dict)
         return mail, content
 
     # ------------------------------------------------------------

@@ -112,7 +112,7 @@ class TestMailboxSync(MailboxCase):
         self.assertEqual(mailbox.import_total, 8)
         filed = len(self.lead_messages(self.lead))
         self.assertTrue(0 < filed < 8)
-        self.assertIn(mailbox, self.Mailbox.search(self.Mailbox._lead_capture_due_domain()))
+        self.assertIn(mailbox, self.Mailbox.search(self.Mailbox._due_domain()))
         self.run_cron()  # the scheduled action carries on where the pass stopped
         self.assertEqual(mailbox.state, "connected")
         self.assertEqual((mailbox.import_progress, mailbox.import_done), (100.0, 8))
@@ -310,7 +310,7 @@ class TestMailboxSync(MailboxCase):
         self.append(sender="hana@client.example", to=self.bob.email, subject="Breaks")
         self.append(sender="hana@client.example", to=self.bob.email, subject="Fine")
         Engine = type(self.env["mail.capture.engine"])
-        original = Engine._lead_capture_file
+        original = Engine._file_mail
 
         def fragile(engine, mail, *args, **kwargs):
             if mail.subject == "Breaks":
@@ -318,7 +318,7 @@ class TestMailboxSync(MailboxCase):
             return original(engine, mail, *args, **kwargs)
 
         mailbox = self.make_mailbox()
-        with patch.object(Engine, "_lead_capture_file", fragile):
+        with patch.object(Engine, "_file_mail", fragile):
             self.sync(mailbox)
         self.assertEqual(self.subjects(self.lead), ["Fine"], "the pass went on")
         item = self.env["mail.capture.unmatched"].search([("subject", "=", "Breaks")])
@@ -463,12 +463,12 @@ class TestMailboxSync(MailboxCase):
         for _attempt in range(3):
             mailbox.retry_date = False
             with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
-                mailbox.sudo()._lead_capture_sync_locked()
+                mailbox.sudo()._sync_locked()
             delays.append(round((mailbox.retry_date - mailbox.error_date).total_seconds() / 60))
         self.assertEqual(delays, [1, 2, 4])
         self.assertEqual(mailbox.state, "error")
         self.assertIn("cannot be reached", mailbox.last_error)
-        self.assertNotIn(mailbox, self.Mailbox.search(self.Mailbox._lead_capture_due_domain()))
+        self.assertNotIn(mailbox, self.Mailbox.search(self.Mailbox._due_domain()))
 
     def test_wrong_password_asks_the_owner_at_once_and_a_fixed_one_resumes(self):
         self.append(sender="hana@client.example", to=self.bob.email, subject="Before")

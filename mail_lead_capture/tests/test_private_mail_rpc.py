@@ -49,13 +49,13 @@ class TestPrivateMailOverRpc(LeadCaptureHttpCase):
         parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
         Engine = self.env["mail.capture.engine"].sudo()
         message_dict = self.env["mail.thread"].sudo().message_parse(parsed)
-        captured, content = Engine._lead_capture_prepare(
+        captured, content = Engine._prepare_filing(
             parsed, message_dict, with_forward=False, raw=raw
         )
         filing = Filing(
             self.company.id, owner.id, "sync", no_match=SKIP, keep_screened=False, private=private
         )
-        Engine._lead_capture_file(captured, content, filing)
+        Engine._file_mail(captured, content, filing)
         return self.env["mail.message"].search([("message_id", "=", captured.message_id)])
 
     def private_mail(self):

@@ -35,7 +35,7 @@ class TestEveryMatchingLead(MailboxCase):
         self.assertTrue(any("too: it is one of the leads" in t for t in traces), traces)
         # The same mail again (forwarded later, say) is stored on neither twice.
         with mute_logger(*GATEWAY_LOGGERS):
-            self.env["mail.capture.engine"].sudo()._lead_capture_file_message(
+            self.env["mail.capture.engine"].sudo()._file_message(
                 email.message_from_bytes(raw, policy=email.policy.SMTP),
                 Filing(self.company.id, self.bob.id, "unmatched", on_refusal=RAISE),
             )

@@ -3,7 +3,7 @@
 Each way mail comes in (the capture and incoming-mail addresses, the unmatched-mail queue, mailbox
 sync) builds one :class:`Filing` saying whose mail it is and what to do when nothing matches or when
 the filters screen it, and one :class:`Content` with the body and attachments read from the mail.
-``mail.capture.engine._lead_capture_file(mail, content, filing)`` then files it the same way for
+``mail.capture.engine._file_mail(mail, content, filing)`` then files it the same way for
 all of them.
 
 A :class:`Filing` holds ids and codes, not records: it is built before the engine runs, compared
