@@ -7,6 +7,7 @@ from odoo.exceptions import ValidationError
 
 from ..tools import authenticity
 from ..tools import capture
+from ..tools import filing as filings
 from ..tools.direction import OUTGOING
 from ..tools.direction import mail_direction
 
@@ -95,7 +96,7 @@ class FetchmailServer(models.Model):
         company = self.lead_capture_company_id
         Engine = self.env["mail.capture.engine"].sudo()
         raw = self.env.context.get("lead_capture_raw")
-        _name, sender = Engine._lead_capture_sender(message_dict)
+        _name, sender = Engine._sender_address(message_dict)
         owner = company._lead_capture_user_by_address().get(sender, self.env["res.users"])
         if owner:
             verdict = authenticity.verdict(
@@ -105,32 +106,25 @@ class FetchmailServer(models.Model):
                 strict=company.lead_capture_auth_strict,
             )
             if verdict.forged:
-                Engine._lead_capture_refuse_forged(
-                    message, message_dict, company, "archive", sender, verdict
-                )
+                Engine._refuse_forged(message, message_dict, company, "archive", sender, verdict)
                 return False
+        rules = company._lead_capture_filter_rules(owner or None)
+        outgoing = mail_direction(sender, rules.user_addresses) == OUTGOING
+        filing = filings.Filing(
+            company.id,
+            owner.id or 0,  # 0: incoming mail, nobody's in particular
+            "archive",
+            no_match=self._lead_capture_no_match(outgoing),
+            keep_screened=False,
+            rules=rules,
+        )
         mail = None
         try:
             with self.env.cr.savepoint():
-                mail, body, attachments, robot = Engine._lead_capture_prepare(
-                    message, message_dict, with_forward=False
+                mail, content = Engine._prepare_filing(
+                    message, message_dict, with_forward=False, raw=raw
                 )
-                rules = company._lead_capture_filter_rules(owner or None)
-                outgoing = mail_direction(sender, rules.user_addresses) == OUTGOING
-                return Engine._lead_capture_file(
-                    mail,
-                    body,
-                    attachments,
-                    company=company,
-                    owner=owner,
-                    source="archive",
-                    automated_kind=robot,
-                    raw=raw,
-                    message=message,
-                    no_match=self._lead_capture_no_match(outgoing),
-                    keep_screened=False,
-                    rules=rules,
-                )
+                return Engine._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
             _logger.exception(
@@ -138,13 +132,14 @@ class FetchmailServer(models.Model):
                 self.id,
                 mail.message_id,
             )
-            return Engine._lead_capture_keep_failed(mail, raw, owner, company, "archive", error)
+            return Engine._keep_failed(mail, raw, filing, error)
 
     def _lead_capture_no_match(self, outgoing):
-        """The engine's ``no_match`` for a mail of this server that matches no lead."""
+        """The engine's ``no_match`` (``tools.filing``) for a mail of this server that matches
+        no lead."""
         self.ensure_one()
         if self.lead_capture_new_leads == "all" or (
             self.lead_capture_new_leads == "outgoing" and outgoing
         ):
-            return "create"
-        return "skip"
+            return filings.CREATE
+        return filings.SKIP

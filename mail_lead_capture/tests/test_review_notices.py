@@ -61,7 +61,7 @@ class TestReviewNotices(LeadCaptureCase):
     def test_an_error_is_emailed_with_the_error(self):
         engine = type(self.env["mail.capture.engine"])
         with (
-            patch.object(engine, "_lead_capture_post", side_effect=RuntimeError("disk on fire")),
+            patch.object(engine, "_post_on_lead", side_effect=RuntimeError("disk on fire")),
             mute_logger(
                 *GATEWAY_LOGGERS, "odoo.addons.mail_lead_capture.models.mail_capture_engine"
             ),
@@ -89,7 +89,7 @@ class TestReviewNotices(LeadCaptureCase):
             item = self.Unmatched.search([("subject", "=", "Again")])
             self.assertToldOnce(item, "nadia@client.example")
             # The same mail kept again (replayed and refused): the pending item is reused.
-            self.env["mail.capture.engine"].sudo()._lead_capture_keep_raw(
+            self.env["mail.capture.engine"].sudo()._keep_raw(
                 b"Delivered-To: " + self.capture_address.encode() + b"\r\n" + raw,
                 "kept again",
                 "test",
