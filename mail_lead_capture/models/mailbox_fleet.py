@@ -1,0 +1,251 @@
+"""Syncing many mailboxes in one Odoo worker, with others at the same time: the scheduler.
+
+Not a model: ``mail.capture.mailbox._lead_capture_sync_due`` runs a :class:`MailboxFleet` when
+the setting ``mail_lead_capture.sync_parallel`` (connections per worker) is above 1, else the
+plain loop, one mailbox after another.
+
+How it shares the work (every worker runs the same loop: the scheduled action and its shards,
+Sync Now, other Odoo servers on the same database):
+
+1. **Claim** a few due mailboxes in one statement (``FOR NO KEY UPDATE SKIP LOCKED``, then
+   ``sync_claim_pid``/``sync_claim_until`` written and committed): other workers skip a claimed
+   mailbox. A claim lapses when its worker's database connection is gone (a killed worker) or
+   after ``CLAIM_SECONDS``; a worker clears its own claims as it goes.
+2. **Survey** the claimed mailboxes in threads (``tools/imap_fleet``): connect, log in, LIST,
+   STATUS, with connections capped per host and per account and back-off. No ORM in threads.
+3. **Pass**, in this thread, as each survey comes back: the mailbox row is locked as the plain
+   loop locks it (``try_lock_for_update``, SKIP LOCKED), checked still due, and synced by the usual
+   pass (``MailboxPass``, its own cursor, a commit per mail with its checkpoint) over the
+   surveyed session, whose LIST and STATUS answers it reuses. Its result is committed at once.
+
+A mailbox is therefore never synced by two workers at once (the row lock, as before), a mailbox
+whose server hangs holds one survey thread until its timeout and nothing else, and a worker
+killed anywhere leaves committed checkpoints and claims that lapse with its connection.
+"""
+
+import logging
+import random
+import time
+
+import psycopg2
+
+from odoo.tools import SQL
+
+from ..tools import imap_fleet
+from ..tools import imap_session
+
+_logger = logging.getLogger(__name__)
+
+# A claim lapses after this long even when its worker's connection still exists.
+CLAIM_SECONDS = 600
+CLAIM_ATTEMPTS = 10
+# Surveys queued per connection slot: enough that passes never wait for the network.
+QUEUE_FACTOR = 2
+DEFAULT_PARALLEL = 50
+
+# One set of connection slots and back-offs per worker process (all databases, all runs).
+_GATES = imap_fleet.Gates(imap_fleet.DEFAULT_HOST_LIMIT)
+
+
+def gates(host_limit):
+    _GATES.host_limit = max(int(host_limit), 1)
+    return _GATES
+
+
+class MailboxFleet:
+    """One run of the scheduled action over the due mailboxes, ``parallel`` surveys at a time."""
+
+    def __init__(self, mailboxes, parallel, host_limit):
+        self.Mailbox = mailboxes.sudo()
+        self.env = self.Mailbox.env
+        self.cr = self.env.cr
+        self.parallel = max(int(parallel), 1)
+        self.gates = gates(host_limit)
+        self.domain = self.Mailbox._lead_capture_due_domain()
+        self.in_flight = set()
+        self.seen = set()
+        self.synced = 0
+
+    # ------------------------------------------------------------ claims
+
+    def claim(self, limit):
+        """Claim up to ``limit`` due mailboxes no live worker holds; their ids, committed."""
+        for attempt in range(CLAIM_ATTEMPTS):
+            try:
+                return self._claim(limit)
+            except psycopg2.errors.SerializationFailure:
+                # another worker claimed or synced one of them after this transaction's
+                # snapshot: try again with a new one, a little later
+                self.cr.rollback()
+                self.env.invalidate_all()
+                time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))
+        return []
+
+    def _claim(self, limit):
+        due = self.Mailbox._search(self.domain)
+        self.cr.execute(
+            SQL(
+                """
+                UPDATE mail_capture_mailbox
+                   SET sync_claim_pid = pg_backend_pid(),
+                       sync_claim_until = (now() AT TIME ZONE 'UTC') + make_interval(secs => %s)
+                 WHERE id IN (
+                    SELECT id FROM mail_capture_mailbox
+                     WHERE id IN (%s) AND id NOT IN %s
+                       AND (sync_claim_until IS NULL
+                            OR sync_claim_until < (now() AT TIME ZONE 'UTC')
+                            OR sync_claim_pid NOT IN (
+                                SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL))
+                     ORDER BY last_sync ASC NULLS FIRST, id
+                     LIMIT %s
+                       FOR NO KEY UPDATE SKIP LOCKED)
+             RETURNING id
+                """,
+                CLAIM_SECONDS,
+                due.subselect(),
+                tuple(self.seen) or (0,),
+                limit,
+            )
+        )
+        ids = [row[0] for row in self.cr.fetchall()]
+        self.seen.update(ids)  # once per run, as the plain loop: the next run goes on
+        self.cr.commit()  # pylint: disable=invalid-commit
+        self.env.invalidate_all()
+        return ids
+
+    def release(self, ids):
+        """Clear this worker's claims on ``ids`` (rows not locked by another transaction)."""
+        if not ids:
+            return
+        self.cr.execute(
+            SQL(
+                """
+                UPDATE mail_capture_mailbox SET sync_claim_pid = NULL, sync_claim_until = NULL
+                 WHERE id IN (SELECT id FROM mail_capture_mailbox WHERE id IN %s
+                                 AND sync_claim_pid = pg_backend_pid()
+                                 FOR NO KEY UPDATE SKIP LOCKED)
+                """,
+                tuple(ids),
+            )
+        )
+
+    def release_left_over(self):
+        """At the end of a run (time up, or an error): give back the claims not synced."""
+        if not self.in_flight:
+            return
+        try:
+            self.cr.rollback()
+            self.release(list(self.in_flight))
+            self.cr.commit()  # pylint: disable=invalid-commit
+        except Exception:  # a lost connection: its claims lapse with it
+            _logger.info("Mailbox sync: claims left to lapse", exc_info=True)
+
+    # ------------------------------------------------------------ targets
+
+    def target(self, mailbox):
+        """What the survey needs to connect (None: let the plain pass connect and say why not)."""
+        if not mailbox.host or not mailbox._lead_capture_port_allowed(mailbox.port or 993):
+            return None
+        try:
+            credentials = mailbox._lead_capture_credentials()
+        except imap_session.ImapError:
+            return None
+        return imap_fleet.Target(
+            key=mailbox.id,
+            host=mailbox.host,
+            port=mailbox.port or 993,
+            security=mailbox.security,
+            credentials=credentials,
+            timeout=mailbox._lead_capture_timeout(),
+            pinned_fingerprint=(mailbox.tls_fingerprint or None)
+            if mailbox.security != "none"
+            else None,
+            scope=mailbox.scope,
+            chosen=tuple(mailbox.folder_ids.filtered("chosen").mapped("name")),
+            account_limit=imap_fleet.account_limit(mailbox.host),
+        )
+
+    # ------------------------------------------------------------ the run
+
+    def run(self):
+        """Sync the due mailboxes until none is left or the time is up; how many were synced."""
+        Cron = self.env["ir.cron"]
+        remaining = self.Mailbox.search_count(self.domain)
+        time_left = Cron._commit_progress(remaining=remaining)
+        depth = self.parallel * QUEUE_FACTOR
+        plain = []  # claimed mailboxes the survey cannot connect: the plain pass says why
+        exhausted = False
+        with imap_fleet.Fleet(self.gates, self.parallel) as fleet:
+            try:
+                while time_left > 0:
+                    if not exhausted and len(fleet) + len(plain) < depth:
+                        claimed = self.claim(depth - len(fleet) - len(plain))
+                        exhausted = not claimed
+                        if claimed:
+                            self.submit(fleet, claimed, plain)
+                    if plain:
+                        time_left = self.sync(plain.pop(), None, remaining, time_left)
+                        remaining = max(remaining - 1, 0)
+                        continue
+                    if not len(fleet):
+                        break
+                    for survey in fleet.finished(timeout=5):
+                        if time_left > 0:
+                            time_left = self.sync(survey.key, survey, remaining, time_left)
+                            remaining = max(remaining - 1, 0)
+                        else:
+                            survey.close()
+            finally:
+                fleet.close()  # closes the sessions of surveys left over
+                self.release_left_over()
+        _logger.info("Mailbox sync: %d mailboxes synced in this run", self.synced)
+        return self.synced
+
+    def submit(self, fleet, ids, plain):
+        mailboxes = self.Mailbox.browse(ids)
+        targets = []
+        for mailbox in mailboxes:
+            target = self.target(mailbox)
+            if target is None:
+                plain.append(mailbox.id)
+            else:
+                targets.append(target)
+        self.in_flight.update(ids)
+        # a renewed access token was written: commit it (the row is claimed, not locked)
+        self.cr.commit()  # pylint: disable=invalid-commit
+        fleet.submit_all(targets)
+
+    def sync(self, mailbox_id, survey, remaining, time_left):
+        """Lock and sync one claimed mailbox over its survey; the cron's time left."""
+        Cron = self.env["ir.cron"]
+        self.env.invalidate_all()
+        mailbox = self.Mailbox.browse(mailbox_id).try_lock_for_update(allow_referencing=True)
+        try:
+            if not mailbox.filtered_domain(self.domain) or (survey and survey.deferred):
+                # another worker has it, synced it meanwhile, or its server asks us to wait
+                self.release([mailbox_id])
+                self.in_flight.discard(mailbox_id)
+                self.cr.commit()  # pylint: disable=invalid-commit
+                return Cron._commit_progress(remaining=remaining)
+            if survey is not None and survey.error is not None and not (
+                survey.error.kind == "auth" and mailbox._lead_capture_oauth_provider()
+            ):
+                # as the plain pass records it (an OAuth refusal takes the plain pass: it renews
+                # the token once)
+                _logger.info("Mailbox %s: sync failed (%s)", mailbox.id, survey.error.kind)
+                mailbox._lead_capture_sync_failed(survey.error)
+            else:
+                session = survey.session if survey is not None else None
+                mailbox.with_context(lead_capture_session=session)._lead_capture_sync_locked(
+                    remaining=remaining, time_left=time_left
+                )
+        finally:
+            if survey is not None:
+                survey.close()
+        self.release([mailbox_id])
+        self.in_flight.discard(mailbox_id)
+        self.synced += 1
+        # commit the mailbox (its lock) before the progress, which the pass's cursor updated
+        self.cr.commit()  # pylint: disable=invalid-commit
+        self.env.invalidate_all()
+        return Cron._commit_progress(1, remaining=max(remaining - 1, 0))
