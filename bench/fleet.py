@@ -28,6 +28,7 @@ import argparse
 import importlib.util
 import json
 import logging
+import os
 import subprocess
 import sys
 import time
@@ -71,6 +72,7 @@ def parse_args():
     parser.add_argument("--parallel", type=int, default=50)
     parser.add_argument("--share", type=float, default=0.10, help="mailboxes with new mail")
     parser.add_argument("--skip-sequential", action="store_true")
+    parser.add_argument("--profile", help="write each worker's cProfile statistics to this prefix")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("odoo_args", nargs="*", help="Odoo options such as --db_host=...")
     return parser.parse_args()
@@ -92,9 +94,18 @@ def worker(args) -> int:
         api.Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"].search_count([])
     print("ready", flush=True)
     sys.stdin.readline()
+    profile = None
+    if args.profile:
+        import cProfile  # noqa: PLC0415
+
+        profile = cProfile.Profile()
+        profile.enable()
     started = time.time()
     with registry.cursor() as cr, mute_logger(*QUIET):
         api.Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._lead_capture_sync_due()
+    if profile:
+        profile.disable()
+        profile.dump_stats(f"{args.profile}.{os.getpid()}")
     print(json.dumps({"started": started, "ended": time.time()}), flush=True)
     return 0
 
@@ -103,6 +114,8 @@ def run_workers(args, count: int) -> float:
     """Start ``count`` worker processes, wait until all are ready, release them together; the
     wall time from the release to the last one's end."""
     command = [sys.executable, __file__, "--database", args.database, "--worker"]
+    if args.profile:
+        command += ["--profile", f"{args.profile}.{count}w"]
     command += ["--", *args.odoo_args]
     procs = [
         subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)

@@ -1402,6 +1402,8 @@ class MailCaptureMailbox(models.Model):
 
     def _lead_capture_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        if (report := self.env.context.get("lead_capture_report")) is not None:
+            return report  # the fleet's survey showed there is nothing to do (mailbox_fleet)
         try:
             return self._lead_capture_pass_once(deadline, remaining, time_left)
         except imap_session.ImapError as error:

@@ -23,6 +23,7 @@ whose server hangs holds one survey thread until its timeout and nothing else, a
 killed anywhere leaves committed checkpoints and claims that lapse with its connection.
 """
 
+import dataclasses
 import logging
 import random
 import time
@@ -33,6 +34,7 @@ from odoo.tools import SQL
 
 from ..tools import imap_fleet
 from ..tools import imap_session
+from ..tools import imap_sync
 
 _logger = logging.getLogger(__name__)
 
@@ -50,6 +52,19 @@ _GATES = imap_fleet.Gates(imap_fleet.DEFAULT_HOST_LIMIT)
 def gates(host_limit):
     _GATES.host_limit = max(int(host_limit), 1)
     return _GATES
+
+
+@dataclasses.dataclass
+class IdleReport:
+    """What a pass over a mailbox with nothing to do would report (see ``MailboxFleet.idle``)."""
+
+    complete: bool = True
+    importing: bool = False
+    failed_folders: list = dataclasses.field(default_factory=list)
+    examined: int = 0
+    stored: int = 0
+    server_new: bool = False
+    round_trips: int = 0
 
 
 class MailboxFleet:
@@ -82,6 +97,10 @@ class MailboxFleet:
         return []
 
     def _claim(self, limit):
+        # Read committed, for this statement's transaction only: a row another worker claimed or
+        # synced meanwhile is then re-checked, not a serialization failure (repeatable read).
+        self.cr.commit()  # pylint: disable=invalid-commit
+        self.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         due = self.Mailbox._search(self.domain)
         self.cr.execute(
             SQL(
@@ -234,6 +253,10 @@ class MailboxFleet:
                 # the token once)
                 _logger.info("Mailbox %s: sync failed (%s)", mailbox.id, survey.error.kind)
                 mailbox._lead_capture_sync_failed(survey.error)
+            elif survey is not None and self.idle(mailbox, survey):
+                # nothing new on the server and nothing queued: what the pass would find, without
+                # a cursor of its own
+                mailbox.with_context(lead_capture_report=IdleReport())._lead_capture_sync_locked()
             else:
                 session = survey.session if survey is not None else None
                 mailbox.with_context(lead_capture_session=session)._lead_capture_sync_locked(
@@ -249,3 +272,56 @@ class MailboxFleet:
         self.cr.commit()  # pylint: disable=invalid-commit
         self.env.invalidate_all()
         return Cron._commit_progress(1, remaining=max(remaining - 1, 0))
+
+    # ------------------------------------------------------------ nothing to do?
+
+    def idle(self, mailbox, survey):
+        """True when the survey shows that a pass would do nothing: the same folders, each synced
+        one imported, without error, and up to date by its STATUS (no new UID, no new
+        UIDVALIDITY or HIGHESTMODSEQ to save), and nothing queued (history, moves, replies)."""
+        if survey.session is None or mailbox.history_ids:
+            return False
+        if mailbox.direction == "two_way" and self.env["mail.capture.mailbox.message"].search_count(
+            [("mailbox_id", "=", mailbox.id), ("server_action", "!=", False)], limit=1
+        ):
+            return False
+        folders = mailbox.folder_ids
+        if self.folders_changed(folders, survey.folders):
+            return False
+        by_name = {folder.name: folder for folder in folders}
+        chosen = folders.filtered("chosen").mapped("name")
+        for name in imap_sync.folders_to_sync(survey.folders, mailbox.scope, chosen).names:
+            folder, status = by_name.get(name), survey.statuses.get(name)
+            if (
+                not folder
+                or not status
+                or folder.import_state != "done"
+                or folder.error_message
+                or (folder.waiting_replies or {}).get("items")
+            ):
+                return False
+            plan = imap_sync.plan_folder(status, folder._lead_capture_checkpoint())
+            if plan.action != imap_sync.UP_TO_DATE or plan.save_now is not None:
+                return False
+        return True
+
+    @staticmethod
+    def folders_changed(records, folders):
+        """Would ``_lead_capture_update_folders`` change a folder record, other than its place
+        in the list? (read-only; some servers, Dovecot among them, list folders in a different
+        order each time: the order is only shown, it changes nothing in the sync)"""
+        existing = {folder.name: folder for folder in records}
+        seen = set()
+        for choice in imap_sync.describe_folders(folders):
+            seen.add(choice.name)
+            folder = existing.get(choice.name)
+            if (
+                folder is None
+                or folder.missing
+                or folder.role != choice.role
+                or folder.choosable != choice.choosable
+                or folder.in_all_scope != choice.in_all_scope
+                or (folder.reason or False) != (choice.reason or False)
+            ):
+                return True
+        return any(not folder.missing for name, folder in existing.items() if name not in seen)

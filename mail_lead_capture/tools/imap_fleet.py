@@ -205,11 +205,19 @@ class PrimedSession(ImapSession):
     the prelude's own answers (no round trip); later calls go to the server. Closing it gives its
     connection slot back (once)."""
 
-    def __init__(self, *args, on_close: Callable[[], None] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        on_close: Callable[[], None] | None = None,
+        closer: Callable[[Callable[[], None]], object] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self._primed_folders: list[Folder] | None = None
         self._primed_statuses: dict[str, FolderStatus] = {}
         self._on_close = on_close
+        # who runs the LOGOUT round trip (the fleet's threads), so that the pass does not wait
+        self.closer = closer
 
     def list_folders(self) -> list[Folder]:
         folders, self._primed_folders = self._primed_folders, None
@@ -230,6 +238,13 @@ class PrimedSession(ImapSession):
         self._primed_statuses = dict(statuses)
 
     def close(self) -> None:
+        closer, self.closer = self.closer, None
+        if closer is not None and self._client is not None:
+            try:
+                closer(self.close)  # LOGOUT in another thread: no more use of this session here
+                return
+            except RuntimeError:  # the fleet is shutting down: close here
+                pass
         super().close()
         on_close, self._on_close = self._on_close, None
         if on_close is not None:
@@ -263,7 +278,13 @@ class Survey:
             self.session.close()
 
 
-def survey(target: Target, gates: Gates, *, slot_wait: float = SLOT_WAIT) -> Survey:
+def survey(
+    target: Target,
+    gates: Gates,
+    *,
+    slot_wait: float = SLOT_WAIT,
+    closer: Callable[[Callable[[], None]], object] | None = None,
+) -> Survey:
     """Connect, log in, LIST and STATUS the folders ``target``'s pass reads (one thread's job).
 
     Never raises an :class:`ImapError`: it is in ``Survey.error``. A STATUS the server refuses
@@ -295,6 +316,7 @@ def survey(target: Target, gates: Gates, *, slot_wait: float = SLOT_WAIT) -> Sur
                 if not session.connected:
                     raise
         session.prime(folders, statuses)
+        session.closer = closer
         result.session, result.folders, result.statuses = session, folders, statuses
         gates.succeeded(target)
     except ImapError as error:
@@ -336,7 +358,9 @@ class Fleet:
 
     def submit(self, target: Target) -> None:
         self._pending.add(
-            self._pool.submit(survey, target, self.gates, slot_wait=self.slot_wait)
+            self._pool.submit(
+                survey, target, self.gates, slot_wait=self.slot_wait, closer=self._pool.submit
+            )
         )
 
     def submit_all(self, targets: Iterable[Target]) -> None:
