@@ -35,7 +35,7 @@ import time
 from pathlib import Path
 
 import odoo
-import odoo.init  # noqa: F401  (Odoo 19: sets up the odoo namespace first)
+import odoo.init
 from odoo import SUPERUSER_ID
 from odoo import api
 from odoo.modules.registry import Registry
@@ -96,7 +96,7 @@ def worker(args) -> int:
     sys.stdin.readline()
     profile = None
     if args.profile:
-        import cProfile  # noqa: PLC0415
+        import cProfile
 
         profile = cProfile.Profile()
         profile.enable()
@@ -255,7 +255,11 @@ def main() -> int:
                 runs = []
             runs += [
                 (f"fleet, 1 worker, {args.parallel} at once", args.parallel, 1),
-                (f"fleet, {args.workers} workers, {args.parallel} at once each", args.parallel, args.workers),
+                (
+                    f"fleet, {args.workers} workers, {args.parallel} at once each",
+                    args.parallel,
+                    args.workers,
+                ),
             ]
             times = []
             for cycle, (label, parallel, workers) in enumerate(runs):
@@ -274,8 +278,12 @@ def main() -> int:
                     f"{new} mails filed)"
                 )
         if not args.skip_sequential:
-            say(f"   ratio sequential / fleet with 1 worker: {times[0] / times[1]:.1f}x (target >= 10x)")
-        say(f"   ratio 1 worker / {args.workers} workers: {times[-2] / times[-1]:.1f}x (target >= 3x)")
+            say(
+                f"   ratio sequential / fleet with 1 worker: {times[0] / times[1]:.1f}x (target >= 10x)"
+            )
+        say(
+            f"   ratio 1 worker / {args.workers} workers: {times[-2] / times[-1]:.1f}x (target >= 3x)"
+        )
     sink.stop()
     return 0
 

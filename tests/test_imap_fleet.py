@@ -4,6 +4,7 @@ primed sessions, connection caps per host and per account, back-off, a silent se
 import dovecot_server as rig
 
 from mail_lead_capture.tools import imap_fleet
+from mail_lead_capture.tools import imap_sync
 from mail_lead_capture.tools.imap_fleet import Fleet
 from mail_lead_capture.tools.imap_fleet import Gates
 from mail_lead_capture.tools.imap_fleet import Target
@@ -141,3 +142,61 @@ def test_backoff_scope_reads_the_response_codes():
     assert scope("timeout", "timed out") is None
     assert imap_fleet.account_limit("imap.gmail.com") == 15
     assert imap_fleet.account_limit("mail.example.com") == imap_fleet.DEFAULT_ACCOUNT_LIMIT
+
+
+def checkpoints_of(dovecot, login, inbox_last_uid):
+    """Checkpoints of every folder the pass syncs: INBOX at ``inbox_last_uid``, others empty."""
+    return {
+        name: imap_sync.Checkpoint(
+            dovecot.status(login, name)["uidvalidity"], inbox_last_uid if name == "INBOX" else 0
+        )
+        for name in ("INBOX", "Sent", "Archive")
+    }
+
+
+def test_the_survey_reads_ahead_the_first_batch_of_new_mail(dovecot):
+    login = dovecot.add_user()[0]
+    for n in range(3):
+        dovecot.append(login, "INBOX", rig.build_message(sender="a@x.example", subject=f"m{n}"))
+    checkpoints = checkpoints_of(dovecot, login, 1)
+    result = imap_fleet.survey(target(dovecot, login, checkpoints=checkpoints), Gates())
+    session = result.session
+    try:
+        trips = session.round_trips
+        stored, saved = [], []
+        imap_sync.sync_folder(
+            session,
+            "INBOX",
+            checkpoints["INBOX"],
+            wants_body=lambda message: True,
+            store=lambda message, raw: stored.append((message.uid, raw)),
+            save_checkpoint=saved.append,
+        )
+        assert [uid for uid, _raw in stored] == [2, 3]
+        assert all(b"Subject: m" in raw for _uid, raw in stored)
+        # STATUS, SELECT and the headers came with the survey: only the bodies are asked for
+        assert session.round_trips - trips == 1
+    finally:
+        result.close()
+
+
+def test_read_ahead_answers_only_the_same_request(dovecot):
+    login = dovecot.add_user()[0]
+    for n in range(2):
+        dovecot.append(login, "INBOX", rig.build_message(sender="a@x.example", subject=f"m{n}"))
+    checkpoints = checkpoints_of(dovecot, login, 0)
+    # a first import is not read ahead (no checkpoint: the pass plans it with its progress)
+    result = imap_fleet.survey(target(dovecot, login), Gates())
+    assert result.session.selected is None
+    result.close()
+    result = imap_fleet.survey(target(dovecot, login, checkpoints=checkpoints), Gates())
+    session = result.session
+    try:
+        assert session.selected == "INBOX"
+        session.select("Sent")  # the pass went elsewhere first: what was read ahead is dropped
+        trips = session.round_trips
+        session.select("INBOX")
+        assert len(session.fetch_headers(range(1, 3), imap_sync.SYNC_HEADER_FIELDS)) == 2
+        assert session.round_trips - trips == 2
+    finally:
+        result.close()

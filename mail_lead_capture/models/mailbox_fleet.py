@@ -182,6 +182,11 @@ class MailboxFleet:
             scope=mailbox.scope,
             chosen=tuple(mailbox.folder_ids.filtered("chosen").mapped("name")),
             account_limit=imap_fleet.account_limit(mailbox.host),
+            checkpoints={
+                folder.name: folder._lead_capture_checkpoint()
+                for folder in mailbox.folder_ids
+                if folder.synced and folder.import_state == "done"
+            },
         )
 
     # ------------------------------------------------------------ the run
@@ -246,8 +251,10 @@ class MailboxFleet:
                 self.in_flight.discard(mailbox_id)
                 self.cr.commit()  # pylint: disable=invalid-commit
                 return Cron._commit_progress(remaining=remaining)
-            if survey is not None and survey.error is not None and not (
-                survey.error.kind == "auth" and mailbox._lead_capture_oauth_provider()
+            if (
+                survey is not None
+                and survey.error is not None
+                and not (survey.error.kind == "auth" and mailbox._lead_capture_oauth_provider())
             ):
                 # as the plain pass records it (an OAuth refusal takes the plain pass: it renews
                 # the token once)

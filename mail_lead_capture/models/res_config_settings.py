@@ -52,7 +52,7 @@ class ResConfigSettings(models.TransientModel):
     )
     lead_capture_sync_jobs = fields.Integer(
         string="Sync Jobs",
-        help="How many copies of the scheduled action \"Email Capture: sync mailboxes\" run: each "
+        help='How many copies of the scheduled action "Email Capture: sync mailboxes" run: each '
         "one lets one more Odoo cron worker sync mailboxes at the same time. Give your servers "
         "at least as many cron workers (--max-cron-threads) in all.",
     )

@@ -19,9 +19,8 @@ from odoo.api import SUPERUSER_ID
 from odoo.api import Environment
 from odoo.tests import TransactionCase
 from odoo.tests import tagged
-from odoo.tools import mute_logger
-
 from odoo.tools import config
+from odoo.tools import mute_logger
 
 from . import dovecot_server
 from .latency_proxy import LatencyProxy
@@ -33,7 +32,8 @@ import sys
 import odoo, odoo.init
 from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(sys.argv[1:])
-registry = Registry(odoo.tools.config["db_name"][0] if isinstance(odoo.tools.config["db_name"], list) else odoo.tools.config["db_name"])
+name = odoo.tools.config["db_name"]
+registry = Registry(name[0] if isinstance(name, list) else name)
 with registry.cursor() as cr:
     odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["mail.capture.mailbox"]._lead_capture_sync_due()
 """
@@ -58,9 +58,7 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
             env = Environment(cr, SUPERUSER_ID, {})
             admin = env.ref("base.user_admin")
             # the test servers' ports, as an administrator allows them
-            env["ir.config_parameter"].set_param(
-                "mail_lead_capture.imap_extra_ports", "1024-65535"
-            )
+            env["ir.config_parameter"].set_param("mail_lead_capture.imap_extra_ports", "1024-65535")
             mailbox = env["mail.capture.mailbox"].create(
                 {
                     "user_id": admin.id,

@@ -122,6 +122,9 @@ class Target:
     scope: str = "all"
     chosen: tuple[str, ...] = ()
     account_limit: int = DEFAULT_ACCOUNT_LIMIT
+    # each synced folder's saved checkpoint, when the first folder with new mail is to be read
+    # ahead (SELECT and its first batch of headers); empty: STATUS only
+    checkpoints: dict[str, imap_sync.Checkpoint | None] = field(default_factory=dict)
 
     @property
     def account(self) -> tuple[str, str]:
@@ -135,7 +138,9 @@ class Gates:
     returns False when the host or the account is backing off or no slot came in time.
     """
 
-    def __init__(self, host_limit: int = DEFAULT_HOST_LIMIT, clock: Callable[[], float] = None):
+    def __init__(
+        self, host_limit: int = DEFAULT_HOST_LIMIT, clock: Callable[[], float] | None = None
+    ):
         self.host_limit = max(int(host_limit), 1)
         self._clock = clock or time.monotonic
         self._lock = threading.Condition()
@@ -164,10 +169,9 @@ class Gates:
             while True:
                 if self.backing_off(target):
                     return False
-                if (
-                    self._hosts.get(host, 0) < self.host_limit
-                    and self._accounts.get(account, 0) < max(target.account_limit, 1)
-                ):
+                if self._hosts.get(host, 0) < self.host_limit and self._accounts.get(
+                    account, 0
+                ) < max(target.account_limit, 1):
                     self._hosts[host] = self._hosts.get(host, 0) + 1
                     self._accounts[account] = self._accounts.get(account, 0) + 1
                     return True
@@ -215,6 +219,8 @@ class PrimedSession(ImapSession):
         super().__init__(*args, **kwargs)
         self._primed_folders: list[Folder] | None = None
         self._primed_statuses: dict[str, FolderStatus] = {}
+        self._primed_select: FolderStatus | None = None
+        self._primed_headers: tuple[list[int], tuple, list] | None = None
         self._on_close = on_close
         # who runs the LOGOUT round trip (the fleet's threads), so that the pass does not wait
         self.closer = closer
@@ -232,6 +238,41 @@ class PrimedSession(ImapSession):
             self._statuses[folder] = primed
             return primed
         return super().status(folder)
+
+    def select(self, folder: str, *, readonly: bool = True) -> FolderStatus:
+        primed, self._primed_select = self._primed_select, None
+        if (
+            primed is not None
+            and primed.name == folder
+            and self._selected == folder
+            and self._selected_readonly == readonly
+        ):
+            return primed  # selected by the survey, and by nothing else since
+        self._primed_headers = None
+        return super().select(folder, readonly=readonly)
+
+    def fetch_headers(self, uids, fields=None):
+        uids = list(uids)
+        primed, self._primed_headers = self._primed_headers, None
+        if primed is not None and primed[0] == uids and primed[1] == tuple(fields or ()):
+            return list(primed[2])
+        return super().fetch_headers(uids, fields)
+
+    def read_ahead(self, folder: str, plan: imap_sync.FolderPlan) -> None:
+        """SELECT ``folder`` and fetch the headers of its first batch of new mail, as
+        :func:`imap_sync.iter_batches` will ask for them (the pass then gets these answers)."""
+        status = super().select(folder)
+        if status.uidvalidity != plan.start.uidvalidity:
+            return  # the pass works out what changed
+        first = plan.first_uid
+        last = min(first + imap_sync.DEFAULT_BATCH_SIZE - 1, status.uidnext - 1)
+        if last < first:
+            return
+        uids = list(range(first, last + 1))
+        fields = tuple(imap_sync.SYNC_HEADER_FIELDS)
+        headers = super().fetch_headers(uids, fields)
+        self._primed_select = status
+        self._primed_headers = (uids, fields, headers)
 
     def prime(self, folders: list[Folder], statuses: dict[str, FolderStatus]) -> None:
         self._primed_folders = list(folders)
@@ -316,6 +357,8 @@ def survey(
                 if not session.connected:
                     raise
         session.prime(folders, statuses)
+        if target.checkpoints:
+            _read_ahead(session, folders, selection.names, statuses, target.checkpoints)
         session.closer = closer
         result.session, result.folders, result.statuses = session, folders, statuses
         gates.succeeded(target)
@@ -329,6 +372,26 @@ def survey(
         raise
     result.seconds = time.monotonic() - started
     return result
+
+
+def _read_ahead(session, folders, names, statuses, checkpoints) -> None:
+    """Read ahead in the first folder the pass will find new mail in (Sent first, as the pass),
+    when it continues from a checkpoint (not a first import, not a rescan)."""
+    roles = {choice.name: choice.role for choice in imap_sync.describe_folders(folders)}
+    for name in sorted(names, key=lambda name: roles.get(name) != imap_sync.ROLE_SENT):
+        status = statuses.get(name)
+        if status is None or name not in checkpoints:
+            return
+        plan = imap_sync.plan_folder(status, checkpoints[name])
+        if plan.action == imap_sync.UP_TO_DATE:
+            continue
+        if plan.action == imap_sync.INCREMENTAL:
+            try:
+                session.read_ahead(name, plan)
+            except ImapError:
+                if not session.connected:
+                    raise
+        return
 
 
 class Fleet:
