@@ -41,8 +41,8 @@ _logger = logging.getLogger(__name__)
 # A claim lapses after this long even when its worker's connection still exists.
 CLAIM_SECONDS = 600
 CLAIM_ATTEMPTS = 10
-# Surveys queued per connection slot: enough that passes never wait for the network.
-QUEUE_FACTOR = 2
+# A worker claims its share in this many slices.
+CLAIM_SLICES = 5
 DEFAULT_PARALLEL = 50
 
 # One set of connection slots and back-offs per worker process (all databases, all runs).
@@ -196,14 +196,16 @@ class MailboxFleet:
         Cron = self.env["ir.cron"]
         remaining = self.Mailbox.search_count(self.domain)
         time_left = Cron._commit_progress(remaining=remaining)
-        depth = self.parallel * QUEUE_FACTOR
+        depth = self.parallel
+        # claims in small slices, so that workers starting together share the mailboxes
+        chunk = max(self.parallel // CLAIM_SLICES, 1)
         plain = []  # claimed mailboxes the survey cannot connect: the plain pass says why
         exhausted = False
         with imap_fleet.Fleet(self.gates, self.parallel) as fleet:
             try:
                 while time_left > 0:
-                    if not exhausted and len(fleet) + len(plain) < depth:
-                        claimed = self.claim(depth - len(fleet) - len(plain))
+                    while not exhausted and len(fleet) + len(plain) < depth:
+                        claimed = self.claim(min(chunk, depth - len(fleet) - len(plain)))
                         exhausted = not claimed
                         if claimed:
                             self.submit(fleet, claimed, plain)
@@ -213,7 +215,14 @@ class MailboxFleet:
                         continue
                     if not len(fleet):
                         break
-                    for survey in fleet.finished(timeout=5):
+                    surveys = list(fleet.finished(timeout=5))
+                    if time_left <= 0:
+                        for survey in surveys:
+                            survey.close()
+                        break
+                    surveys, time_left, handled = self.sync_idle(surveys, remaining, time_left)
+                    remaining = max(remaining - handled, 0)
+                    for survey in surveys:
                         if time_left > 0:
                             time_left = self.sync(survey.key, survey, remaining, time_left)
                             remaining = max(remaining - 1, 0)
@@ -238,6 +247,44 @@ class MailboxFleet:
         # a renewed access token was written: commit it (the row is claimed, not locked)
         self.cr.commit()  # pylint: disable=invalid-commit
         fleet.submit_all(targets)
+
+    def sync_idle(self, surveys, remaining, time_left):
+        """In one transaction: write the mailboxes the surveys show idle, release those another
+        worker has, synced, or whose server asks us to wait.
+        ``(surveys left for a pass, time left, mailboxes handled)``."""
+        by_id = {survey.key: survey for survey in surveys}
+        self.env.invalidate_all()
+        mailboxes = self.Mailbox.browse(list(by_id))
+        locked = mailboxes.try_lock_for_update(allow_referencing=True)
+        due = locked.filtered_domain(self.domain)
+        idle = due.filtered(
+            lambda m: (
+                by_id[m.id].error is None and not by_id[m.id].deferred and self.idle(m, by_id[m.id])
+            )
+        )
+        for mailbox in idle:
+            # nothing new on the server and nothing queued: what a pass would find, without a
+            # cursor of its own
+            mailbox.with_context(lead_capture_report=IdleReport())._lead_capture_sync_locked()
+        done = (mailboxes - due) | idle
+        done |= due.filtered(lambda m: by_id[m.id].deferred)
+        if not done:
+            self.cr.commit()  # pylint: disable=invalid-commit
+            return surveys, time_left, 0
+        for survey in (by_id[mailbox_id] for mailbox_id in done.ids):
+            survey.close()
+            if survey.deferred and survey.busy:
+                self.seen.discard(survey.key)  # no slot in time: may be claimed again
+        self.release(done.ids)
+        self.in_flight.difference_update(done.ids)
+        self.synced += len(idle)
+        self.cr.commit()  # pylint: disable=invalid-commit
+        self.env.invalidate_all()
+        time_left = self.env["ir.cron"]._commit_progress(
+            len(idle), remaining=max(remaining - len(done), 0)
+        )
+        handled = set(done.ids)
+        return [by_id[key] for key in by_id if key not in handled], time_left, len(handled)
 
     def sync(self, mailbox_id, survey, remaining, time_left):
         """Lock and sync one claimed mailbox over its survey; the cron's time left."""

@@ -305,6 +305,7 @@ class Survey:
     session: PrimedSession | None = None
     error: ImapError | None = None
     deferred: bool = False
+    busy: bool = False  # deferred for want of a free slot (not a back-off): try again soon
     folders: list[Folder] = field(default_factory=list)
     statuses: dict[str, FolderStatus] = field(default_factory=dict)
     seconds: float = 0.0
@@ -335,6 +336,7 @@ def survey(
     result = Survey(target)
     if not gates.acquire(target, wait=slot_wait):
         result.deferred = True
+        result.busy = not gates.backing_off(target)
         return result
     session = PrimedSession(
         target.host,
