@@ -30,6 +30,7 @@ import time
 
 import psycopg2
 
+from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
 from ..tools import imap_fleet
@@ -100,7 +101,8 @@ class MailboxFleet:
         # Read committed, for this statement's transaction only: a row another worker claimed or
         # synced meanwhile is then re-checked, not a serialization failure (repeatable read).
         self.cr.commit()  # pylint: disable=invalid-commit
-        self.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+        if isinstance(self.cr, Cursor):  # not a test cursor, which lives in the test's transaction
+            self.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
         due = self.Mailbox._search(self.domain)
         self.cr.execute(
             SQL(
@@ -113,6 +115,7 @@ class MailboxFleet:
                      WHERE id IN (%s) AND id NOT IN %s
                        AND (sync_claim_until IS NULL
                             OR sync_claim_until < (now() AT TIME ZONE 'UTC')
+                            OR sync_claim_pid = pg_backend_pid()
                             OR sync_claim_pid NOT IN (
                                 SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL))
                      ORDER BY last_sync ASC NULLS FIRST, id

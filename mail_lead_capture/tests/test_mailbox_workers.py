@@ -253,3 +253,21 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
             # the other mailbox's pass began while the silent server was still awaited (one
             # after another, it would begin only once that server's time was up)
             self.assertLess(good.last_sync, hung.error_date)
+
+    def test_sync_jobs_are_copies_of_the_scheduled_action(self):
+        """Settings > Sync Jobs: one more cron worker may sync mailboxes per copy."""
+        self.env["res.config.settings"].create({"lead_capture_sync_jobs": 3}).execute()
+        Mailbox = self.env["mail.capture.mailbox"]
+        crons = Mailbox._lead_capture_sync_crons()
+        self.assertEqual(len(crons.filtered("active")), 3)
+        self.assertEqual(self.env["res.config.settings"].create({}).lead_capture_sync_jobs, 3)
+        with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
+            for cron in crons:
+                # each copy may run the sync (its entry point accepts no other caller)
+                self.assertIs(cron.method_direct_trigger(), True, cron.name)
+        self.env["res.config.settings"].create({"lead_capture_sync_jobs": 1}).execute()
+        self.assertEqual(Mailbox._lead_capture_sync_crons().filtered("active"), crons[:1])
+        with self.assertRaises(AssertionError):
+            Mailbox.with_context(
+                cron_id=self.env.ref("base.autovacuum_job").id
+            )._cron_sync_mailboxes()
