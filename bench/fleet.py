@@ -29,6 +29,7 @@ import importlib.util
 import json
 import logging
 import os
+import random
 import subprocess
 import sys
 import time
@@ -182,9 +183,10 @@ def make_due(env) -> None:
 
 
 def add_new_mail(server, fleet, cycle: int, share: float) -> int:
-    """3 new mails (one with a lead contact) in a fresh slice of the mailboxes; the slice's size."""
+    """3 new mails (one with a lead contact) in ``share`` of the mailboxes, picked at random (the
+    same for a given cycle) as mail arrives; how many mailboxes."""
     size = max(int(len(fleet) * share), 1)
-    chosen = fleet[cycle * size : (cycle + 1) * size] or fleet[:size]
+    chosen = random.Random(cycle).sample(fleet, size)
     for n, (_id, login) in enumerate(chosen):
         contact = imap_bench.CONTACTS[n % len(imap_bench.CONTACTS)]
         server.append(
