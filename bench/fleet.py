@@ -17,7 +17,7 @@ in the INBOX of a fresh 10 % of them, and the cycle is timed:
 3. **N workers**: the same in ``--workers`` separate processes started together.
 
 Each worker is an Odoo process of its own, its registry loaded before the clock starts (as a
-running Odoo server's cron worker), calling ``_lead_capture_sync_due`` as the scheduled action
+running Odoo server's cron worker), calling ``_sync_due`` as the scheduled action
 does. Checked after each cycle: every mailbox synced, every new lead mail filed, nothing twice.
 Targets: 2. at least 10x shorter than 1.; 3. at least 3x shorter than 2.
 """
@@ -103,7 +103,7 @@ def worker(args) -> int:
         profile.enable()
     started = time.time()
     with registry.cursor() as cr, mute_logger(*QUIET):
-        api.Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._lead_capture_sync_due()
+        api.Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._sync_due()
     if profile:
         profile.disable()
         profile.dump_stats(f"{args.profile}.{os.getpid()}")
@@ -245,7 +245,7 @@ def main() -> int:
         fleet = make_fleet(env, server, owner, args.mailboxes)
         set_parallel(env, args.parallel)
         with mute_logger(*QUIET):
-            env["mail.capture.mailbox"]._lead_capture_sync_due()  # first import, no proxy
+            env["mail.capture.mailbox"]._sync_due()  # first import, no proxy
         cr.commit()
         say(f"   set-up and first import without the proxy: {time.perf_counter() - started:.0f} s")
         with latency.LatencyProxy(server.plain_port, delay=args.delay) as proxy:

@@ -1,15 +1,15 @@
-"""The fleet prelude (``tools/imap_fleet``) against a real Dovecot and misbehaving servers:
+"""The fleet prelude (``tools/imap/fleet.py``) against a real Dovecot and misbehaving servers:
 primed sessions, connection caps per host and per account, back-off, a silent server."""
 
 import dovecot_server as rig
 
-from mail_lead_capture.tools import imap_fleet
-from mail_lead_capture.tools import imap_sync
-from mail_lead_capture.tools.imap_fleet import Fleet
-from mail_lead_capture.tools.imap_fleet import Gates
-from mail_lead_capture.tools.imap_fleet import Target
-from mail_lead_capture.tools.imap_session import Credentials
-from mail_lead_capture.tools.imap_session import ImapError
+from mail_lead_capture.tools import imap as imap_sync
+from mail_lead_capture.tools.imap import fleet as imap_fleet
+from mail_lead_capture.tools.imap.fleet import Fleet
+from mail_lead_capture.tools.imap.fleet import Gates
+from mail_lead_capture.tools.imap.fleet import Target
+from mail_lead_capture.tools.imap.session import Credentials
+from mail_lead_capture.tools.imap.session import ImapError
 
 TIMEOUT = 10.0
 

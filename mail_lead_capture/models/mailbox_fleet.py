@@ -1,6 +1,6 @@
 """Syncing many mailboxes in one Odoo worker, with others at the same time: the scheduler.
 
-Not a model: ``mail.capture.mailbox._lead_capture_sync_due`` runs a :class:`MailboxFleet` when
+Not a model: ``mail.capture.mailbox._sync_due`` runs a :class:`MailboxFleet` when
 the setting ``mail_lead_capture.sync_parallel`` (connections per worker) is above 1, else the
 plain loop, one mailbox after another.
 
@@ -11,7 +11,7 @@ Sync Now, other Odoo servers on the same database):
    ``sync_claim_pid``/``sync_claim_until`` written and committed): other workers skip a claimed
    mailbox. A claim lapses when its worker's database connection is gone (a killed worker) or
    after ``CLAIM_SECONDS``; a worker clears its own claims as it goes.
-2. **Survey** the claimed mailboxes in threads (``tools/imap_fleet``): connect, log in, LIST,
+2. **Survey** the claimed mailboxes in threads (``tools/imap/fleet.py``): connect, log in, LIST,
    STATUS, with connections capped per host and per account and back-off. No ORM in threads.
 3. **Pass**, in this thread, as each survey comes back: the mailbox row is locked as the plain
    loop locks it (``try_lock_for_update``, SKIP LOCKED), checked still due, and synced by the usual
@@ -33,9 +33,8 @@ import psycopg2
 from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
-from ..tools import imap_fleet
-from ..tools import imap_session
-from ..tools import imap_sync
+from ..tools import imap
+from ..tools.imap import fleet as imap_fleet
 
 _logger = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ class MailboxFleet:
         self.cr = self.env.cr
         self.parallel = max(int(parallel), 1)
         self.gates = gates(host_limit)
-        self.domain = self.Mailbox._lead_capture_due_domain()
+        self.domain = self.Mailbox._due_domain()
         self.in_flight = set()
         self.seen = set()
         self.synced = 0
@@ -166,11 +165,11 @@ class MailboxFleet:
 
     def target(self, mailbox):
         """What the survey needs to connect (None: let the plain pass connect and say why not)."""
-        if not mailbox.host or not mailbox._lead_capture_port_allowed(mailbox.port or 993):
+        if not mailbox.host or not mailbox._port_allowed(mailbox.port or 993):
             return None
         try:
-            credentials = mailbox._lead_capture_credentials()
-        except imap_session.ImapError:
+            credentials = mailbox._credentials()
+        except imap.ImapError:
             return None
         return imap_fleet.Target(
             key=mailbox.id,
@@ -178,7 +177,7 @@ class MailboxFleet:
             port=mailbox.port or 993,
             security=mailbox.security,
             credentials=credentials,
-            timeout=mailbox._lead_capture_timeout(),
+            timeout=mailbox._imap_timeout(),
             pinned_fingerprint=(mailbox.tls_fingerprint or None)
             if mailbox.security != "none"
             else None,
@@ -186,7 +185,7 @@ class MailboxFleet:
             chosen=tuple(mailbox.folder_ids.filtered("chosen").mapped("name")),
             account_limit=imap_fleet.account_limit(mailbox.host),
             checkpoints={
-                folder.name: folder._lead_capture_checkpoint()
+                folder.name: folder._checkpoint()
                 for folder in mailbox.folder_ids
                 if folder.synced and folder.import_state == "done"
             },
@@ -268,7 +267,7 @@ class MailboxFleet:
         for mailbox in idle:
             # nothing new on the server and nothing queued: what a pass would find, without a
             # cursor of its own
-            mailbox.with_context(lead_capture_report=IdleReport())._lead_capture_sync_locked()
+            mailbox.with_context(lead_capture_report=IdleReport())._sync_locked()
         done = (mailboxes - due) | idle
         done |= due.filtered(lambda m: by_id[m.id].deferred)
         if not done:
@@ -304,19 +303,19 @@ class MailboxFleet:
             if (
                 survey is not None
                 and survey.error is not None
-                and not (survey.error.kind == "auth" and mailbox._lead_capture_oauth_provider())
+                and not (survey.error.kind == "auth" and mailbox._oauth_provider())
             ):
                 # as the plain pass records it (an OAuth refusal takes the plain pass: it renews
                 # the token once)
                 _logger.info("Mailbox %s: sync failed (%s)", mailbox.id, survey.error.kind)
-                mailbox._lead_capture_sync_failed(survey.error)
+                mailbox._sync_failed(survey.error)
             elif survey is not None and self.idle(mailbox, survey):
                 # nothing new on the server and nothing queued: what the pass would find, without
                 # a cursor of its own
-                mailbox.with_context(lead_capture_report=IdleReport())._lead_capture_sync_locked()
+                mailbox.with_context(lead_capture_report=IdleReport())._sync_locked()
             else:
                 session = survey.session if survey is not None else None
-                mailbox.with_context(lead_capture_session=session)._lead_capture_sync_locked(
+                mailbox.with_context(lead_capture_session=session)._sync_locked(
                     remaining=remaining, time_left=time_left
                 )
         finally:
@@ -347,7 +346,7 @@ class MailboxFleet:
             return False
         by_name = {folder.name: folder for folder in folders}
         chosen = folders.filtered("chosen").mapped("name")
-        for name in imap_sync.folders_to_sync(survey.folders, mailbox.scope, chosen).names:
+        for name in imap.folders_to_sync(survey.folders, mailbox.scope, chosen).names:
             folder, status = by_name.get(name), survey.statuses.get(name)
             if (
                 not folder
@@ -357,19 +356,19 @@ class MailboxFleet:
                 or (folder.waiting_replies or {}).get("items")
             ):
                 return False
-            plan = imap_sync.plan_folder(status, folder._lead_capture_checkpoint())
-            if plan.action != imap_sync.UP_TO_DATE or plan.save_now is not None:
+            plan = imap.plan_folder(status, folder._checkpoint())
+            if plan.action != imap.UP_TO_DATE or plan.save_now is not None:
                 return False
         return True
 
     @staticmethod
     def folders_changed(records, folders):
-        """Would ``_lead_capture_update_folders`` change a folder record, other than its place
+        """Would ``_update_folders`` change a folder record, other than its place
         in the list? (read-only; some servers, Dovecot among them, list folders in a different
         order each time: the order is only shown, it changes nothing in the sync)"""
         existing = {folder.name: folder for folder in records}
         seen = set()
-        for choice in imap_sync.describe_folders(folders):
+        for choice in imap.describe_folders(folders):
             seen.add(choice.name)
             folder = existing.get(choice.name)
             if (

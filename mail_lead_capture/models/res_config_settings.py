@@ -87,16 +87,14 @@ class ResConfigSettings(models.TransientModel):
     @api.model
     def get_values(self):
         res = super().get_values()
-        crons = self.env["mail.capture.mailbox"]._lead_capture_sync_crons()
+        crons = self.env["mail.capture.mailbox"]._sync_crons()
         res["lead_capture_sync_jobs"] = len(crons.filtered("active")) or 1
         return res
 
     def set_values(self):
         super().set_values()
         if self.env.user.has_group("base.group_system"):
-            self.env["mail.capture.mailbox"].sudo()._lead_capture_set_sync_jobs(
-                self.lead_capture_sync_jobs
-            )
+            self.env["mail.capture.mailbox"].sudo()._set_sync_jobs(self.lead_capture_sync_jobs)
 
     def _compute_lead_capture_has_alias_domain(self):
         for settings in self:

@@ -35,7 +35,7 @@ odoo.tools.config.parse_config(sys.argv[1:])
 name = odoo.tools.config["db_name"]
 registry = Registry(name[0] if isinstance(name, list) else name)
 with registry.cursor() as cr:
-    odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["mail.capture.mailbox"]._lead_capture_sync_due()
+    odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})["mail.capture.mailbox"]._sync_due()
 """
 
 
@@ -134,9 +134,7 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
     def run_sync_loop(self):
         """The scheduled action's loop, in a worker of its own; how many mailboxes it synced."""
         with self.worker() as cr, mute_logger(*SYNC_LOGGERS):
-            return Environment(cr, SUPERUSER_ID, {})[
-                "mail.capture.mailbox"
-            ]._lead_capture_sync_due()
+            return Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._sync_due()
 
     def last_sync(self, mailbox_id):
         with self.worker() as cr:
@@ -258,7 +256,7 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
         """Settings > Sync Jobs: one more cron worker may sync mailboxes per copy."""
         self.env["res.config.settings"].create({"lead_capture_sync_jobs": 3}).execute()
         Mailbox = self.env["mail.capture.mailbox"]
-        crons = Mailbox._lead_capture_sync_crons()
+        crons = Mailbox._sync_crons()
         self.assertEqual(len(crons.filtered("active")), 3)
         self.assertEqual(self.env["res.config.settings"].create({}).lead_capture_sync_jobs, 3)
         with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
@@ -266,7 +264,7 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
                 # each copy may run the sync (its entry point accepts no other caller)
                 self.assertIs(cron.method_direct_trigger(), True, cron.name)
         self.env["res.config.settings"].create({"lead_capture_sync_jobs": 1}).execute()
-        self.assertEqual(Mailbox._lead_capture_sync_crons().filtered("active"), crons[:1])
+        self.assertEqual(Mailbox._sync_crons().filtered("active"), crons[:1])
         with self.assertRaises(AssertionError):
             Mailbox.with_context(
                 cron_id=self.env.ref("base.autovacuum_job").id

@@ -36,13 +36,15 @@ from concurrent.futures import wait
 from dataclasses import dataclass
 from dataclasses import field
 
-from . import imap_session
-from . import imap_sync
-from .imap_session import Credentials
-from .imap_session import Folder
-from .imap_session import FolderStatus
-from .imap_session import ImapError
-from .imap_session import ImapSession
+from . import folders as imap_folders
+from . import sync as imap_sync
+from .session import DEFAULT_TIMEOUT
+from .session import Credentials
+from .session import Folder
+from .session import FolderStatus
+from .session import ImapError
+from .session import ImapSession
+from .summaries import SYNC_HEADER_FIELDS
 
 __all__ = [
     "DEFAULT_ACCOUNT_LIMIT",
@@ -109,7 +111,7 @@ class Target:
     """One mailbox to survey: where and how to connect, and which folders its pass reads.
 
     ``key`` is the caller's own name for it (the mailbox's id). ``scope`` and ``chosen`` are the
-    mailbox's folder settings, as :func:`imap_sync.folders_to_sync` takes them.
+    mailbox's folder settings, as :func:`imap_folders.folders_to_sync` takes them.
     """
 
     key: int
@@ -117,7 +119,7 @@ class Target:
     port: int
     security: str
     credentials: Credentials
-    timeout: float = imap_session.DEFAULT_TIMEOUT
+    timeout: float = DEFAULT_TIMEOUT
     pinned_fingerprint: str | None = None
     scope: str = "all"
     chosen: tuple[str, ...] = ()
@@ -260,7 +262,7 @@ class PrimedSession(ImapSession):
 
     def read_ahead(self, folder: str, plan: imap_sync.FolderPlan) -> None:
         """SELECT ``folder`` and fetch the headers of its first batch of new mail, as
-        :func:`imap_sync.iter_batches` will ask for them (the pass then gets these answers)."""
+        :func:`.sync.iter_batches` will ask for them (the pass then gets these answers)."""
         status = super().select(folder)
         if status.uidvalidity != plan.start.uidvalidity:
             return  # the pass works out what changed
@@ -269,7 +271,7 @@ class PrimedSession(ImapSession):
         if last < first:
             return
         uids = list(range(first, last + 1))
-        fields = tuple(imap_sync.SYNC_HEADER_FIELDS)
+        fields = tuple(SYNC_HEADER_FIELDS)
         headers = super().fetch_headers(uids, fields)
         self._primed_select = status
         self._primed_headers = (uids, fields, headers)
@@ -350,7 +352,7 @@ def survey(
         session.connect()
         session.authenticate(target.credentials)
         folders = session.list_folders()
-        selection = imap_sync.folders_to_sync(folders, target.scope, list(target.chosen))
+        selection = imap_folders.folders_to_sync(folders, target.scope, list(target.chosen))
         statuses = {}
         for name in selection.names:
             try:
@@ -379,8 +381,8 @@ def survey(
 def _read_ahead(session, folders, names, statuses, checkpoints) -> None:
     """Read ahead in the first folder the pass will find new mail in (Sent first, as the pass),
     when it continues from a checkpoint (not a first import, not a rescan)."""
-    roles = {choice.name: choice.role for choice in imap_sync.describe_folders(folders)}
-    for name in sorted(names, key=lambda name: roles.get(name) != imap_sync.ROLE_SENT):
+    roles = {choice.name: choice.role for choice in imap_folders.describe_folders(folders)}
+    for name in sorted(names, key=lambda name: roles.get(name) != imap_folders.ROLE_SENT):
         status = statuses.get(name)
         if status is None or name not in checkpoints:
             return
