@@ -1437,5 +1437,5 @@ class MailCaptureMailbox(models.Model):
                         History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
                 except psycopg2.errors.UniqueViolation:
                     # another worker, filing mail on the same lead, queued them a moment ago
-                    pass
+                    _logger.info("Mailbox %s: history already queued by another worker", mailbox.id)
         self._trigger_sync()

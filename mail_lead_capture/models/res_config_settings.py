@@ -92,9 +92,10 @@ class ResConfigSettings(models.TransientModel):
         return res
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         if self.env.user.has_group("base.group_system"):
             self.env["mail.capture.mailbox"].sudo()._set_sync_jobs(self.lead_capture_sync_jobs)
+        return res
 
     def _compute_lead_capture_has_alias_domain(self):
         for settings in self:
