@@ -125,10 +125,9 @@ class LatencyProxy:
 
         sender = asyncio.ensure_future(deliver())
         try:
-            while data := await reader.read(65536):
-                queue.put_nowait((time.monotonic() + self.delay, data))
-        except (ConnectionError, OSError):
-            pass
+            with contextlib.suppress(ConnectionError, OSError):  # the other side went away
+                while data := await reader.read(65536):
+                    queue.put_nowait((time.monotonic() + self.delay, data))
         finally:
             queue.put_nowait((time.monotonic() + self.delay, None))
             with contextlib.suppress(Exception):

@@ -263,7 +263,7 @@ class PrimedSession(ImapSession):
     def read_ahead(self, folder: str, plan: imap_sync.FolderPlan) -> None:
         """SELECT ``folder`` and fetch the headers of its first batch of new mail, as
         :func:`.sync.iter_batches` will ask for them (the pass then gets these answers)."""
-        status = super().select(folder)
+        status = ImapSession.select(self, folder)  # the server's, not a primed answer
         if status.uidvalidity != plan.start.uidvalidity:
             return  # the pass works out what changed
         first = plan.first_uid
@@ -272,7 +272,7 @@ class PrimedSession(ImapSession):
             return
         uids = list(range(first, last + 1))
         fields = tuple(SYNC_HEADER_FIELDS)
-        headers = super().fetch_headers(uids, fields)
+        headers = ImapSession.fetch_headers(self, uids, fields)
         self._primed_select = status
         self._primed_headers = (uids, fields, headers)
 
@@ -280,14 +280,19 @@ class PrimedSession(ImapSession):
         self._primed_folders = list(folders)
         self._primed_statuses = dict(statuses)
 
+    def _close_later(self, closer) -> bool:
+        """LOGOUT in another thread: nothing uses this session here any more. False when the
+        fleet is shutting down (then it is closed here)."""
+        try:
+            closer(self.close)
+        except RuntimeError:
+            return False
+        return True
+
     def close(self) -> None:
         closer, self.closer = self.closer, None
-        if closer is not None and self._client is not None:
-            try:
-                closer(self.close)  # LOGOUT in another thread: no more use of this session here
-                return
-            except RuntimeError:  # the fleet is shutting down: close here
-                pass
+        if closer is not None and self._client is not None and self._close_later(closer):
+            return
         super().close()
         on_close, self._on_close = self._on_close, None
         if on_close is not None:
