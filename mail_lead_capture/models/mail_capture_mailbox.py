@@ -3,6 +3,7 @@ import time
 from contextlib import contextmanager
 from datetime import timedelta
 
+import psycopg2
 import requests
 from markupsafe import Markup
 
@@ -17,6 +18,9 @@ from odoo.tools.sql import column_exists
 
 from ..tools import addresses
 from ..tools import imap
+from ..tools.imap import fleet as imap_fleet
+from .mailbox_fleet import DEFAULT_PARALLEL
+from .mailbox_fleet import MailboxFleet
 from .mailbox_sync_pass import MailboxPass
 
 _logger = logging.getLogger(__name__)
@@ -241,6 +245,10 @@ class MailCaptureMailbox(models.Model):
         help="Mail sync left alone: every outside participant is blocked.",
     )
     history_ids = fields.One2many("mail.capture.mailbox.history", "mailbox_id")
+    # A worker's claim while it surveys the mailbox (``mailbox_fleet``): its database backend's
+    # pid, and when the claim lapses anyway. Written in SQL only.
+    sync_claim_pid = fields.Integer(readonly=True, copy=False)
+    sync_claim_until = fields.Datetime(readonly=True, copy=False)
     location_ids = fields.One2many("mail.capture.mailbox.message", "mailbox_id")
 
     # ------------------------------------------------------------
@@ -607,10 +615,51 @@ class MailCaptureMailbox(models.Model):
 
     @api.model
     def _cron_sync_mailboxes(self):
-        """Entry point of the scheduled action "Email Capture: sync mailboxes" (and only of it)."""
-        cron = self.env.ref("mail_lead_capture.ir_cron_mailbox_sync")
-        assert self.env.context.get("cron_id") == cron.id, "Meant for its scheduled action only"
+        """Entry point of the scheduled action "Email Capture: sync mailboxes" and of its copies
+        (``_set_sync_jobs``), and only of them."""
+        crons = self._sync_crons()
+        assert self.env.context.get("cron_id") in crons.ids, "Meant for its scheduled action only"
         self.sudo()._sync_due()
+
+    @api.model
+    def _sync_crons(self):
+        """The scheduled action that syncs mailboxes and its copies, active or not."""
+        cron = self.env.ref("mail_lead_capture.ir_cron_mailbox_sync").sudo()
+        return cron | cron.with_context(active_test=False).search(
+            [("model_id", "=", cron.model_id.id), ("code", "=", cron.code)], order="id"
+        )
+
+    @api.model
+    def _set_sync_jobs(self, count):
+        """Run ``count`` copies of the sync's scheduled action (Odoo runs one scheduled action on
+        one worker at a time: each copy lets one more cron worker, of this server or another one,
+        sync mailboxes at the same time; they share the due mailboxes through claims)."""
+        count = max(int(count or 1), 1)
+        crons = self._sync_crons()
+        main, copies = crons[:1], crons[1:]
+        for number, cron in enumerate(copies, start=2):
+            if cron.active != (number <= count):
+                cron.active = number <= count
+        for number in range(len(copies) + 2, count + 1):
+            main.copy(
+                {
+                    "name": self.env._("%(name)s (%(number)s)", name=main.name, number=number),
+                    "active": True,
+                }
+            )
+
+    @api.model
+    def _sync_parallel(self):
+        """How many mailboxes one worker surveys at once (1: one after another, as before)."""
+        return self._int_param("sync_parallel", DEFAULT_PARALLEL)
+
+    @api.model
+    def _int_param(self, key, default):
+        value = self.env["ir.config_parameter"].sudo().get_param(f"mail_lead_capture.{key}")
+        try:
+            return max(int(value), 1) if value else default
+        except ValueError:
+            return default
 
     @api.model
     def _due_domain(self):
@@ -639,6 +688,10 @@ class MailCaptureMailbox(models.Model):
         mailboxes and stored mails; mailboxes whose pass the time box cut are counted as remaining,
         so the scheduled action runs again soon to go on.
         """
+        parallel = self._sync_parallel()
+        if parallel > 1:
+            host_limit = self._int_param("host_connections", imap_fleet.DEFAULT_HOST_LIMIT)
+            return MailboxFleet(self, parallel, host_limit).run()
         Cron = self.env["ir.cron"]
         domain = self._due_domain()
         due = self.search(domain, order="last_sync asc nulls first, id")
@@ -728,6 +781,12 @@ class MailCaptureMailbox(models.Model):
             timeout=self._imap_timeout(),
             pinned_fingerprint=(self.tls_fingerprint or None) if self.security != "none" else None,
         )
+        primed = self.env.context.get("lead_capture_session")
+        if primed is not None and primed.connected:
+            # opened, logged in and asked for STATUS ahead by the fleet (tools/imap/fleet.py)
+            with primed:
+                yield primed
+            return
         # A pass gets the credentials from the transaction that holds the mailbox's lock (see
         # _sync_pass): its own cursor must not refresh a token, which writes the mailbox.
         credentials = self.env.context.get("lead_capture_credentials")
@@ -872,7 +931,8 @@ class MailCaptureMailbox(models.Model):
 
     @api.model
     def _trigger_sync(self):
-        self.env.ref("mail_lead_capture.ir_cron_mailbox_sync").sudo()._trigger()
+        for cron in self._sync_crons().filtered("active"):
+            cron._trigger()
 
     def _update_folders(self, folders):
         """Bring the folder records in line with the server's list (``imap.Folder``).
@@ -1360,6 +1420,8 @@ class MailCaptureMailbox(models.Model):
 
     def _sync_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
+        if (report := self.env.context.get("lead_capture_report")) is not None:
+            return report  # the fleet's survey showed there is nothing to do (mailbox_fleet)
         try:
             return self._pass_once(deadline, remaining, time_left)
         except imap.ImapError as error:
@@ -1404,5 +1466,10 @@ class MailCaptureMailbox(models.Model):
             pending = set(mailbox.history_ids.mapped("address"))
             todo = sorted(set(new_addresses) - pending)
             if todo:
-                History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
+                try:
+                    with self.env.cr.savepoint():
+                        History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
+                except psycopg2.errors.UniqueViolation:
+                    # another worker, filing mail on the same lead, queued them a moment ago
+                    _logger.info("Mailbox %s: history already queued by another worker", mailbox.id)
         self._trigger_sync()

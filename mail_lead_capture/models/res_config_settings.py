@@ -1,5 +1,7 @@
+from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -48,7 +50,52 @@ class ResConfigSettings(models.TransientModel):
         help="Synced mailboxes connect only to IMAP's ports, 993 and 143, and to the ports listed "
         "here (e.g. 1143, 10993-10999): a mail server of yours listening elsewhere.",
     )
+    lead_capture_sync_jobs = fields.Integer(
+        string="Sync Jobs",
+        help='How many copies of the scheduled action "Email Capture: sync mailboxes" run: each '
+        "one lets one more Odoo cron worker sync mailboxes at the same time. Give your servers "
+        "at least as many cron workers (--max-cron-threads) in all.",
+    )
+    lead_capture_sync_parallel = fields.Integer(
+        string="Mailboxes at Once per Job",
+        config_parameter="mail_lead_capture.sync_parallel",
+        default=50,
+        help="How many mailboxes each sync job connects to and checks at the same time. 1 checks "
+        "them one after another.",
+    )
+    lead_capture_host_connections = fields.Integer(
+        string="Connections per Mail Server",
+        config_parameter="mail_lead_capture.host_connections",
+        default=50,
+        help="The most connections each sync job opens to one mail server at a time; with several "
+        "jobs, the server may see this many from each. Providers' own limits per account (Gmail: "
+        "15) are kept too.",
+    )
     lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
+
+    @api.constrains("lead_capture_sync_jobs", "lead_capture_sync_parallel")
+    def _check_lead_capture_sync_capacity(self):
+        for settings in self:
+            if settings.lead_capture_sync_jobs > 32 or settings.lead_capture_sync_parallel > 500:
+                raise ValidationError(
+                    self.env._(
+                        "At most 32 sync jobs and 500 mailboxes at once per job: more would "
+                        "exhaust the database's connections or the server's threads. Lower them."
+                    )
+                )
+
+    @api.model
+    def get_values(self):
+        res = super().get_values()
+        crons = self.env["mail.capture.mailbox"]._sync_crons()
+        res["lead_capture_sync_jobs"] = len(crons.filtered("active")) or 1
+        return res
+
+    def set_values(self):
+        res = super().set_values()
+        if self.env.user.has_group("base.group_system"):
+            self.env["mail.capture.mailbox"].sudo()._set_sync_jobs(self.lead_capture_sync_jobs)
+        return res
 
     def _compute_lead_capture_has_alias_domain(self):
         for settings in self:

@@ -1,0 +1,456 @@
+"""Many mailboxes at once: the network prelude of their sync passes, overlapped in threads.
+
+A sync pass starts with round trips that need nothing from the database: TCP (and TLS), the
+greeting, LOGIN, LIST and one STATUS per synced folder. Behind a provider's 100 ms round trip
+that is about a second per mailbox, almost all of it waiting. :class:`Fleet` runs that prelude
+for many mailboxes in a pool of threads and hands each one back as a :class:`Survey`: the session,
+logged in, whose first LIST and first STATUS of each folder are answered from what the prelude
+read (:class:`PrimedSession`), so the pass that follows (filing, in the worker's own transaction,
+never in these threads) sends none of them again. Nothing here imports Odoo.
+
+Politeness (:class:`Gates`, one per worker process, shared by its passes):
+
+- at most ``host_limit`` connections to one server host, and at most ``Target.account_limit`` to
+  one account (Gmail allows 15 per account; see :func:`account_limit`); a slot is held from
+  connecting until the session is closed, so a session handed to a pass still counts;
+- a refused connection or an ``[UNAVAILABLE]`` answer backs the whole host off, a ``[THROTTLED]``
+  answer or "too many connections" the account: 5 s, doubling to 10 minutes, reset by a
+  success. A target whose host or account is backing off, or that finds no free slot within
+  ``slot_wait`` seconds, is not connected at all: its survey is ``deferred`` and the mailbox stays
+  due for a later run;
+- every connection has the session's timeout, so a server that stops answering holds one thread,
+  never the others.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from collections.abc import Iterable
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED
+from concurrent.futures import Future
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import wait
+from dataclasses import dataclass
+from dataclasses import field
+
+from . import folders as imap_folders
+from . import sync as imap_sync
+from .session import DEFAULT_TIMEOUT
+from .session import Credentials
+from .session import Folder
+from .session import FolderStatus
+from .session import ImapError
+from .session import ImapSession
+from .summaries import SYNC_HEADER_FIELDS
+
+__all__ = [
+    "DEFAULT_ACCOUNT_LIMIT",
+    "DEFAULT_HOST_LIMIT",
+    "Fleet",
+    "Gates",
+    "PrimedSession",
+    "Survey",
+    "Target",
+    "account_limit",
+    "backoff_scope",
+    "survey",
+]
+
+# Connections to one server host from one worker (setting mail_lead_capture.host_connections).
+DEFAULT_HOST_LIMIT = 50
+# Connections to one account when its provider publishes no limit (Dovecot's own default
+# mail_max_userip_connections is 10).
+DEFAULT_ACCOUNT_LIMIT = 10
+# Providers' documented limits of simultaneous IMAP connections per account, by host suffix.
+ACCOUNT_LIMITS = {
+    "gmail.com": 15,  # Gmail: 15 per account
+    "googlemail.com": 15,
+    "office365.com": 20,  # Exchange Online: 20 per mailbox
+    "outlook.com": 20,
+    "yahoo.com": 5,
+}
+BACKOFF_FIRST = 5.0
+BACKOFF_MAX = 600.0
+# How long a thread waits for a free slot before the target is deferred.
+SLOT_WAIT = 30.0
+
+_HOST_CODES = ("[unavailable]",)
+_ACCOUNT_CODES = ("[throttled]", "[limit]", "too many", "maximum number of connections")
+
+
+def account_limit(host: str) -> int:
+    """The most simultaneous connections to one account of ``host``'s provider."""
+    host = (host or "").strip().lower().rstrip(".")
+    for suffix, limit in ACCOUNT_LIMITS.items():
+        if host == suffix or host.endswith("." + suffix):
+            return limit
+    return DEFAULT_ACCOUNT_LIMIT
+
+
+def backoff_scope(error: ImapError) -> str | None:
+    """``"host"``, ``"account"`` or None: what a failure says to leave alone for a while.
+
+    A refused connection or ``[UNAVAILABLE]`` (RFC 5530: the server is overloaded or down) is
+    about the host; ``[THROTTLED]``, ``[LIMIT]`` and "too many connections" about the account.
+    """
+    detail = (error.detail or "").lower()
+    if any(code in detail for code in _ACCOUNT_CODES):
+        return "account"
+    if any(code in detail for code in _HOST_CODES):
+        return "host"
+    if error.kind == "unreachable" and "refused" in detail:
+        return "host"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One mailbox to survey: where and how to connect, and which folders its pass reads.
+
+    ``key`` is the caller's own name for it (the mailbox's id). ``scope`` and ``chosen`` are the
+    mailbox's folder settings, as :func:`imap_folders.folders_to_sync` takes them.
+    """
+
+    key: int
+    host: str
+    port: int
+    security: str
+    credentials: Credentials
+    timeout: float = DEFAULT_TIMEOUT
+    pinned_fingerprint: str | None = None
+    scope: str = "all"
+    chosen: tuple[str, ...] = ()
+    account_limit: int = DEFAULT_ACCOUNT_LIMIT
+    # each synced folder's saved checkpoint, when the first folder with new mail is to be read
+    # ahead (SELECT and its first batch of headers); empty: STATUS only
+    checkpoints: dict[str, imap_sync.Checkpoint | None] = field(default_factory=dict)
+
+    @property
+    def account(self) -> tuple[str, str]:
+        return (self.host.lower(), self.credentials.login.lower())
+
+
+class Gates:
+    """Connection slots per host and per account, and back-off, for one worker process.
+
+    Thread-safe. ``acquire`` blocks until both slots are free (at most ``wait`` seconds) and
+    returns False when the host or the account is backing off or no slot came in time.
+    """
+
+    def __init__(
+        self, host_limit: int = DEFAULT_HOST_LIMIT, clock: Callable[[], float] | None = None
+    ):
+        self.host_limit = max(int(host_limit), 1)
+        self._clock = clock or time.monotonic
+        self._lock = threading.Condition()
+        self._hosts: dict[str, int] = {}
+        self._accounts: dict[tuple[str, str], int] = {}
+        self._backoff: dict[object, tuple[float, float]] = {}  # key -> (until, last delay)
+
+    def open_count(self, host: str) -> int:
+        with self._lock:
+            return self._hosts.get(host.lower(), 0)
+
+    def backing_off(self, target: Target) -> float:
+        """Seconds left before ``target``'s host and account may be tried again (0: now)."""
+        now = self._clock()
+        with self._lock:
+            until = max(
+                self._backoff.get(("host", target.host.lower()), (0.0, 0.0))[0],
+                self._backoff.get(("account", target.account), (0.0, 0.0))[0],
+            )
+        return max(until - now, 0.0)
+
+    def acquire(self, target: Target, wait: float = SLOT_WAIT) -> bool:
+        host, account = target.host.lower(), target.account
+        deadline = self._clock() + wait
+        with self._lock:
+            while True:
+                if self.backing_off(target):
+                    return False
+                if self._hosts.get(host, 0) < self.host_limit and self._accounts.get(
+                    account, 0
+                ) < max(target.account_limit, 1):
+                    self._hosts[host] = self._hosts.get(host, 0) + 1
+                    self._accounts[account] = self._accounts.get(account, 0) + 1
+                    return True
+                left = deadline - self._clock()
+                if left <= 0:
+                    return False
+                self._lock.wait(min(left, 1.0))
+
+    def release(self, target: Target) -> None:
+        host, account = target.host.lower(), target.account
+        with self._lock:
+            self._hosts[host] = max(self._hosts.get(host, 0) - 1, 0)
+            self._accounts[account] = max(self._accounts.get(account, 0) - 1, 0)
+            self._lock.notify_all()
+
+    def back_off(self, target: Target, scope: str) -> float:
+        """Leave ``target``'s host or account alone for a while (doubling); the delay given."""
+        key = ("host", target.host.lower()) if scope == "host" else ("account", target.account)
+        with self._lock:
+            _until, last = self._backoff.get(key, (0.0, 0.0))
+            delay = min(last * 2, BACKOFF_MAX) if last else BACKOFF_FIRST
+            self._backoff[key] = (self._clock() + delay, delay)
+            self._lock.notify_all()
+        return delay
+
+    def succeeded(self, target: Target) -> None:
+        """A connection worked: forget the back-off of its host and account."""
+        with self._lock:
+            self._backoff.pop(("host", target.host.lower()), None)
+            self._backoff.pop(("account", target.account), None)
+
+
+class PrimedSession(ImapSession):
+    """A logged-in session whose first LIST and first STATUS of each folder are answered from
+    the prelude's own answers (no round trip); later calls go to the server. Closing it gives its
+    connection slot back (once)."""
+
+    def __init__(
+        self,
+        *args,
+        on_close: Callable[[], None] | None = None,
+        closer: Callable[[Callable[[], None]], object] | None = None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self._primed_folders: list[Folder] | None = None
+        self._primed_statuses: dict[str, FolderStatus] = {}
+        self._primed_select: FolderStatus | None = None
+        self._primed_headers: tuple[list[int], tuple, list] | None = None
+        self._on_close = on_close
+        # who runs the LOGOUT round trip (the fleet's threads), so that the pass does not wait
+        self.closer = closer
+
+    def list_folders(self) -> list[Folder]:
+        folders, self._primed_folders = self._primed_folders, None
+        if folders is not None:
+            return list(folders)
+        folders = super().list_folders()
+        return folders
+
+    def status(self, folder: str) -> FolderStatus:
+        primed = self._primed_statuses.pop(folder, None)
+        if primed is not None:
+            self._statuses[folder] = primed
+            return primed
+        return super().status(folder)
+
+    def select(self, folder: str, *, readonly: bool = True) -> FolderStatus:
+        primed, self._primed_select = self._primed_select, None
+        if (
+            primed is not None
+            and primed.name == folder
+            and self._selected == folder
+            and self._selected_readonly == readonly
+        ):
+            return primed  # selected by the survey, and by nothing else since
+        self._primed_headers = None
+        return super().select(folder, readonly=readonly)
+
+    def fetch_headers(self, uids, fields=None):
+        uids = list(uids)
+        primed, self._primed_headers = self._primed_headers, None
+        if primed is not None and primed[0] == uids and primed[1] == tuple(fields or ()):
+            return list(primed[2])
+        return super().fetch_headers(uids, fields)
+
+    def read_ahead(self, folder: str, plan: imap_sync.FolderPlan) -> None:
+        """SELECT ``folder`` and fetch the headers of its first batch of new mail, as
+        :func:`.sync.iter_batches` will ask for them (the pass then gets these answers)."""
+        status = ImapSession.select(self, folder)  # the server's, not a primed answer
+        if status.uidvalidity != plan.start.uidvalidity:
+            return  # the pass works out what changed
+        first = plan.first_uid
+        last = min(first + imap_sync.DEFAULT_BATCH_SIZE - 1, status.uidnext - 1)
+        if last < first:
+            return
+        uids = list(range(first, last + 1))
+        fields = tuple(SYNC_HEADER_FIELDS)
+        headers = ImapSession.fetch_headers(self, uids, fields)
+        self._primed_select = status
+        self._primed_headers = (uids, fields, headers)
+
+    def prime(self, folders: list[Folder], statuses: dict[str, FolderStatus]) -> None:
+        self._primed_folders = list(folders)
+        self._primed_statuses = dict(statuses)
+
+    def _close_later(self, closer) -> bool:
+        """LOGOUT in another thread: nothing uses this session here any more. False when the
+        fleet is shutting down (then it is closed here)."""
+        try:
+            closer(self.close)
+        except RuntimeError:
+            return False
+        return True
+
+    def close(self) -> None:
+        closer, self.closer = self.closer, None
+        if closer is not None and self._client is not None and self._close_later(closer):
+            return
+        super().close()
+        on_close, self._on_close = self._on_close, None
+        if on_close is not None:
+            on_close()
+
+
+@dataclass(slots=True)
+class Survey:
+    """What the prelude found for one target.
+
+    ``session``: open and logged in, primed (None after an error or when deferred). ``error``:
+    the :class:`ImapError` that ended the prelude. ``deferred``: not tried (back-off, no slot).
+    ``seconds``: the prelude's own duration.
+    """
+
+    target: Target
+    session: PrimedSession | None = None
+    error: ImapError | None = None
+    deferred: bool = False
+    busy: bool = False  # deferred for want of a free slot (not a back-off): try again soon
+    folders: list[Folder] = field(default_factory=list)
+    statuses: dict[str, FolderStatus] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def key(self) -> int:
+        return self.target.key
+
+    def close(self) -> None:
+        """Close the session unless its pass did (idempotent)."""
+        if self.session is not None:
+            self.session.close()
+
+
+def survey(
+    target: Target,
+    gates: Gates,
+    *,
+    slot_wait: float = SLOT_WAIT,
+    closer: Callable[[Callable[[], None]], object] | None = None,
+) -> Survey:
+    """Connect, log in, LIST and STATUS the folders ``target``'s pass reads (one thread's job).
+
+    Never raises an :class:`ImapError`: it is in ``Survey.error``. A STATUS the server refuses
+    (NO/BAD) is left for the pass, which records that folder's error.
+    """
+    started = time.monotonic()
+    result = Survey(target)
+    if not gates.acquire(target, wait=slot_wait):
+        result.deferred = True
+        result.busy = not gates.backing_off(target)
+        return result
+    session = PrimedSession(
+        target.host,
+        target.port,
+        target.security,
+        timeout=target.timeout,
+        pinned_fingerprint=target.pinned_fingerprint,
+        on_close=lambda: gates.release(target),
+    )
+    try:
+        session.connect()
+        session.authenticate(target.credentials)
+        folders = session.list_folders()
+        selection = imap_folders.folders_to_sync(folders, target.scope, list(target.chosen))
+        statuses = {}
+        for name in selection.names:
+            try:
+                statuses[name] = session.status(name)
+            except ImapError:
+                if not session.connected:
+                    raise
+        session.prime(folders, statuses)
+        if target.checkpoints:
+            _read_ahead(session, folders, selection.names, statuses, target.checkpoints)
+        session.closer = closer
+        result.session, result.folders, result.statuses = session, folders, statuses
+        gates.succeeded(target)
+    except ImapError as error:
+        session.close()  # gives the slot back
+        result.error = error
+        if scope := backoff_scope(error):
+            gates.back_off(target, scope)
+    except BaseException:
+        session.close()
+        raise
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _read_ahead(session, folders, names, statuses, checkpoints) -> None:
+    """Read ahead in the first folder the pass will find new mail in (Sent first, as the pass),
+    when it continues from a checkpoint (not a first import, not a rescan)."""
+    roles = {choice.name: choice.role for choice in imap_folders.describe_folders(folders)}
+    for name in sorted(names, key=lambda name: roles.get(name) != imap_folders.ROLE_SENT):
+        status = statuses.get(name)
+        if status is None or name not in checkpoints:
+            return
+        plan = imap_sync.plan_folder(status, checkpoints[name])
+        if plan.action == imap_sync.UP_TO_DATE:
+            continue
+        if plan.action == imap_sync.INCREMENTAL:
+            try:
+                session.read_ahead(name, plan)
+            except ImapError:
+                if not session.connected:
+                    raise
+        return
+
+
+class Fleet:
+    """A pool of ``workers`` threads surveying targets; results come back as they finish.
+
+    Use as a context manager; :meth:`submit` queues a target, :meth:`finished` waits for at
+    least one survey (at most ``timeout`` seconds) and yields those done. Closing the fleet
+    closes the sessions of surveys nobody took.
+    """
+
+    def __init__(self, gates: Gates, workers: int, *, slot_wait: float = SLOT_WAIT):
+        self.gates = gates
+        self.slot_wait = slot_wait
+        self._pool = ThreadPoolExecutor(
+            max_workers=max(int(workers), 1), thread_name_prefix="mailbox-survey"
+        )
+        self._pending: set[Future] = set()
+
+    def __enter__(self) -> Fleet:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def submit(self, target: Target) -> None:
+        self._pending.add(
+            self._pool.submit(
+                survey, target, self.gates, slot_wait=self.slot_wait, closer=self._pool.submit
+            )
+        )
+
+    def submit_all(self, targets: Iterable[Target]) -> None:
+        for target in targets:
+            self.submit(target)
+
+    def finished(self, timeout: float | None = None) -> Iterator[Survey]:
+        if not self._pending:
+            return
+        done, self._pending = wait(self._pending, timeout=timeout, return_when=FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+
+    def close(self) -> None:
+        pending, self._pending = self._pending, set()
+        for future in pending:
+            future.cancel()
+        self._pool.shutdown(wait=True)
+        for future in pending:
+            if not future.cancelled() and future.exception() is None:
+                future.result().close()
