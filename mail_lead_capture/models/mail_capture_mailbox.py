@@ -1380,9 +1380,22 @@ class MailCaptureMailbox(models.Model):
         if not mailboxes:
             return
         History = self.env["mail.capture.mailbox.history"].sudo()
-        for mailbox in mailboxes:
-            pending = set(mailbox.history_ids.mapped("address"))
-            todo = sorted(set(new_addresses) - pending)
-            if todo:
-                History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
-        self._lead_capture_trigger()
+        # Only the rows of these addresses are read: a first import links a new contact for many
+        # of its mails, and reading every queued address each time made it quadratic.
+        new_addresses = sorted(set(new_addresses))
+        queued = {
+            (row.mailbox_id.id, row.address)
+            for row in History.search_fetch(
+                [("mailbox_id", "in", mailboxes.ids), ("address", "in", new_addresses)],
+                ["mailbox_id", "address"],
+            )
+        }
+        todo = [
+            {"mailbox_id": mailbox.id, "address": address}
+            for mailbox in mailboxes
+            for address in new_addresses
+            if (mailbox.id, address) not in queued
+        ]
+        if todo:
+            History.create(todo)
+            self._lead_capture_trigger()
