@@ -1399,3 +1399,59 @@ class MailCaptureMailbox(models.Model):
         if todo:
             History.create(todo)
             self._lead_capture_trigger()
+
+    # ------------------------------------------------------------
+    # INBOX WATCHER (odoo-bin lead_capture_watch: models/mailbox_watch.py)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lead_capture_watch_domain(self):
+        """The mailboxes whose INBOX the watcher keeps a connection to: synced, not backing off."""
+        return [
+            ("state", "in", SYNCED_STATES),
+            "|",
+            ("retry_date", "=", False),
+            ("retry_date", "<=", fields.Datetime.now()),
+        ]
+
+    def _lead_capture_watch_connect(self):
+        """A callable opening a logged-in ``ImapSession`` to this mailbox, usable from any thread
+        and with no database: the settings and credentials are read now, in a transaction that
+        holds the mailbox's lock (an OAuth token renewed here writes the mailbox)."""
+        self.ensure_one()
+        host, port, security = self.host, self.port or 993, self.security
+        if not host or not self._lead_capture_port_allowed(port):
+            raise imap_session.ImapError("unreachable", "no server name or a port not allowed")
+        timeout = self._lead_capture_timeout()
+        pinned = (self.tls_fingerprint or None) if security != "none" else None
+        credentials = self._lead_capture_credentials()
+
+        @contextmanager
+        def connect():
+            session = imap_session.ImapSession(
+                host, port, security, timeout=timeout, pinned_fingerprint=pinned
+            )
+            with session:
+                session.authenticate(credentials)
+                yield session
+
+        return connect
+
+    def _lead_capture_sync_inbox(self, deadline=None):
+        """Sync this mailbox's INBOX alone, now: the watcher's pass when the server announced new
+        mail. The current transaction must hold the mailbox's row lock, as for the scheduled
+        action's passes (so the two never sync a mailbox at once). The mailbox's own schedule,
+        errors and health stay the scheduled action's: a failure is only logged.
+
+        Returns True when the INBOX is up to date, False when the time box cut the pass or it
+        failed (the watcher tries again later; the scheduled action goes on meanwhile).
+        """
+        self.ensure_one()
+        try:
+            report = self.with_context(lead_capture_inbox_only=True)._lead_capture_pass(
+                deadline, 1, float("inf")
+            )
+        except Exception:  # logged; the scheduled action records errors on the mailbox
+            _logger.info("Mailbox %s: INBOX pass failed", self.id, exc_info=True)
+            return False
+        return report.complete and not report.failed_folders
