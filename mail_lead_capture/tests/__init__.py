@@ -12,6 +12,7 @@ from . import test_mailbox_sending
 from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour
+from . import test_mailbox_watch
 from . import test_mailbox_workers
 from . import test_ownership
 from . import test_plain_text
