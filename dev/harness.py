@@ -767,7 +767,7 @@ def cmd_pytest(args) -> int:
 # ----------------------------------------------------------------------------------------------
 
 # Benchmarks that need a database with the addon installed get one, fresh, and Odoo's options.
-DB_BENCHES = ("capture", "hostile", "mailbox", "mailbox_scale")
+DB_BENCHES = ("capture", "hostile", "mailbox", "mailbox_latency", "mailbox_scale")
 
 
 def cmd_pot(args) -> int:
