@@ -145,7 +145,7 @@ class InboxWatch:
                     _logger.info("Mailbox %s: not watched", mailbox.id, exc_info=True)
                     continue
                 finally:
-                    cr.commit()
+                    cr.commit()  # pylint: disable=invalid-commit
                 self.start(mailbox.id, connect, settings)
 
     def start(self, mailbox_id, connect, settings):
@@ -216,7 +216,7 @@ class InboxWatch:
                 complete = mailbox._lead_capture_sync_inbox(
                     deadline=time.monotonic() + self.pass_seconds
                 )
-                cr.commit()
+                cr.commit()  # pylint: disable=invalid-commit
                 self.passes += 1
                 if not complete:
                     self.due.setdefault(mailbox_id, time.monotonic() + self.retry_seconds)
