@@ -8,6 +8,7 @@ from . import test_hostile_mail
 from . import test_install
 from . import test_mailbox_privacy
 from . import test_mailbox_robustness
+from . import test_mailbox_scale
 from . import test_mailbox_sending
 from . import test_mailbox_settings
 from . import test_mailbox_sync
