@@ -1,4 +1,4 @@
-"""Watching an INBOX (tools/imap_watch, ImapSession.wait_for_new_mail) against a real Dovecot."""
+"""Watching an INBOX (tools/imap/watch, ImapSession.wait_for_new_mail) against a real Dovecot."""
 
 import threading
 import time
@@ -6,8 +6,8 @@ import time
 import dovecot_server as rig
 import pytest
 
-from mail_lead_capture.tools import imap_watch
-from mail_lead_capture.tools.imap_session import ImapSession
+from mail_lead_capture.tools.imap import ImapSession
+from mail_lead_capture.tools.imap import watch as imap_watch
 
 TIMEOUT = 10.0
 

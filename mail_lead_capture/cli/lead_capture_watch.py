@@ -30,7 +30,7 @@ class LeadCaptureWatch(Command):
         from odoo.modules.registry import Registry  # noqa: PLC0415
 
         from odoo.addons.mail_lead_capture.models import mailbox_watch  # noqa: PLC0415
-        from odoo.addons.mail_lead_capture.tools import imap_watch  # noqa: PLC0415
+        from odoo.addons.mail_lead_capture.tools.imap import watch as imap_watch  # noqa: PLC0415
 
         parser = self.parser
         parser.add_argument(

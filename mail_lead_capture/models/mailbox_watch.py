@@ -2,9 +2,9 @@
 
 Not a model. ``odoo-bin lead_capture_watch`` (``cli/lead_capture_watch.py``) runs an
 :class:`InboxWatch` over one database: one thread per synced mailbox holds a connection to its
-INBOX (``tools/imap_watch``: IMAP IDLE, else NOOP polling; reconnect with back-off) and, when the
+INBOX (``tools/imap/watch``: IMAP IDLE, else NOOP polling; reconnect with back-off) and, when the
 server announces mail, hands the mailbox to the watch's own thread, which runs an INBOX-only pass
-(``mail.capture.mailbox._lead_capture_sync_inbox``) in a cursor of its own, under the mailbox's
+(``mail.capture.mailbox._sync_inbox``) in a cursor of its own, under the mailbox's
 row lock (SKIP LOCKED, as the scheduled action takes it): a mailbox the scheduled action is syncing
 is tried again a few seconds later, so that a pass starting after the news reads it. The watcher
 stores nothing of its own: a kill loses nothing (the sync's checkpoints), and every (re)connection
@@ -20,7 +20,7 @@ import time
 from odoo import SUPERUSER_ID
 from odoo import api
 
-from ..tools import imap_watch
+from ..tools.imap import watch as imap_watch
 
 _logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class InboxWatch:
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             Mailbox = env["mail.capture.mailbox"]
-            mailboxes = Mailbox.search(Mailbox._lead_capture_watch_domain())
+            mailboxes = Mailbox.search(Mailbox._watch_domain())
             for mailbox_id in set(self.watched) - set(mailboxes.ids):
                 self.forget(mailbox_id)
             for mailbox in mailboxes:
@@ -140,7 +140,7 @@ class InboxWatch:
                 if not mailbox.try_lock_for_update(allow_referencing=True):
                     continue
                 try:
-                    connect = mailbox._lead_capture_watch_connect()
+                    connect = mailbox._watch_connect()
                 except Exception:  # a refused token renewal, a port not allowed...
                     _logger.info("Mailbox %s: not watched", mailbox.id, exc_info=True)
                     continue
@@ -184,7 +184,7 @@ class InboxWatch:
         self.due.pop(mailbox_id, None)
 
     def close(self, wait=10.0):
-        """Stop every watch (each ends its IDLE within ``imap_session.IDLE_SLICE`` seconds)."""
+        """Stop every watch (each ends its IDLE within ``tools/imap/session.IDLE_SLICE`` seconds)."""
         watched = list(self.watched.values())
         for mailbox_id in list(self.watched):
             self.forget(mailbox_id)
@@ -211,11 +211,9 @@ class InboxWatch:
                     continue
                 # news that comes from now on asks for another pass: this one may start too early
                 self.due.pop(mailbox_id, None)
-                if not mailbox.filtered_domain(Mailbox._lead_capture_watch_domain()):
+                if not mailbox.filtered_domain(Mailbox._watch_domain()):
                     continue
-                complete = mailbox._lead_capture_sync_inbox(
-                    deadline=time.monotonic() + self.pass_seconds
-                )
+                complete = mailbox._sync_inbox(deadline=time.monotonic() + self.pass_seconds)
                 cr.commit()  # pylint: disable=invalid-commit
                 self.passes += 1
                 if not complete:

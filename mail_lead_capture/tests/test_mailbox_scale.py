@@ -44,13 +44,11 @@ class TestMailboxScale(MailboxCase):
         self.lead_omar.contact_ids = [fields.Command.link(ken.id)]
         Engine = self.env["mail.capture.engine"]
         leads = self.lead | self.lead_omar
-        found = Engine._lead_capture_matched_addresses(
-            leads, ["ken@client.example", "hana@client.example"]
-        )
+        found = Engine._matched_addresses(leads, ["ken@client.example", "hana@client.example"])
         self.assertEqual(found[self.lead], {"hana@client.example"})
         self.assertEqual(found[self.lead_omar], {"ken@client.example"})
         ken.active = False
-        found = Engine._lead_capture_matched_addresses(leads, ["ken@client.example"])
+        found = Engine._matched_addresses(leads, ["ken@client.example"])
         self.assertEqual(found[self.lead_omar], set(), "as the lead's contacts read it")
         self.assertEqual(
             found[self.lead_omar],

@@ -1,13 +1,13 @@
 """Watching one mailbox's INBOX for new mail: IMAP IDLE, else NOOP polling; reconnect with back-off.
 
 No ORM and no database: :func:`watch_inbox` holds one connection (opened by the caller's
-``connect``, which gives a logged-in :class:`~.imap_session.ImapSession`), and calls ``on_change``
+``connect``, which gives a logged-in :class:`~.session.ImapSession`), and calls ``on_change``
 when the INBOX may hold mail not synced yet: once after every (re)connection (mail may have come
 while no one watched) and whenever the server announces new mail. It stores nothing: what is
 synced, and where it stopped, is the sync's own checkpoint. So stopping or killing a watcher loses
 nothing; the next one (or the scheduled action) carries on from the checkpoints.
 
-Errors: a refused login (kinds in ``imap_session.NEEDS_USER_ACTION``) ends the watch (the owner
+Errors: a refused login (kinds in ``session.NEEDS_USER_ACTION``) ends the watch (the owner
 must act; the caller reports it and may start again with new credentials). Any other failure
 closes the connection and waits before reconnecting, twice as long each time (:class:`Backoff`,
 from ``first`` to ``longest`` seconds, with jitter so that many watchers do not reconnect
@@ -22,9 +22,9 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from .imap_session import NEEDS_USER_ACTION
-from .imap_session import ImapError
-from .imap_session import ImapSession
+from .session import NEEDS_USER_ACTION
+from .session import ImapError
+from .session import ImapSession
 
 INBOX = "INBOX"
 # IDLE is ended and started again this often (RFC 2177: servers may drop an IDLE after 30
