@@ -270,7 +270,7 @@ def cmd_pytest(args) -> int:
 
 
 # Benchmarks that need a database with the addon installed get one, fresh, and Odoo's options.
-DB_BENCHES = ("capture", "fleet", "hostile", "mailbox")
+DB_BENCHES = ("capture", "fleet", "hostile", "mailbox", "mailbox_latency", "mailbox_scale")
 
 
 def cmd_bench(args) -> int:

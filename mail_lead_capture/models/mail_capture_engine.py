@@ -356,7 +356,7 @@ class MailCaptureEngine(models.AbstractModel):
         # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
         # would cost a quadratic time.
         kept_set = set(screening.kept)
-        on_lead = set((lead.partner_id | lead.contact_ids).ids)
+        on_lead = self._on_lead(lead, partners)
         new_contacts = partners.filtered(
             lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
         )
@@ -465,7 +465,7 @@ class MailCaptureEngine(models.AbstractModel):
         """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
         thread_leads = self._thread_lead(mail, company, all_leads=True)
         contact_leads = self._leads_of(kept, company)
-        addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
+        addresses_by_lead = self._matched_addresses(contact_leads | thread_leads, kept)
         kept_set = set(kept)
         candidates = []
         for lead in contact_leads | thread_leads:
@@ -527,6 +527,84 @@ class MailCaptureEngine(models.AbstractModel):
         return leads if all_leads or len(leads) == 1 else Lead
 
     @api.model
+    def _matched_addresses(self, leads, kept):
+        """``{lead: the addresses of kept on it}`` (its email, customer, contacts), for ``leads``.
+
+        One query for the addresses asked, rather than every address of every candidate lead: a
+        lead a big mailbox files on gains contacts with its mail, and reading them all for each
+        mail made a first import slower than linear.
+        """
+        result = {lead: set() for lead in leads}
+        kept = tuple(set(kept))
+        if not leads or not kept:
+            return result
+        self.env["crm.lead"].flush_model(["email_normalized", "partner_id", "contact_ids"])
+        self.env["res.partner"].flush_model(["email_normalized", "active"])
+        contacts = self.env["crm.lead"]._fields["contact_ids"]
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT l.id, l.email_normalized FROM crm_lead l
+                    WHERE l.id IN %(leads)s AND l.email_normalized IN %(kept)s
+                   UNION
+                   SELECT l.id, p.email_normalized FROM crm_lead l
+                     JOIN res_partner p ON p.id = l.partner_id
+                    WHERE l.id IN %(leads)s AND p.email_normalized IN %(kept)s
+                   UNION
+                   SELECT r.%(lead_column)s, p.email_normalized FROM %(relation)s r
+                     JOIN res_partner p ON p.id = r.%(partner_column)s
+                    WHERE r.%(lead_column)s IN %(leads)s AND p.active
+                      AND p.email_normalized IN %(kept)s""",
+                leads=tuple(leads.ids),
+                kept=kept,
+                relation=SQL.identifier(contacts.relation),
+                partner_column=SQL.identifier(contacts.column2),
+                lead_column=SQL.identifier(contacts.column1),
+            )
+        )
+        for lead_id, address in rows:
+            result[leads.browse(lead_id)].add(address)
+        return result
+
+    @api.model
+    def _on_lead(self, lead, partners):
+        """The ids of ``partners`` that are ``lead``'s customer or contacts (one query on them)."""
+        on_lead = set(lead.partner_id.ids)
+        if not partners:
+            return on_lead
+        lead.flush_recordset(["contact_ids"])
+        contacts = lead._fields["contact_ids"]
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT %(partner_column)s FROM %(relation)s "
+                "WHERE %(lead_column)s = %(lead)s AND %(partner_column)s IN %(partners)s",
+                relation=SQL.identifier(contacts.relation),
+                partner_column=SQL.identifier(contacts.column2),
+                lead_column=SQL.identifier(contacts.column1),
+                lead=lead.id,
+                partners=tuple(partners.ids),
+            )
+        )
+        return on_lead | {partner_id for (partner_id,) in rows}
+
+    @api.model
+    def _thread_parent(self, lead):
+        """The message a mail posted on ``lead`` hangs under, as Odoo's flat threads choose it
+        (the latest email or comment, else the latest message), in one indexed query: Odoo's
+        own choice loads the lead's latest 200 messages for every post."""
+        self.env["mail.message"].flush_model(["model", "res_id", "message_type", "date"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM mail_message
+                    WHERE model = 'crm.lead' AND res_id = %s
+                      AND message_type != 'user_notification'
+                 ORDER BY message_type IN ('comment', 'email') DESC,
+                          COALESCE(date, create_date) DESC, id DESC
+                    LIMIT 1""",
+                lead.id,
+            )
+        )
+        return rows[0][0] if rows else False
+
     def _is_duplicate(self, lead, mail, owner=None):
         """Return the message already holding ``mail`` on ``lead``, if any.
 
@@ -671,6 +749,7 @@ class MailCaptureEngine(models.AbstractModel):
             values["message_id"] = mail.message_id
         if mail.date:
             values["date"] = fields.Datetime.to_string(mail.date.replace(tzinfo=None))
+        values["parent_id"] = self._thread_parent(lead)
         message = (
             lead.with_user(self.env.ref("base.user_root"))
             .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)

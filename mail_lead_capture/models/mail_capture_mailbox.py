@@ -1462,14 +1462,92 @@ class MailCaptureMailbox(models.Model):
         if not mailboxes:
             return
         History = self.env["mail.capture.mailbox.history"].sudo()
-        for mailbox in mailboxes:
-            pending = set(mailbox.history_ids.mapped("address"))
-            todo = sorted(set(new_addresses) - pending)
-            if todo:
-                try:
-                    with self.env.cr.savepoint():
-                        History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
-                except psycopg2.errors.UniqueViolation:
-                    # another worker, filing mail on the same lead, queued them a moment ago
-                    _logger.info("Mailbox %s: history already queued by another worker", mailbox.id)
-        self._trigger_sync()
+        # Only the rows of these addresses are read: a first import links a new contact for many
+        # of its mails, and reading every queued address each time made it quadratic.
+        new_addresses = sorted(set(new_addresses))
+        queued = {
+            (row.mailbox_id.id, row.address)
+            for row in History.search_fetch(
+                [("mailbox_id", "in", mailboxes.ids), ("address", "in", new_addresses)],
+                ["mailbox_id", "address"],
+            )
+        }
+        todo = [
+            {"mailbox_id": mailbox.id, "address": address}
+            for mailbox in mailboxes
+            for address in new_addresses
+            if (mailbox.id, address) not in queued
+        ]
+        if todo:
+            try:
+                with self.env.cr.savepoint():
+                    History.create(todo)
+            except psycopg2.errors.UniqueViolation:
+                # another worker, filing mail on the same lead, queued some a moment ago: the
+                # others are queued one by one
+                for values in todo:
+                    try:
+                        with self.env.cr.savepoint():
+                            History.create(values)
+                    except psycopg2.errors.UniqueViolation:
+                        _logger.info(
+                            "Mailbox %s: history already queued by another worker",
+                            values["mailbox_id"],
+                        )
+            self._trigger_sync()
+
+    # ------------------------------------------------------------
+    # INBOX WATCHER (odoo-bin lead_capture_watch: models/mailbox_watch.py)
+    # ------------------------------------------------------------
+
+    @api.model
+    def _watch_domain(self):
+        """The mailboxes whose INBOX the watcher keeps a connection to: synced, not backing off."""
+        return [
+            ("state", "in", SYNCED_STATES),
+            "|",
+            ("retry_date", "=", False),
+            ("retry_date", "<=", fields.Datetime.now()),
+        ]
+
+    def _watch_connect(self):
+        """A callable opening a logged-in ``ImapSession`` to this mailbox, usable from any thread
+        and with no database: the settings and credentials are read now, in a transaction that
+        holds the mailbox's lock (an OAuth token renewed here writes the mailbox)."""
+        self.ensure_one()
+        host, port, security = self.host, self.port or 993, self.security
+        if not host or not self._port_allowed(port):
+            raise imap.ImapError("unreachable", "no server name or a port not allowed")
+        timeout = self._imap_timeout()
+        pinned = (self.tls_fingerprint or None) if security != "none" else None
+        credentials = self._credentials()
+
+        @contextmanager
+        def connect():
+            session = imap.ImapSession(
+                host, port, security, timeout=timeout, pinned_fingerprint=pinned
+            )
+            with session:
+                session.authenticate(credentials)
+                yield session
+
+        return connect
+
+    def _sync_inbox(self, deadline=None):
+        """Sync this mailbox's INBOX alone, now: the watcher's pass when the server announced new
+        mail. The current transaction must hold the mailbox's row lock, as for the scheduled
+        action's passes (so the two never sync a mailbox at once). The mailbox's own schedule,
+        errors and health stay the scheduled action's: a failure is only logged.
+
+        Returns True when the INBOX is up to date, False when the time box cut the pass or it
+        failed (the watcher tries again later; the scheduled action goes on meanwhile).
+        """
+        self.ensure_one()
+        try:
+            report = self.with_context(lead_capture_inbox_only=True)._sync_pass(
+                deadline, 1, float("inf")
+            )
+        except Exception:  # logged; the scheduled action records errors on the mailbox
+            _logger.info("Mailbox %s: INBOX pass failed", self.id, exc_info=True)
+            return False
+        return report.complete and not report.failed_folders

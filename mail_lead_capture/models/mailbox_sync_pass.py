@@ -130,9 +130,13 @@ class MailboxPass:
             folders = session.list_folders()
             if mailbox._update_folders(folders):
                 self.commit()
-            if self.two_way:
+            # The INBOX watcher's pass (mail_capture_mailbox._sync_inbox): the
+            # INBOX alone; moves, history and the other folders are the scheduled action's.
+            inbox_only = self.env.context.get("lead_capture_inbox_only")
+            if self.two_way and not inbox_only:
                 self.apply_server_moves(folders)
-            self.import_history()
+            if not inbox_only:
+                self.import_history()
             chosen = mailbox.folder_ids.filtered("chosen").mapped("name")
             selection = imap_sync.folders_to_sync(folders, self.scope, chosen)
             by_name = {folder.name: folder for folder in mailbox.folder_ids}
@@ -140,6 +144,8 @@ class MailboxPass:
             names = sorted(
                 selection.names, key=lambda name: by_name[name].role != imap_sync.ROLE_SENT
             )
+            if inbox_only:
+                names = [name for name in names if by_name[name].role == imap_sync.ROLE_INBOX]
             before = session.round_trips
             for name in names:
                 if self.should_stop():

@@ -8,11 +8,13 @@ from . import test_hostile_mail
 from . import test_install
 from . import test_mailbox_privacy
 from . import test_mailbox_robustness
+from . import test_mailbox_scale
 from . import test_mailbox_sending
 from . import test_mailbox_settings
 from . import test_mailbox_skips
 from . import test_mailbox_sync
 from . import test_mailbox_tour
+from . import test_mailbox_watch
 from . import test_mailbox_workers
 from . import test_ownership
 from . import test_plain_text

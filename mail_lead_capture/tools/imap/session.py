@@ -46,6 +46,8 @@ import imaplib
 import re
 import socket
 import ssl
+import time
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
@@ -82,6 +84,8 @@ __all__ = [
 SECURITIES = ("ssl", "starttls", "none")
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 DEFAULT_TIMEOUT = 30.0
+# How often a wait for new mail (IDLE, or the sleep before a NOOP) asks whether to stop (seconds).
+IDLE_SLICE = 5.0
 
 ERROR_KINDS = (
     "auth",  # the server refused the login or password
@@ -809,6 +813,45 @@ class ImapSession:
             reply = client.append(folder, raw, flags=tuple(flags), msg_time=when)
         match = re.search(rb"APPENDUID \d+ (\d+)", reply if isinstance(reply, bytes) else b"")
         return int(match.group(1)) if match else None
+
+    def wait_for_new_mail(
+        self, seconds: float, should_stop: Callable[[], bool] = lambda: False
+    ) -> bool:
+        """Wait up to ``seconds`` for new mail in the selected folder; True once the server says
+        the folder grew (an untagged EXISTS or RECENT).
+
+        With IDLE (RFC 2177) the server tells at once; ``should_stop`` is asked every few seconds
+        and ends the wait early. Without IDLE one NOOP asks, after ``seconds`` of sleep (polling).
+        A server that drops the connection raises ``ImapError`` ("dropped" or "timeout").
+        """
+        if self._selected is None:
+            raise ImapError("protocol", "no folder selected")
+        if not self.has("IDLE"):
+            deadline = time.monotonic() + seconds
+            while not should_stop() and time.monotonic() < deadline:
+                time.sleep(min(IDLE_SLICE, max(deadline - time.monotonic(), 0)))
+            with self._command() as client:
+                _text, responses = client.noop()
+            return _announces_mail(responses)
+        grew = False
+        with self._command() as client:
+            client.idle()
+            try:
+                deadline = time.monotonic() + seconds
+                while not grew and not should_stop() and time.monotonic() < deadline:
+                    wait = min(IDLE_SLICE, max(deadline - time.monotonic(), 0.01))
+                    grew = _announces_mail(client.idle_check(timeout=wait))
+            finally:
+                _text, responses = client.idle_done()
+        return grew or _announces_mail(responses)
+
+
+def _announces_mail(responses) -> bool:
+    """True when untagged responses (IDLE, NOOP) say the selected folder has more mail."""
+    return any(
+        isinstance(item, tuple) and len(item) >= 2 and item[1] in (b"EXISTS", b"RECENT")
+        for item in responses or ()
+    )
 
 
 def _ranges(uids: Sequence[int]) -> list[tuple[int, int]]:

@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""Benchmark: is a mailbox's first import linear in its size? Two sizes, same run, same database.
+
+Run: ``python3 dev/harness.py bench mailbox_scale`` (a fresh database with the addon installed;
+``BENCH_ARGS='--sizes 2000 10000'`` on a small machine). Uses ``bench/mailbox.py``'s set-up and
+mailboxes (``bench/imap_sync.py``'s generator: 20% of the mail with one of 50 lead contacts, in the
+INBOX of a private Dovecot on 127.0.0.1). Each size is a new mailbox with other random contents,
+synced to the end of its first import in a process of its own that first syncs a small warm-up
+mailbox (loading code and caches), as the scheduled action would, the larger after the smaller (so
+it also meets the leads, contacts and messages the smaller one filed, as a real database would).
+
+Reported: the seconds of each first import, their ratio against the ratio of the sizes (target:
+the time of 5x the mail within 5.5x the time), and per size the SQL queries per mail. With
+``--profile DIR`` each pass also writes a cProfile file (``DIR/first-import-<size>.prof``): compare
+the per-mail cost of each function between the two sizes to see what grows.
+
+    python3 dev/harness.py bench mailbox_scale
+    (options: --sizes 10000 50000 --warm-up 300 --profile DIR)
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import odoo
+import odoo.init  # Odoo 19: sets up the odoo namespace before anything else
+from odoo import SUPERUSER_ID
+from odoo import api
+from odoo import sql_db
+from odoo.modules.registry import Registry
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str, path: Path):
+    """A module of this repository loaded by its path (registered first: dataclasses need it)."""
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = sys.modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    return sys.modules[name]
+
+
+mailbox_bench = _load("mlc_bench_mailbox", ROOT / "bench" / "mailbox.py")
+rig = mailbox_bench.rig
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", required=True)
+    parser.add_argument("--sizes", type=int, nargs=2, default=[10_000, 50_000])
+    parser.add_argument("--warm-up", type=int, default=300, help="mails of the warm-up mailbox")
+    parser.add_argument("--profile", help="a directory for one cProfile file per size")
+    parser.add_argument("--child", help=argparse.SUPPRESS)  # warm-up,target ids: child mode
+    parser.add_argument("odoo_args", nargs="*", help="Odoo options such as --db_host=...")
+    return parser.parse_args()
+
+
+def say(text: str = "") -> None:
+    print(text, flush=True)
+
+
+def database_cpu(cr) -> float | None:
+    """CPU seconds the PostgreSQL backends of this database used so far (a server on this
+    machine: ``/proc``), or None when they cannot be read."""
+    cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    total = 0
+    try:
+        for (pid,) in cr.fetchall():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def child(args) -> int:
+    """Sync the warm-up mailbox, then time (and maybe profile) the target's first import."""
+    warm_id, target_id, size = (int(value) for value in args.child.split(","))
+    registry = Registry(args.database)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        Mailbox = env["mail.capture.mailbox"]
+        mailbox_bench.first_sync(env, Mailbox.browse(warm_id))
+        queries = sql_db.sql_counter
+        profiler = cProfile.Profile() if args.profile else None
+        if profiler:
+            profiler.enable()
+        db_cpu, cpu = database_cpu(cr), time.process_time()
+        started = time.perf_counter()
+        _elapsed, filed = mailbox_bench.first_sync(env, Mailbox.browse(target_id))
+        seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu
+        db_after = database_cpu(cr)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(str(Path(args.profile) / f"first-import-{size}.prof"))
+        queries = sql_db.sql_counter - queries
+    result = {
+        "seconds": seconds,
+        "cpu": cpu,
+        "db_cpu": None if db_cpu is None or db_after is None else db_after - db_cpu,
+        "filed": filed,
+        "queries": queries,
+    }
+    print(json.dumps(result))
+    return 0
+
+
+def run_size(args, env, server, owner, size: int, variant: int) -> dict:
+    warm = mailbox_bench.new_mailbox(env, server, owner, args.warm_up, variant + 100)
+    target = mailbox_bench.new_mailbox(env, server, owner, size, variant)
+    command = [
+        sys.executable,
+        __file__,
+        "--database",
+        args.database,
+        "--child",
+        f"{warm.id},{target.id},{size}",
+        *(["--profile", args.profile] if args.profile else []),
+        "--",
+        *args.odoo_args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"the first import of {size:,} mails failed: {result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    args = parse_args()
+    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's chatter
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
+    if args.child:
+        return child(args)
+    if not rig.dovecot_available():
+        say("Dovecot is not installed: apt-get install dovecot-imapd")
+        return 1
+    registry = Registry(args.database)
+    sink_module = _load("mlc_smtp_sink", ROOT / "mail_lead_capture/tests/smtp_sink.py")
+    sink = sink_module.SmtpSink().start()
+    small, large = args.sizes
+    with rig.DovecotServer() as server, registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        owner = mailbox_bench.set_up(env, sink.port)
+        cr.commit()
+        say(
+            f"First import of a mailbox of {small:,} then of {large:,} generated mails "
+            f"({mailbox_bench.imap_bench.CONTACT_SHARE:.0%} with one of "
+            f"{len(mailbox_bench.imap_bench.CONTACTS)} lead contacts), each in its own process; "
+            "Dovecot on 127.0.0.1; same run"
+        )
+        runs = [
+            run_size(args, env, server, owner, size, 31 + n)
+            for n, size in enumerate((small, large))
+        ]
+    sink.stop()
+    for size, run in zip((small, large), runs, strict=True):
+        db_cpu = "?" if run["db_cpu"] is None else f"{run['db_cpu']:.1f}"
+        say(
+            f"   {size:,} mails: {run['seconds']:.1f} s, {run['filed']:,} filed, "
+            f"{size / run['seconds']:,.0f} mails/s; CPU {run['cpu']:.1f} s in Odoo, {db_cpu} s "
+            f"in PostgreSQL; {run['queries'] / size:.1f} SQL queries per mail"
+        )
+    target = 1.1 * large / small
+    say(
+        f"   ratio {large:,} / {small:,} ({large / small:.1f} times the mail; target <= "
+        f"{target:.1f}): {runs[1]['seconds'] / runs[0]['seconds']:.2f} in time, "
+        f"{runs[1]['cpu'] / runs[0]['cpu']:.2f} in Odoo's CPU time"
+        + (
+            f", {runs[1]['db_cpu'] / runs[0]['db_cpu']:.2f} in PostgreSQL's"
+            if runs[0]["db_cpu"] and runs[1]["db_cpu"] is not None
+            else ""
+        )
+    )
+    say("   (on a shared machine the time includes waiting for the CPU; the CPU times do not)")
+    if args.profile:
+        say(f"   profiles: {args.profile}/first-import-<size>.prof")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,76 @@
+"""``odoo-bin lead_capture_watch``: the INBOX watcher of Email Capture (see the README).
+
+Odoo finds this command in the addons path (``<addon>/cli/<command>.py``); it is loaded as
+``odoo.cli.lead_capture_watch``, outside the addon's package, hence the absolute imports.
+"""
+
+import logging
+import signal
+import sys
+
+from odoo.cli.command import Command
+from odoo.tools import config
+
+_logger = logging.getLogger("odoo.addons.mail_lead_capture.cli.lead_capture_watch")
+
+
+class LeadCaptureWatch(Command):
+    """Watch the INBOX of every synced mailbox (IMAP IDLE) and file new mail within seconds"""
+
+    name = "lead_capture_watch"
+    epilog = """
+    Run it next to the Odoo server, with the same configuration file and one database, e.g.
+    odoo-bin --addons-path=... lead_capture_watch -c /etc/odoo/odoo.conf -d mydb
+    It holds one IMAP connection per synced mailbox; the scheduled action "Email Capture: sync
+    mailboxes" still syncs every folder on its own schedule. Stop it with SIGTERM or Ctrl-C.
+    Odoo's own options (-c, -d, --db_host, --log-level...) are accepted too.
+    """
+
+    def run(self, cmdargs):
+        from odoo.modules.registry import Registry  # noqa: PLC0415
+
+        from odoo.addons.mail_lead_capture.models import mailbox_watch  # noqa: PLC0415
+        from odoo.addons.mail_lead_capture.tools.imap import watch as imap_watch  # noqa: PLC0415
+
+        parser = self.parser
+        parser.add_argument(
+            "--idle-seconds",
+            type=float,
+            default=imap_watch.IDLE_SECONDS,
+            help="restart IMAP IDLE this often (seconds; default %(default)s)",
+        )
+        parser.add_argument(
+            "--poll-seconds",
+            type=float,
+            default=imap_watch.POLL_SECONDS,
+            help="servers without IDLE: ask the INBOX (NOOP) this often (default %(default)s)",
+        )
+        parser.add_argument(
+            "--refresh-seconds",
+            type=float,
+            default=mailbox_watch.REFRESH_SECONDS,
+            help="read the list of mailboxes again this often (default %(default)s)",
+        )
+        options, odoo_args = parser.parse_known_args(cmdargs)
+        config.parse_config(odoo_args, setup_logging=True)
+        databases = config["db_name"]
+        if len(databases) != 1:
+            sys.exit("Give one database: -d/--database (or db_name in the configuration file).")
+        registry = Registry(databases[0])
+        if "mail.capture.mailbox" not in registry:
+            sys.exit(f"Email Capture (mail_lead_capture) is not installed in {databases[0]}.")
+        watch = mailbox_watch.InboxWatch(
+            registry,
+            idle_seconds=options.idle_seconds,
+            poll_seconds=options.poll_seconds,
+            refresh_seconds=options.refresh_seconds,
+        )
+
+        def stop(_signum, _frame):
+            watch.stop()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        _logger.info("Watching the INBOX of the synced mailboxes of %s", databases[0])
+        watch.serve()
+        return 0

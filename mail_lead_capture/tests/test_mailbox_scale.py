@@ -1,0 +1,57 @@
+"""What keeps a mailbox's first import linear in its size gives the results Odoo's own way gives
+(bench/mailbox_scale.py measures the time)."""
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .mailbox_common import MailboxCase
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestMailboxScale(MailboxCase):
+    def test_synced_mail_hangs_under_the_message_odoo_itself_would_choose(self):
+        lead = self.lead
+        lead.message_post(body="An internal note", message_type="comment")
+        note_then_log = lead.message_post(body="A log line", message_type="notification")
+        self.assertTrue(note_then_log)
+        expected = lead._message_compute_parent_id(False)  # Odoo's flat-thread choice
+        self.append(sender="Hana Sato <hana@client.example>", to=self.bob.email, subject="Quote")
+        self.sync(self.make_mailbox())
+        filed = self.lead_messages(lead)
+        self.assertEqual(filed.mapped("subject"), ["Quote"])
+        self.assertEqual(filed.parent_id.id, expected)
+        self.assertTrue(filed.parent_id.message_type in ("comment", "email"))
+
+    def test_a_new_contact_is_queued_once_per_mailbox_whatever_is_queued_already(self):
+        mailbox = self.make_mailbox()
+        other = self.make_mailbox(email="bob.other@mycompany.example")
+        History = self.env["mail.capture.mailbox.history"]
+        History.create({"mailbox_id": mailbox.id, "address": "ken@client.example"})
+        ken = self.env["res.partner"].create({"name": "Ken Ito", "email": "ken@client.example"})
+        lin = self.env["res.partner"].create({"name": "Lin Wu", "email": "lin@client.example"})
+        self.lead.contact_ids = [fields.Command.link(ken.id), fields.Command.link(lin.id)]
+        self.assertEqual(
+            sorted(mailbox.history_ids.mapped("address")),
+            ["ken@client.example", "lin@client.example"],
+        )
+        self.assertEqual(
+            sorted(other.history_ids.mapped("address")),
+            ["ken@client.example", "lin@client.example"],
+        )
+
+    def test_a_contact_archived_on_its_lead_does_not_match_as_before(self):
+        ken = self.env["res.partner"].create({"name": "Ken Ito", "email": "ken@client.example"})
+        self.lead_omar.contact_ids = [fields.Command.link(ken.id)]
+        Engine = self.env["mail.capture.engine"]
+        leads = self.lead | self.lead_omar
+        found = Engine._matched_addresses(leads, ["ken@client.example", "hana@client.example"])
+        self.assertEqual(found[self.lead], {"hana@client.example"})
+        self.assertEqual(found[self.lead_omar], {"ken@client.example"})
+        ken.active = False
+        found = Engine._matched_addresses(leads, ["ken@client.example"])
+        self.assertEqual(found[self.lead_omar], set(), "as the lead's contacts read it")
+        self.assertEqual(
+            found[self.lead_omar],
+            self.lead_omar._lead_capture_contact_addresses()[self.lead_omar]
+            & {"ken@client.example"},
+        )
