@@ -156,7 +156,7 @@ class _MailHelpers:
     def create_folder(self, login: str, folder: str) -> None:
         """Create a folder (and its parents), fails harmlessly when it exists."""
         with self.imap(login) as client:
-            client.create(_wire(folder))
+            client.create(wire(folder))
 
     def append(self, login: str, folder: str, messages, *, flags: str = "") -> list[int]:
         """APPEND messages to a folder (created if needed; any name, encoded in modified UTF-7);
@@ -166,9 +166,9 @@ class _MailHelpers:
         uids = []
         with self.imap(login) as client:
             if folder.upper() != "INBOX":
-                client.create(_wire(folder))
+                client.create(wire(folder))
             for raw in messages:
-                typ, data = client.append(_wire(folder), f"({flags})" if flags else None, None, raw)
+                typ, data = client.append(wire(folder), f"({flags})" if flags else None, None, raw)
                 if typ != "OK":
                     raise RuntimeError(f"APPEND to {folder!r} failed: {data!r}")
                 match = re.search(rb"APPENDUID \d+ (\d+)", data[0] or b"")
@@ -177,14 +177,14 @@ class _MailHelpers:
 
     def uids(self, login: str, folder: str) -> list[int]:
         with self.imap(login) as client:
-            typ, _data = client.select(_wire(folder), readonly=True)
+            typ, _data = client.select(wire(folder), readonly=True)
             if typ != "OK":
                 raise RuntimeError(f"{folder!r} cannot be selected: {_data!r}")
             typ, data = client.uid("SEARCH", None, "ALL")
         return sorted(int(uid) for uid in (data[0] or b"").split()) if typ == "OK" else []
 
 
-def _wire(folder: str) -> str:
+def wire(folder: str) -> str:
     """A folder name as IMAP sends it: modified UTF-7, quoted."""
     from imapclient import imap_utf7  # noqa: PLC0415 (not needed to fetch the servers)
 
