@@ -9,6 +9,7 @@ from . import test_install
 from . import test_mailbox_privacy
 from . import test_mailbox_robustness
 from . import test_mailbox_sending
+from . import test_mailbox_servers
 from . import test_mailbox_settings
 from . import test_mailbox_sync
 from . import test_mailbox_tour

@@ -175,6 +175,20 @@ class _MailHelpers:
                 uids.append(int(match.group(1)) if match else 0)
         return uids
 
+    def message_ids(self, login: str, folder: str) -> list[str]:
+        """The Message-Ids of the mail in a folder, by UID."""
+        with self.imap(login) as client:
+            typ, _data = client.select(wire(folder), readonly=True)
+            if typ != "OK":
+                raise RuntimeError(f"{folder!r} cannot be selected: {_data!r}")
+            typ, data = client.uid("FETCH", "1:*", "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+        found = []
+        for item in data if typ == "OK" else []:
+            if isinstance(item, tuple):
+                match = re.search(rb"<[^<>\s]+>", item[1])
+                found.append(match.group(0).decode() if match else None)
+        return found
+
     def uids(self, login: str, folder: str) -> list[int]:
         with self.imap(login) as client:
             typ, _data = client.select(wire(folder), readonly=True)
