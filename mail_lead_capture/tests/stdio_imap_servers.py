@@ -578,6 +578,6 @@ if __name__ == "__main__":
 
     try:
         for each in PACKAGES:
-            print(f"{each}: {unpacked_root(each)}")
+            sys.stdout.write(f"{each}: {unpacked_root(each)}\n")
     except ServerUnavailable as exc:
         sys.exit(f"The IMAP servers for the tests cannot be fetched: {exc}")
