@@ -217,7 +217,11 @@ class StdioImapServer(_MailHelpers, _Listener):
         self.data = Path(tempfile.mkdtemp(prefix=f"mlc-{self.kind}-"))
         self.host = HOST
         self._processes: list[subprocess.Popen] = []
-        self._check()
+        try:
+            self._check()
+        except BaseException:
+            shutil.rmtree(self.data, ignore_errors=True)
+            raise
         super().__init__()
 
     # what each server needs
