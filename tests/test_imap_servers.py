@@ -4,7 +4,7 @@ Courier-IMAP leaves UIDNEXT out of SELECT and has no MOVE; GNU Mailutils' imap4d
 UID set that names a deleted UID, reads UIDs in SEARCH as message numbers, and gives an mbox INBOX
 that received mail a new UIDVALIDITY every time it is opened; Cyrus IMAP keeps folders under
 ``INBOX.`` with its classic '.' separator, at the top with '/' (``unixhierarchysep``,
-``altnamespace``). Each test syncs through the same ``imap_sync.sync_folder`` the model uses and
+``altnamespace``). Each test syncs through the same ``imap.sync_folder`` the model uses and
 checks the mail stored by Message-Id; every server gets the same 200-mail mailbox with folders
 named outside ASCII (modified UTF-7 on the wire).
 """
@@ -15,8 +15,8 @@ import dovecot_server as rig
 import pytest
 from stdio_imap_servers import wire
 
-from mail_lead_capture.tools import imap_sync
-from mail_lead_capture.tools.imap_session import ImapSession
+from mail_lead_capture.tools import imap
+from mail_lead_capture.tools.imap.session import ImapSession
 
 CONTACT = "sue@client.example"
 TIMEOUT = 20.0
@@ -47,7 +47,7 @@ class Store:
         def save(checkpoint):
             self.checkpoints[folder] = checkpoint
 
-        return imap_sync.sync_folder(
+        return imap.sync_folder(
             session,
             folder,
             self.checkpoints.get(folder),
@@ -141,7 +141,7 @@ def test_first_import_incremental_a_client_move_and_a_two_way_move(server):
 
     # first import: every folder (names as the user reads them), exactly the wanted mail
     with session_for(server, login) as session:
-        folders = imap_sync.folders_to_sync(session.list_folders()).names
+        folders = imap.folders_to_sync(session.list_folders()).names
         assert set(folders) == set(counts), folders
         results = {name: store.run(session, name, batch_size=25) for name in folders}
         if server.kind == "courier":
@@ -231,7 +231,7 @@ def test_mailutils_refused_uid_sets_after_a_deletion(mailutils):
     # a history search by address finds the contact's mail by UID, not by message number
     with session_for(mailutils, login) as session:
         batches = list(
-            imap_sync.history_batches(session, "INBOX", [CONTACT], store.checkpoints["INBOX"])
+            imap.history_batches(session, "INBOX", [CONTACT], store.checkpoints["INBOX"])
         )
     found = {m.summary.dedupe_key for b in batches for m in b.messages}
     assert found == expected
