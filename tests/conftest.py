@@ -90,3 +90,19 @@ def mailutils():
     server = _other_server(stdio_imap_servers.MailutilsServer)
     with server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def cyrus():
+    """Cyrus IMAP from its Debian packages, classic '.' separator (``INBOX.Sent``)."""
+    server = _other_server(stdio_imap_servers.CyrusServer)
+    with server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def cyrus_slash():
+    """Cyrus IMAP with '/' (``unixhierarchysep``) and folders beside INBOX (``altnamespace``)."""
+    server = _other_server(lambda: stdio_imap_servers.CyrusServer("/"))
+    with server:
+        yield server

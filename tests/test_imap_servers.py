@@ -2,13 +2,18 @@
 
 Courier-IMAP leaves UIDNEXT out of SELECT and has no MOVE; GNU Mailutils' imap4d answers BAD to a
 UID set that names a deleted UID, reads UIDs in SEARCH as message numbers, and gives an mbox INBOX
-that received mail a new UIDVALIDITY every time it is opened. Each test syncs through the same
-``imap.sync_folder`` the model uses and checks the mail stored by Message-Id.
+that received mail a new UIDVALIDITY every time it is opened; Cyrus IMAP keeps folders under
+``INBOX.`` with its classic '.' separator, at the top with '/' (``unixhierarchysep``,
+``altnamespace``). Each test syncs through the same ``imap.sync_folder`` the model uses and
+checks the mail stored by Message-Id; every server gets the same 200-mail mailbox with folders
+named outside ASCII (modified UTF-7 on the wire).
 """
 
 import time
 
 import dovecot_server as rig
+import pytest
+from stdio_imap_servers import wire
 
 from mail_lead_capture.tools import imap
 from mail_lead_capture.tools.imap.session import ImapSession
@@ -22,6 +27,7 @@ class Store:
 
     def __init__(self):
         self.keys = set()
+        self.locations = {}  # dedupe key: (folder, UID) where it was stored from
         self.downloads = 0
         self.checkpoints = {}
 
@@ -35,6 +41,7 @@ class Store:
         def store(message, raw):
             self.downloads += 1
             self.keys.add(message.summary.dedupe_key)
+            self.locations[message.summary.dedupe_key] = (folder, message.uid)
             self.checkpoints[folder] = message.checkpoint
 
         def save(checkpoint):
@@ -79,53 +86,126 @@ def batch(numbers, contact_every=2):
 def client_move(server, login, source, destination, message_id):
     """The user moves a mail in their own client: COPY, \\Deleted, EXPUNGE (neither has MOVE)."""
     with server.imap(login) as client:
-        client.select(source)
+        client.select(wire(source))
         typ, data = client.search(None, "HEADER", "Message-ID", message_id)
         numbers = data[0].split()
         assert typ == "OK" and len(numbers) == 1, data
-        assert client.copy(numbers[0], destination)[0] == "OK"
+        assert client.copy(numbers[0], wire(destination))[0] == "OK"
         client.store(numbers[0], "+FLAGS", "(\\Deleted)")
         client.expunge()
 
 
-# ------------------------------------------------------------------------------ Courier
+# ------------------------------------------------------------------------------ every server
 
 
-def test_courier_first_import_incremental_and_a_client_move(courier):
-    login, _password = courier.add_user()
-    inbox, inbox_expected = batch(range(8))
-    sent, sent_expected = batch(range(100, 104))
-    courier.append(login, "INBOX", inbox)
-    courier.append(login, "INBOX.Sent", sent)
-    courier.append(login, "INBOX.Archive", batch([201])[0])
+def seed_200(server, login, *, nested=True):
+    """200 mails over INBOX, Sent and folders named outside ASCII (one under another when the
+    server nests folders); an empty Archive. Returns ``{folder: expected Message-Ids}``, counts."""
+    folders = {
+        "INBOX": range(100),
+        server.folder("Sent"): range(100, 140),
+        server.folder("Été"): range(140, 170),
+    }
+    if nested:
+        folders[server.folder("Clients")] = range(170, 185)
+        folders[server.folder("Clients", "Ōsaka 大阪")] = range(185, 200)
+    else:
+        folders[server.folder("Ōsaka 大阪")] = range(170, 200)
+    expected, counts = {}, {}
+    for folder, numbers in folders.items():
+        raws, expected[folder] = batch(list(numbers))
+        counts[folder] = len(raws)
+        server.append(login, folder, raws)
+    server.create_folder(login, server.folder("Archive"))
+    counts[server.folder("Archive")] = 0
+    expected[server.folder("Archive")] = set()
+    assert sum(counts.values()) == 200
+    return expected, counts
+
+
+SERVERS = ["courier", "cyrus", "cyrus_slash", "mailutils"]
+
+
+@pytest.fixture(params=SERVERS)
+def server(request):
+    return request.getfixturevalue(request.param)
+
+
+def test_first_import_incremental_a_client_move_and_a_two_way_move(server):
+    login, _password = server.add_user()
+    nested = server.kind != "mailutils"  # its mbox folders cannot hold folders
+    expected, counts = seed_200(server, login, nested=nested)
+    everything = set().union(*expected.values())
+    inbox, ete, archive = "INBOX", server.folder("Été"), server.folder("Archive")
     store = Store()
-    with session_for(courier, login) as session:
+
+    # first import: every folder (names as the user reads them), exactly the wanted mail
+    with session_for(server, login) as session:
         folders = imap.folders_to_sync(session.list_folders()).names
-        assert set(folders) == {"INBOX", "INBOX.Sent", "INBOX.Archive"}
-        results = {name: store.run(session, name, batch_size=3) for name in folders}
-        assert "select_without_uidnext" in session.quirks  # Courier's SELECT has no UIDNEXT
-    assert store.keys == inbox_expected | sent_expected
-    assert results["INBOX"].examined == 8
+        assert set(folders) == set(counts), folders
+        results = {name: store.run(session, name, batch_size=25) for name in folders}
+        if server.kind == "courier":
+            assert "select_without_uidnext" in session.quirks  # its SELECT has no UIDNEXT
+    assert store.keys == everything
+    assert len(everything) == 100
+    assert {name: result.examined for name, result in results.items()} == counts
+    assert all(result.complete for result in results.values())
     assert store.downloads == len(store.keys)  # only the wanted bodies, each once
 
-    # incremental: only the new mail is examined
-    new, new_expected = batch(range(8, 11))
-    courier.append(login, "INBOX", new)
-    with session_for(courier, login) as session:
-        result = store.run(session, "INBOX")
-    assert (result.action, result.examined) == ("incremental", 3)
-    assert store.keys == inbox_expected | sent_expected | new_expected
-
-    # the user files a captured mail away in their client: found in Archive, not stored twice
-    moved = sorted(inbox_expected)[0]
-    client_move(courier, login, "INBOX", "INBOX.Archive", moved)
-    downloads = store.downloads
-    with session_for(courier, login) as session:
+    # incremental: only the new mail is examined, in INBOX and in the non-ASCII folder
+    new_inbox, new_inbox_expected = batch(range(300, 303))
+    new_ete, new_ete_expected = batch(range(304, 306))
+    server.append(login, inbox, new_inbox)
+    server.append(login, ete, new_ete)
+    with session_for(server, login) as session:
         results = {name: store.run(session, name) for name in folders}
-    assert results["INBOX"].action == "up_to_date"
-    assert results["INBOX.Archive"].examined == 1
+    assert (results[inbox].action, results[inbox].examined) == ("incremental", 3)
+    assert (results[ete].action, results[ete].examined) == ("incremental", 2)
+    assert sum(r.examined for r in results.values()) == 5, "nothing else is read again"
+    everything |= new_inbox_expected | new_ete_expected
+    assert store.keys == everything
+    assert store.downloads == len(store.keys)
+
+    # the user files a captured mail away in their client, into the non-ASCII folder: the next
+    # pass finds it there and does not store it twice
+    moved = min(expected[inbox])
+    assert store.locations[moved][0] == inbox
+    client_move(server, login, inbox, ete, moved)
+    downloads = store.downloads
+    with session_for(server, login) as session:
+        results = {name: store.run(session, name) for name in folders}
+    assert results[ete].examined == 1
     assert store.downloads == downloads
-    assert store.keys == inbox_expected | sent_expected | new_expected
+    assert store.keys == everything
+
+    # a two-way action on it ("Archive in my mailbox") first looks where it was filed from, as
+    # the model does: its UID there holds no more mail, and its Message-Id is not in the folder;
+    # so it is left where the user put it
+    _folder, old_uid = store.locations[moved]
+    with session_for(server, login) as session:
+        session.select(inbox, readonly=False)
+        assert old_uid not in session.message_ids([old_uid])
+        assert session.search(message_id=moved) == []
+        session.select(ete)
+        assert len(session.search(message_id=moved)) == 1, "still where the user put it"
+
+    # a mail still in INBOX is moved by the two-way action, and the server's answer is checked
+    staying = sorted(expected[inbox] - {moved})[0]
+    with session_for(server, login) as session:
+        session.select(inbox, readonly=False)
+        [uid] = session.search(message_id=staying)
+        assert session.message_ids([uid]) == {uid: staying}
+        way = session.move([uid], archive)
+        if way != "copy_flag":  # flagged \Deleted only: the owner's client expunges it
+            assert session.message_ids([uid]) == {}, f"{way}: still in INBOX"
+        session.select(archive)
+        assert len(session.search(message_id=staying)) == 1, f"{way}: not in Archive"
+    downloads = store.downloads
+    with session_for(server, login) as session:
+        results = {name: store.run(session, name) for name in folders}
+    assert results[archive].examined == 1
+    assert store.downloads == downloads, "a moved mail is not stored again"
+    assert store.keys == everything
 
 
 # ------------------------------------------------------------------------------ GNU Mailutils

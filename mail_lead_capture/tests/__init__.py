@@ -10,6 +10,7 @@ from . import test_mailbox_privacy
 from . import test_mailbox_robustness
 from . import test_mailbox_scale
 from . import test_mailbox_sending
+from . import test_mailbox_servers
 from . import test_mailbox_settings
 from . import test_mailbox_skips
 from . import test_mailbox_sync

@@ -629,9 +629,16 @@ class DovecotClassMixin:
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.dovecot = DovecotServer(**cls.dovecot_options)
-        cls.dovecot.start()
+        cls.dovecot = cls.start_imap_server()
         cls.addClassCleanup(cls.dovecot.stop)
+
+    @classmethod
+    def start_imap_server(cls):
+        """The class's IMAP server; another server with the same helpers may stand in for it
+        (``stdio_imap_servers``: Courier-IMAP, Cyrus IMAP)."""
+        server = DovecotServer(**cls.dovecot_options)
+        server.start()
+        return server
 
 
 def _quoted(folder: str) -> str:
