@@ -114,9 +114,5 @@ class MailboxCase(MailboxMixin, LeadCaptureCase):
 
 
 class MailboxHttpCase(MailboxMixin, LeadCaptureHttpCase):
-    """Mailbox sync with Odoo's HTTP server, for browser tours."""
-
-    # A class's first tour page builds the web client's asset bundles in a fresh database: on a
-    # busy machine that holds the test cursor longer than Odoo's default 20 seconds, and the
-    # tour's other requests then fail.
-    test_cursor_lock_timeout = 120
+    """Mailbox sync with Odoo's HTTP server, for browser tours (the cursor lock of
+    ``LeadCaptureHttpCase``)."""

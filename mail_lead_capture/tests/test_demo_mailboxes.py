@@ -13,6 +13,9 @@ class TestDemoMailboxes(dovecot_server.DovecotClassMixin, HttpCase):
     """The mailboxes ``make demo`` connects: the demo data, Ines's and Marco's mail on a real
     Dovecot, connected and synced as the salespeople would; then a synced mail in the browser."""
 
+    # The web client's assets are built by the first tour page: see LeadCaptureHttpCase.
+    test_cursor_lock_timeout = 120
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
