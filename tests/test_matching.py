@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from mail_lead_capture.tools.matching import Candidate
 from mail_lead_capture.tools.matching import choose_lead
+from mail_lead_capture.tools.matching import choose_per_recipient
 
 NOW = datetime(2026, 11, 25, 12, 0)
 
@@ -92,8 +93,6 @@ def test_every_policy_files_on_each_open_lead():
 
 
 def test_each_recipient_of_a_bulk_send_gets_its_own_lead():
-    from mail_lead_capture.tools.matching import choose_per_recipient  # noqa: PLC0415
-
     older, newer = NOW - timedelta(days=3), NOW
     candidates = [
         Candidate(1, older, matched=("ann@a.example",)),
@@ -117,8 +116,6 @@ def test_each_recipient_of_a_bulk_send_gets_its_own_lead():
 
 
 def test_a_bulk_send_is_never_ambiguous_nor_threaded():
-    from mail_lead_capture.tools.matching import choose_per_recipient  # noqa: PLC0415
-
     candidates = [
         Candidate(1, NOW, matched=("ann@a.example",), in_thread=True),
         Candidate(2, NOW - timedelta(days=1), matched=("ann@a.example",)),

@@ -95,13 +95,22 @@ class MailCaptureEngine(models.AbstractModel):
             # sender's, so an explanation would go to the person being impersonated.
             self._lead_capture_refuse_forged(message, message_dict, company, mode, sender, verdict)
             return False
+        rules = trusted_sender = None
         if mode == "capture" and not owner:
             disputed = company._lead_capture_disputed_owners(sender)
             if disputed:
                 self._lead_capture_refuse_disputed(message, company, sender, disputed)
                 return False
-            lead = self._lead_capture_thread_lead(capture.captured_mail(message, None), company)
-            if not lead:
+            # A trusted sender (no account) files as the user the company credits: their address
+            # is that user's side of the mail. The forged check above applied to them too.
+            owner = company._lead_capture_trusted_owner(sender)
+            if owner:
+                trusted_sender = sender
+                rules = company._lead_capture_filter_rules(owner)
+                rules = dataclasses.replace(rules, user_addresses=rules.user_addresses | {sender})
+            if not owner and not self._lead_capture_thread_lead(
+                capture.captured_mail(message, None), company
+            ):
                 self._lead_capture_refuse_sender(
                     message, message_dict, company, sender, sender_name
                 )
@@ -123,6 +132,8 @@ class MailCaptureEngine(models.AbstractModel):
                     raw=raw,
                     forwarder=(sender_name, sender) if owner else None,
                     message=message,
+                    rules=rules,
+                    trusted_sender=trusted_sender,
                 )
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
@@ -364,7 +375,8 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _lead_capture_known_addresses(self, addresses_, company):
-        """The ones of ``addresses_`` (normalised) that are on a lead of ``company``, in one query."""
+        """The ones of ``addresses_`` (normalised) that are on a lead of ``company`` or are its
+        CRM contacts (``res.partner.lead_capture_crm_contact``), in one query."""
         spellings = {
             variant: address
             for address in addresses_
@@ -386,8 +398,13 @@ class MailCaptureEngine(models.AbstractModel):
                    UNION
                    SELECT p.email_normalized FROM res_partner p
                      JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND r.%(lead_column)s IN %(leads)s""",
+                    WHERE p.email_normalized IN %(spellings)s AND r.%(lead_column)s IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                    WHERE p.email_normalized IN %(spellings)s AND p.lead_capture_crm_contact
+                      AND p.active AND (p.company_id IS NULL OR p.company_id = %(company)s)""",
                 spellings=tuple(spellings),
+                company=company.id,
                 leads=leads,
                 relation=SQL.identifier(contacts.relation),
                 partner_column=SQL.identifier(contacts.column2),
@@ -398,7 +415,8 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _lead_capture_lead_addresses(self, company, limit):
-        """Every normalised address on ``company``'s leads, or None when there are over ``limit``.
+        """Every normalised address on ``company``'s leads and of its CRM contacts, or None when
+        there are over ``limit``.
 
         One query: a mailbox pass then checks its headers without asking the database again.
         """
@@ -417,7 +435,12 @@ class MailCaptureEngine(models.AbstractModel):
                    SELECT p.email_normalized FROM res_partner p
                      JOIN %(relation)s r ON r.%(partner_column)s = p.id
                     WHERE p.email_normalized IS NOT NULL AND r.%(lead_column)s IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                    WHERE p.email_normalized IS NOT NULL AND p.lead_capture_crm_contact
+                      AND p.active AND (p.company_id IS NULL OR p.company_id = %(company)s)
                    LIMIT %(limit)s""",
+                company=company.id,
                 leads=leads,
                 relation=SQL.identifier(contacts.relation),
                 partner_column=SQL.identifier(contacts.column2),
@@ -465,6 +488,7 @@ class MailCaptureEngine(models.AbstractModel):
         keep_screened=True,
         rules=None,
         message_values=None,
+        trusted_sender=None,
     ):
         """File ``mail`` (a ``tools.capture.CapturedMail``) with its HTML ``body`` and attachments.
 
@@ -480,6 +504,7 @@ class MailCaptureEngine(models.AbstractModel):
         follows the setting; ``keep_screened=False`` logs mail the filters screen without queueing
         it; ``rules`` are the company's filter rules when the caller already built them for a batch;
         ``message_values`` are extra ``mail.message`` values for the posted message.
+        ``trusted_sender``: the address of the trusted sender (no account) who sent it for ``owner``.
         """
 
         def kept():
@@ -502,6 +527,7 @@ class MailCaptureEngine(models.AbstractModel):
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
         rules = rules or company._lead_capture_filter_rules(owner or None)
+        own_bulk, automated_kind = self._lead_capture_own_bulk(mail, message, rules, automated_kind)
         screening = filters.screen(mail.participants, rules, automated=automated_kind)
         direction = (
             INCOMING
@@ -523,14 +549,13 @@ class MailCaptureEngine(models.AbstractModel):
             mail.recipients,
             set(screening.kept),
         )
-        lost = None
-        if lead is not None:
-            decision = matching.Decision("chosen", lead.id)
-        elif force_create:
-            decision = matching.Decision("none")
-        else:
-            decision = self._lead_capture_decide(mail, screening.kept, company)
-            decision, lost = self._lead_capture_lost_decision(decision, screening.kept, company)
+        if own_bulk and lead is None and not force_create and source != "inbound":
+            return self._lead_capture_file_bulk(
+                kept(), direction, people, screening.kept, no_match, message_values
+            )
+        decision, lost = self._lead_capture_decision(
+            mail, screening.kept, company, lead, force_create
+        )
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
@@ -539,6 +564,19 @@ class MailCaptureEngine(models.AbstractModel):
                 leads=", ".join(leads.mapped("display_name")),
             )
             return refuse(reason, "ambiguous", tell=False)
+        # A known contact (a lead's customer, a CRM contact) with no open or won lead.
+        filed, no_match = self._lead_capture_known_contact_filing(
+            decision if not (force_create or lost) else None,
+            people,
+            kept(),
+            direction,
+            screening.kept,
+            no_match,
+            message_values,
+            trusted_sender,
+        )
+        if filed is not None:
+            return filed
         if decision.kind == "none" and no_match == "skip":
             reason = self.env._(
                 "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
@@ -582,6 +620,7 @@ class MailCaptureEngine(models.AbstractModel):
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = self._lead_capture_trace(decision, lead, people, created, company)
         trace += self._lead_capture_lost_note(lead, lost, created)
+        trace += self._lead_capture_trusted_note(trusted_sender, owner)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
         trace += self._lead_capture_hidden_copy_note(lead, mail)
@@ -595,6 +634,17 @@ class MailCaptureEngine(models.AbstractModel):
             decision, kept(), direction, partners, screening.kept, message_values
         )
         return lead.id
+
+    @api.model
+    def _lead_capture_decision(self, mail, kept, company, lead, force_create):
+        """``(matching.Decision, lost lead or None)``: a person's choice (``lead``, or a new lead
+        with ``force_create``), else the leads of the ``kept`` addresses and the mail's thread."""
+        if lead is not None:
+            return matching.Decision("chosen", lead.id), None
+        if force_create:
+            return matching.Decision("none"), None
+        decision = self._lead_capture_decide(mail, kept, company)
+        return self._lead_capture_lost_decision(decision, kept, company)
 
     @api.model
     def _lead_capture_file_also(self, decision, kept, direction, partners, kept_addresses, values):
@@ -760,13 +810,13 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _lead_capture_duplicate(self, lead, mail, owner=None):
-        """Return the message already holding ``mail`` on ``lead``, if any.
+        """Return the message already holding ``mail`` on ``lead`` (or contact), if any.
 
         With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
         colleague's private synced copy is not one (see :meth:`_lead_capture_file`).
         """
         Message = self.env["mail.message"].sudo()
-        base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        base = [("model", "=", lead._name), ("res_id", "=", lead.id)]
         if owner is not None:
             base.append(("lead_capture_private_user_id", "in", [False, *owner.ids]))
         if mail.message_id:
@@ -912,9 +962,13 @@ class MailCaptureEngine(models.AbstractModel):
         )
         # "Last Email" is read by whoever reads the lead: a private mail does not move it.
         private = (message_values or {}).get("lead_capture_private_user_id")
-        if not private and (
-            not lead.email_last_date
-            or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
+        if (
+            lead._name == "crm.lead"
+            and not private
+            and (
+                not lead.email_last_date
+                or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
+            )
         ):
             lead.email_last_date = (
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
@@ -1248,4 +1302,226 @@ class MailCaptureEngine(models.AbstractModel):
                     "private_user_id": owner.id if private else False,
                 }
             )
+        )
+
+    # ------------------------------------------------------------
+    # PEOPLE: KNOWN CONTACTS, USERS' BULK SENDS, TRUSTED SENDERS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _lead_capture_known_contacts(self, addresses_, company):
+        """``{address: partner}`` for those of ``addresses_`` (normalised, in their order) that
+        are known contacts of ``company``: the customer of one of its leads (open, won, lost or
+        archived), or a contact marked as a CRM contact. One indexed query."""
+        spellings = {
+            variant: address
+            for address in addresses_
+            for variant in addresses.address_variants(address)
+        }
+        if not spellings:
+            return {}
+        self.env["res.partner"].flush_model(
+            ["email_normalized", "active", "company_id", "lead_capture_crm_contact"]
+        )
+        self.env["crm.lead"].flush_model(["partner_id", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id, p.email_normalized FROM res_partner p
+                    WHERE p.email_normalized IN %(spellings)s AND p.active
+                      AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                      AND (p.lead_capture_crm_contact OR EXISTS (
+                            SELECT 1 FROM crm_lead l
+                             WHERE l.partner_id = p.id
+                               AND (l.company_id IS NULL OR l.company_id = %(company)s)))
+                    ORDER BY p.id""",
+                spellings=tuple(spellings),
+                company=company.id,
+            )
+        )
+        found = {}
+        for partner_id, value in rows:
+            found.setdefault(spellings[value], partner_id)
+        Partner = self.env["res.partner"]
+        return {
+            address: Partner.browse(found[address]) for address in addresses_ if address in found
+        }
+
+    @api.model
+    def _lead_capture_own_bulk(self, mail, message, rules, automated_kind):
+        """``(own bulk send?, robot kind)``: a user's own newsletter or mail merge is not robot
+        mail (``tools.automated.own_bulk_send``); its robot kind is dropped."""
+        author = mail.author.address if mail.author else None
+        if message is not None and automated.own_bulk_send(message, author, rules.user_addresses):
+            return True, None
+        return False, automated_kind
+
+    @api.model
+    def _lead_capture_known_contact_filing(
+        self, decision, people, kept, direction, kept_addresses, no_match, values, trusted_sender
+    ):
+        """For mail no lead matched (``decision`` "none"; None when a person chose to create a
+        lead or a lost lead matched): ``(result, no_match)``. When one of ``people`` is a known
+        contact, the mail goes on that contact (``result`` False), or by the company's setting
+        ``no_match`` becomes "create". Otherwise ``result`` is None and ``no_match`` unchanged.
+        Mail of the incoming-mail address always makes leads."""
+        if decision is None or decision.kind != "none" or kept.source == "inbound":
+            return None, no_match
+        contact = next(iter(self._lead_capture_known_contacts(people, kept.company).values()), None)
+        if not contact:
+            return None, no_match
+        if kept.company.lead_capture_known_contact == "contact":
+            filed = self._lead_capture_file_on_contact(
+                contact, kept, direction, kept_addresses, values, trusted_sender
+            )
+            return filed, no_match
+        return None, "create"
+
+    @api.model
+    def _lead_capture_file_on_contact(
+        self, contact, kept, direction, kept_addresses, values, trusted_sender=None
+    ):
+        """Post the mail of ``kept`` on ``contact``, a known contact with no open lead (company
+        setting "File it on the contact"). Returns False: no lead got it."""
+        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+        author = mail.author.address if mail.author else None
+        partners = self._lead_capture_partners(
+            mail,
+            [a for a in kept_addresses if a in (author, contact.email_normalized)],
+            owner,
+            company,
+        )
+        duplicate = self._lead_capture_duplicate(contact, mail, owner)
+        if duplicate:
+            trace = self.env._(
+                "Already on contact %(contact)s: the same mail is not stored twice.",
+                contact=contact.display_name,
+            )
+            self._lead_capture_log(
+                mail, company, owner, source, "duplicate", trace, message=duplicate
+            )
+            return False
+        trace = self.env._(
+            "Filed on contact %(contact)s: %(address)s is a known contact with no open lead, and "
+            "the company files such mail on the contact.",
+            contact=contact.display_name,
+            address=contact.email_normalized,
+        )
+        trace += self._lead_capture_trusted_note(trusted_sender, owner)
+        message = self._lead_capture_post(contact, kept, direction, trace, partners, values)
+        if direction == INCOMING and owner and source != "sync":
+            self._lead_capture_notify_inbox(contact, message, owner)
+        self._lead_capture_log(mail, company, owner, source, "captured", trace, message=message)
+        return False
+
+    @api.model
+    def _lead_capture_file_bulk(self, kept, direction, people, kept_addresses, no_match, values):
+        """File a user's own bulk send (``tools.automated.own_bulk_send``) on each recipient's lead.
+
+        Each recipient is matched alone (``matching.choose_per_recipient``); one without a lead
+        gets the known-contact treatment, else a new lead when the company (or, for sync,
+        ``no_match``) creates leads for unknown people, else nothing: a bulk send never waits for
+        review. Queries do not grow with the recipients (one matching round for all of them);
+        each lead that gets the mail costs its own message. Returns the first lead's id, or False.
+        """
+        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+        sender = mail.author.name or mail.author.address  # a user: own_bulk_send says so
+        leads = self._lead_capture_leads_of(people, company)
+        on_lead = leads._lead_capture_contact_addresses()
+        decisions = matching.choose_per_recipient(
+            people,
+            [
+                matching.Candidate(
+                    lead_id=lead.id,
+                    last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
+                    is_open=lead.won_status != "won",
+                    matched=tuple(a for a in people if a in on_lead[lead]),
+                )
+                for lead in leads
+            ],
+        )
+        unmatched = [address for address, d in decisions.items() if d.kind == "none"]
+        known = self._lead_capture_known_contacts(unmatched, company) if unmatched else {}
+        on_contact = company.lead_capture_known_contact == "contact"
+        creates = no_match == "create" or (
+            no_match == "default" and company.lead_capture_no_match == "create"
+        )
+        to_create = [
+            a
+            for a in unmatched
+            if (a in known and not on_contact)
+            or (a not in known and creates and no_match != "skip")
+        ]
+        matched = [a for a, d in decisions.items() if d.kind != "none"]
+        partners = self._lead_capture_partners(mail, matched + to_create, owner, company)
+        by_address = {partner.email_normalized: partner for partner in partners}
+        first = False
+        for address in people:
+            decision = decisions.get(address)
+            if decision is None:
+                continue  # its lead gets the mail for an earlier recipient
+            if decision.kind == "none" and address in known and on_contact:
+                contact = known[address]
+                if not self._lead_capture_duplicate(contact, mail, owner):
+                    trace = self.env._(
+                        "Filed on contact %(contact)s: %(user)s sent this mail in bulk (a "
+                        "newsletter or mail merge), and %(address)s, one of its recipients, is a "
+                        "known contact with no open lead.",
+                        contact=contact.display_name,
+                        user=sender,
+                        address=address,
+                    )
+                    message = self._lead_capture_post(
+                        contact, kept, direction, trace, partners, values
+                    )
+                    self._lead_capture_log(
+                        mail, company, owner, source, "captured", trace, message=message
+                    )
+                continue
+            partner = by_address.get(address, self.env["res.partner"])
+            if decision.kind == "none":
+                if address not in to_create:
+                    continue
+                lead = self._lead_capture_create_lead(
+                    mail, direction, [address], partner, owner, company
+                )
+                trace = self.env._(
+                    "New lead %(lead)s: %(user)s sent this mail in bulk (a newsletter or mail "
+                    "merge) to %(address)s, who was on no lead.",
+                    lead=lead.display_name,
+                    user=sender,
+                    address=address,
+                )
+                outcome = "created"
+            else:
+                lead = self.env["crm.lead"].browse(decision.lead_id)
+                duplicate = self._lead_capture_duplicate(lead, mail, owner)
+                if duplicate:
+                    first = first or lead.id
+                    continue
+                if partner and partner not in lead.partner_id | lead.contact_ids:
+                    lead.contact_ids = [fields.Command.link(partner.id)]
+                trace = self.env._(
+                    "Filed on lead %(lead)s: %(user)s sent this mail in bulk (a newsletter or mail "
+                    "merge), and each recipient's lead gets it; %(address)s is one of this "
+                    "lead's contacts.",
+                    lead=lead.display_name,
+                    user=sender,
+                    address=address,
+                )
+                outcome = "captured"
+            message = self._lead_capture_post(lead, kept, direction, trace, partner, values)
+            self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+            first = first or lead.id
+        return first
+
+    @api.model
+    def _lead_capture_trusted_note(self, trusted_sender, owner):
+        """The words the trace gets for mail a trusted sender sent for ``owner``."""
+        if not trusted_sender:
+            return ""
+        return " " + self.env._(
+            "Sent by %(sender)s, a trusted sender of the company without an account: filed as "
+            "%(user)s's mail.",
+            sender=trusted_sender,
+            user=owner.name,
         )

@@ -267,6 +267,11 @@ class MailboxPass:
             self.known.clear()
         if len(self.pending_ids) > KNOWN_CACHE_SIZE:
             self.pending_ids.clear()
+        robot = automated.automated_kind(message.header)
+        if robot and automated.own_bulk_send(
+            message.header, summary.sender, self.rules.user_addresses
+        ):
+            robot = None  # a user's own newsletter: each recipient's lead gets it
         wanted = self.engine._lead_capture_wants(
             summary.participants,
             summary.thread_ids,
@@ -275,7 +280,7 @@ class MailboxPass:
             auto_create=self.auto_create,
             direction=mail_direction(summary.sender, self.rules.user_addresses),
             rules=self.rules,
-            automated_kind=automated.automated_kind(message.header),
+            automated_kind=robot,
             known=self.known,
             pending_ids=self.pending_ids,
             lead_addresses=self.lead_addresses,
