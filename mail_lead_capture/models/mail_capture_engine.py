@@ -1512,6 +1512,15 @@ class MailCaptureEngine(models.AbstractModel):
             message = self._lead_capture_post(lead, kept, direction, trace, partner, values)
             self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
             first = first or lead.id
+        if first is False and not (known and on_contact):
+            reason = self.env._(
+                "it was sent in bulk to people on no lead (%(addresses)s), and the company does "
+                "not create leads for them",
+                addresses=", ".join(people),
+            )
+            return self._lead_capture_refuse(
+                kept, "queue", reason, "no_match", tell=False, queue=False
+            )
         return first
 
     @api.model

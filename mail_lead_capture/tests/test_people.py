@@ -175,6 +175,12 @@ class TestOwnBulkSend(PeopleMixin, MailboxCase):
         )
         self.assertFalse(self.leads_of("nina@new.example"))
         self.assertFalse(self.env["mail.capture.unmatched"].search([]), "a bulk send floods nobody")
+        # Sent to unknown people only: logged, not kept.
+        self.assertFalse(self.bcc("December news", to="nina@new.example", headers=BULK_HEADERS))
+        log = self.last_log()
+        self.assertEqual((log.outcome, log.rule, log.user_id), ("refused", "no_match", self.bob))
+        self.assertIn("sent in bulk", log.trace)
+        self.assertFalse(self.env["mail.capture.unmatched"].search([]))
 
     def test_a_received_bulk_mail_stays_screened(self):
         # A shared mailbox (info@) forwarded to the incoming-mail address: headers intact.
