@@ -8,7 +8,7 @@ rolled back afterwards; figures are printed as ratios, with absolute numbers for
    Gmail forwards of a new customer's mail) go through ``mail.thread.message_process`` twice: once
    delivered to the CRM sales team's alias (stock Odoo: one new lead per mail), once delivered to the
    company's capture address (this addon: forward recovery, filters, matching, contacts, dedup).
-2. Matching cost. The time to decide where a mail goes (``mail.capture.engine._lead_capture_decide``)
+2. Matching cost. The time to decide where a mail goes (``mail.capture.engine._decide_lead``)
    with 1,000 leads, then with 100,000 leads holding 200,000 contacts; the ratio should stay near 1.
    The query plans (EXPLAIN ANALYZE) of the look-ups are printed for the large case.
 """
@@ -246,12 +246,13 @@ def grow_crm(env, leads: int, company_id: int) -> None:
 
 def time_matching(env, company, lookups: list[list[str]]) -> float:
     engine = env["mail.capture.engine"]
+    # odoo.addons.* resolves only once Odoo's addons path is configured (main() does it)
     from odoo.addons.mail_lead_capture.tools.capture import CapturedMail
 
     started = time.perf_counter()
     for kept in lookups:
         mail = CapturedMail(None, (), (), None, "", "", None, (), False)
-        engine._lead_capture_decide(mail, kept, company)
+        engine._decide_lead(mail, kept, company)
         env.invalidate_all()
     return (time.perf_counter() - started) / len(lookups)
 
@@ -279,11 +280,12 @@ def explain(env, company, address: str) -> str:
             captured.append((query, params))
         return original(query, params, log_exceptions)
 
+    # odoo.addons.* resolves only once Odoo's addons path is configured (main() does it)
     from odoo.addons.mail_lead_capture.tools.capture import CapturedMail
 
     env.cr.execute = spy
     try:
-        engine._lead_capture_decide(
+        engine._decide_lead(
             CapturedMail(None, (), (), None, "", "", None, (), False), [address], company
         )
     finally:
@@ -300,7 +302,7 @@ def explain(env, company, address: str) -> str:
 def load_smtp_sink():
     """The addon's test SMTP sink: mail Odoo sends during the bench goes nowhere else."""
     sys.path.insert(0, str(ROOT / "dev"))
-    from harness import load_module
+    from common import load_module
 
     module = load_module("mlc_smtp_sink", ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py")
     return module.SmtpSink().start()

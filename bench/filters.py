@@ -27,23 +27,17 @@ from pathlib import Path
 ADDON_DIR = Path(__file__).resolve().parent.parent / "mail_lead_capture"
 
 
-def _import_tools():
-    """Import ``mail_lead_capture.tools`` without running the addon's ``__init__`` (no Odoo)."""
-    if "mail_lead_capture" not in sys.modules:
-        spec = importlib.util.spec_from_file_location(
-            "mail_lead_capture",
-            ADDON_DIR / "__init__.py",
-            submodule_search_locations=[str(ADDON_DIR)],
-        )
-        sys.modules["mail_lead_capture"] = importlib.util.module_from_spec(spec)
-    from mail_lead_capture.tools import addresses
-    from mail_lead_capture.tools import automated
-    from mail_lead_capture.tools import filters
+if "mail_lead_capture" not in sys.modules:  # the addon's package, without its __init__ (no Odoo)
+    _spec = importlib.util.spec_from_file_location(
+        "mail_lead_capture",
+        ADDON_DIR / "__init__.py",
+        submodule_search_locations=[str(ADDON_DIR)],
+    )
+    sys.modules["mail_lead_capture"] = importlib.util.module_from_spec(_spec)
 
-    return addresses, automated, filters
-
-
-addresses, automated, filters = _import_tools()
+from mail_lead_capture.tools import addresses  # noqa: E402
+from mail_lead_capture.tools import automated  # noqa: E402
+from mail_lead_capture.tools import filters  # noqa: E402
 
 N_BLOCKED_ADDRESSES = 5_000
 N_BLOCKED_DOMAINS = 5_000

@@ -43,9 +43,9 @@ def _load_test_setup():
 
 
 rig = _load_test_setup()
-from mail_lead_capture.tools.imap_session import ImapSession  # noqa: E402
-from mail_lead_capture.tools.imap_sync import folders_to_sync  # noqa: E402
-from mail_lead_capture.tools.imap_sync import sync_folder  # noqa: E402
+from mail_lead_capture.tools.imap import folders_to_sync  # noqa: E402
+from mail_lead_capture.tools.imap import sync_folder  # noqa: E402
+from mail_lead_capture.tools.imap.session import ImapSession  # noqa: E402
 
 CONTACTS = [f"contact{n}@client{n % 17}.example" for n in range(50)]
 OWNER = "owner@mycompany.example"

@@ -9,7 +9,7 @@ Everything is committed in the throwaway database, which the harness drops after
 1. **First sync**, mails per second, against stock Odoo processing an identical mailbox into
    crm.lead: a real ``fetchmail.server`` (IMAP, object crm.lead), ``_fetch_mail`` called in a loop
    until no unread mail is left, as its scheduled action does. Ours: the mailbox's sync pass
-   (``_lead_capture_sync_locked``), headers first, bodies and filing only for mail with a lead
+   (``_sync_locked``), headers first, bodies and filing only for mail with a lead
    contact. Target: at least 10x.
 2. **Incremental pass with no new mail**: IMAP round trips per folder (target 1) and the time of a
    whole pass per mailbox (cursor, connect, login, LIST, a STATUS per folder, bookkeeping; target
@@ -157,7 +157,7 @@ def first_sync(env, mailbox) -> tuple[float, int]:
     complete = False
     with mute_logger(*QUIET):
         while not complete:
-            complete = mailbox._lead_capture_sync_locked()
+            complete = mailbox._sync_locked()
             env.cr.commit()
     elapsed = time.perf_counter() - started
     env.invalidate_all()
@@ -171,7 +171,7 @@ def idle_pass(env, mailbox) -> float:
     """The seconds of one whole pass with no new mail, as the scheduled action makes it."""
     started = time.perf_counter()
     with mute_logger(*QUIET):
-        mailbox._lead_capture_sync_locked()
+        mailbox._sync_locked()
         env.cr.commit()
     return time.perf_counter() - started
 
@@ -345,7 +345,7 @@ def main() -> int:
         idle_pass(env, mailbox)  # warm the caches of the registry once
         times = [idle_pass(env, mailbox) for _run in range(args.idle_runs)]
         with mute_logger(*QUIET):
-            report = mailbox._lead_capture_pass(None, 1, float("inf"))
+            report = mailbox._sync_pass(None, 1, float("inf"))
         folders = len(mailbox.folder_ids.filtered("synced"))
         idle = statistics.median(times)
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from mail_lead_capture.tools.forward_dates import parse_forwarded_date
+from mail_lead_capture.tools.forwards.dates import parse_forwarded_date
 
 PARIS = timedelta(hours=1)
 

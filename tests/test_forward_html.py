@@ -1,9 +1,9 @@
 """HTML bodies turned into lines with their places in the markup (forward_html.py)."""
 
-from mail_lead_capture.tools.forward_html import SEPARATOR_RULE
-from mail_lead_capture.tools.forward_html import client_markers
-from mail_lead_capture.tools.forward_html import html_fragment
-from mail_lead_capture.tools.forward_html import parse_html
+from mail_lead_capture.tools.forwards.html import SEPARATOR_RULE
+from mail_lead_capture.tools.forwards.html import client_markers
+from mail_lead_capture.tools.forwards.html import html_fragment
+from mail_lead_capture.tools.forwards.html import parse_html
 
 
 def texts(markup, **kwargs):

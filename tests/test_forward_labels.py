@@ -1,14 +1,14 @@
 """The tables of forward_labels.py: complete for every language we promise, and consistent."""
 
-from mail_lead_capture.tools import forward_labels as labels
-from mail_lead_capture.tools.forward_labels import FIELD_DATE
-from mail_lead_capture.tools.forward_labels import FIELD_FROM
-from mail_lead_capture.tools.forward_labels import FIELD_SUBJECT
-from mail_lead_capture.tools.forward_labels import FIELD_TO
-from mail_lead_capture.tools.forward_labels import HEADER_LABELS
-from mail_lead_capture.tools.forward_labels import LABELS_BY_LANGUAGE
-from mail_lead_capture.tools.forward_labels import MONTHS
-from mail_lead_capture.tools.forward_labels import fold
+from mail_lead_capture.tools.forwards import labels
+from mail_lead_capture.tools.forwards.labels import FIELD_DATE
+from mail_lead_capture.tools.forwards.labels import FIELD_FROM
+from mail_lead_capture.tools.forwards.labels import FIELD_SUBJECT
+from mail_lead_capture.tools.forwards.labels import FIELD_TO
+from mail_lead_capture.tools.forwards.labels import HEADER_LABELS
+from mail_lead_capture.tools.forwards.labels import LABELS_BY_LANGUAGE
+from mail_lead_capture.tools.forwards.labels import MONTHS
+from mail_lead_capture.tools.forwards.labels import fold
 
 PROMISED = {"en", "fr", "de", "es", "it", "nl", "pt", "pt-BR", "sv", "da", "no", "fi", "pl", "cs",
             "sk", "hu", "ro", "hr", "tr", "ru", "uk", "ja",

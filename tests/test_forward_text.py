@@ -9,15 +9,15 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from mail_lead_capture.tools import forward_text
-from mail_lead_capture.tools.forward_html import parse_html
-from mail_lead_capture.tools.forward_html import visible_text
-from mail_lead_capture.tools.forward_labels import LABELS_BY_LANGUAGE
-from mail_lead_capture.tools.forward_text import find_levels
-from mail_lead_capture.tools.forward_text import html_lines
-from mail_lead_capture.tools.forward_text import may_hold_block
-from mail_lead_capture.tools.forward_text import plain_lines
-from mail_lead_capture.tools.forward_text import unquote
+from mail_lead_capture.tools.forwards import text as forward_text
+from mail_lead_capture.tools.forwards.html import parse_html
+from mail_lead_capture.tools.forwards.html import visible_text
+from mail_lead_capture.tools.forwards.labels import LABELS_BY_LANGUAGE
+from mail_lead_capture.tools.forwards.text import find_levels
+from mail_lead_capture.tools.forwards.text import html_lines
+from mail_lead_capture.tools.forwards.text import may_hold_block
+from mail_lead_capture.tools.forwards.text import plain_lines
+from mail_lead_capture.tools.forwards.text import unquote
 
 LINE_PIECES = [
     "\n", "\r\n", "\n\n", " ", "  ", "\t", "\xa0", "\u3000", ">", "> ", " >", ">>", "> > ", "-", "--",

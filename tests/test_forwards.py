@@ -9,13 +9,13 @@ from email.policy import default
 
 import pytest
 
-from mail_lead_capture.tools import forwards
-from mail_lead_capture.tools.forward_text import strip_forward_prefixes
-from mail_lead_capture.tools.forward_text import subject_prefixes
 from mail_lead_capture.tools.forwards import KIND_ATTACHMENT
 from mail_lead_capture.tools.forwards import KIND_INLINE
 from mail_lead_capture.tools.forwards import Mailbox
 from mail_lead_capture.tools.forwards import recover_forward
+from mail_lead_capture.tools.forwards import recovery
+from mail_lead_capture.tools.forwards.text import strip_forward_prefixes
+from mail_lead_capture.tools.forwards.text import subject_prefixes
 
 GMAIL_TEXT = """Sue is back, can you quote?
 
@@ -90,8 +90,8 @@ def original_mail(subject="Catering for 40", sender="Sue Miller <sue@harbourfood
 def test_accepts_bytes_message_objects_and_text():
     raw = message("Fwd: Catering for 40", GMAIL_TEXT)
     from_bytes = recover_forward(raw)
-    from_message = recover_forward(forwards.email.message_from_bytes(raw, policy=compat32))
-    from_modern_message = recover_forward(forwards.email.message_from_bytes(raw, policy=default))
+    from_message = recover_forward(recovery.email.message_from_bytes(raw, policy=compat32))
+    from_modern_message = recover_forward(recovery.email.message_from_bytes(raw, policy=default))
     from_text = recover_forward(raw.decode())
     assert from_bytes == from_message == from_modern_message == from_text
     assert from_bytes.original.sender == Mailbox("Sue Miller", "sue.miller@harbourfoods.example")
@@ -379,9 +379,9 @@ def test_html_part_that_says_more_than_the_text_part(subject):
 
 
 def test_html_without_any_from_label_is_not_read_line_by_line(monkeypatch):
-    read, parse_html = [], forwards.parse_html
+    read, parse_html = [], recovery.parse_html
     monkeypatch.setattr(
-        forwards, "parse_html", lambda *args: read.append(args) or parse_html(*args)
+        recovery, "parse_html", lambda *args: read.append(args) or parse_html(*args)
     )
     html = "<div>Hello Ines,</div><div>Menu options: three courses at 10:30.</div>" * 50
     assert recover_forward(message("Catering for 40", "Hello Ines,", html)) is None
@@ -603,7 +603,7 @@ def test_broken_mime_gives_a_partial_result():
         b"!!!not base64!!!\n--b\nContent-Type: message/rfc822\n\nFrom: \xff\xfe\nSubject: =?utf-8?b?###?=\n"
         b'\nbody\n--b\nContent-Type: text/html; charset="utf-8"\n\n<div><b>From:</b> <a href=mailto:\xff>'
     )
-    forward = forwards._recover(forwards._as_message(raw), 0)  # no safety net: nothing raises
+    forward = recovery._recover(recovery._as_message(raw), 0)  # no safety net: nothing raises
     assert forward.kind == KIND_ATTACHMENT
     assert forward.original.sender.address is None
     assert forward.original.text == "body"
@@ -629,8 +629,8 @@ def test_an_internal_error_is_logged_and_handled_as_not_a_forward(monkeypatch, c
     def broken(*_args):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(forwards, "_recover", broken)
-    with caplog.at_level(logging.WARNING, logger=forwards.__name__):
+    monkeypatch.setattr(recovery, "_recover", broken)
+    with caplog.at_level(logging.WARNING, logger=recovery.__name__):
         assert recover_forward(message("Fwd: x", GMAIL_TEXT)) is None
     assert "handled as not forwarded" in caplog.text
 

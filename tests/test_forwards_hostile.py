@@ -1,6 +1,6 @@
 """Hostile input never makes forward recovery raise: a bounded hypothesis run (a few seconds).
 
-The runs call the recovery without its safety net (``forwards._recover``), so an exception in the
+The runs call the recovery without its safety net (``recovery._recover``), so an exception in the
 parsing code itself would fail them; the net in ``recover_forward`` has its own test.
 """
 
@@ -11,9 +11,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from mail_lead_capture.tools import forward_dates
-from mail_lead_capture.tools import forward_html
-from mail_lead_capture.tools import forwards
+from mail_lead_capture.tools.forwards import dates as forward_dates
+from mail_lead_capture.tools.forwards import html as forward_html
+from mail_lead_capture.tools.forwards import recovery
 
 FRAGMENTS = [
     "---------- Forwarded message ---------", "-----Original Message-----", "_" * 32,
@@ -71,10 +71,10 @@ def raw_messages(draw) -> bytes:
 
 
 def check(result) -> None:
-    assert result is None or isinstance(result, forwards.Forward)
+    assert result is None or isinstance(result, recovery.Forward)
     if result is not None:
         assert result.chain[0] is result.original
-        assert result.kind in (forwards.KIND_INLINE, forwards.KIND_ATTACHMENT)
+        assert result.kind in (recovery.KIND_INLINE, recovery.KIND_ATTACHMENT)
         for original in result.chain:
             assert original.date is None or original.date.tzinfo == UTC
             assert (
@@ -87,22 +87,22 @@ def check(result) -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(raw_messages())
 def test_drawn_mail_never_raises(raw):
-    check(forwards._recover(forwards._as_message(raw), 0))
+    check(recovery._recover(recovery._as_message(raw), 0))
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=3000))
 def test_random_bytes_never_raise(raw):
-    check(forwards._recover(forwards._as_message(raw), 0))
+    check(recovery._recover(recovery._as_message(raw), 0))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(SUBJECTS), bodies)
 def test_drawn_text_bodies_never_raise(subject, body):
-    message = forwards.email.message_from_string(
-        f"Subject: {subject}\n\n{body}", policy=forwards.compat32
+    message = recovery.email.message_from_string(
+        f"Subject: {subject}\n\n{body}", policy=recovery.compat32
     )
-    check(forwards._recover(message, 0))
+    check(recovery._recover(message, 0))
 
 
 @settings(max_examples=200, deadline=None)

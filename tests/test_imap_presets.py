@@ -1,11 +1,11 @@
 import pytest
 
-from mail_lead_capture.tools.imap_presets import GENERIC
-from mail_lead_capture.tools.imap_presets import PRESETS
-from mail_lead_capture.tools.imap_presets import preset_for_address
-from mail_lead_capture.tools.imap_presets import preset_selection
-from mail_lead_capture.tools.imap_session import SECURITIES
-from mail_lead_capture.tools.imap_session import security_allowed
+from mail_lead_capture.tools.imap.presets import GENERIC
+from mail_lead_capture.tools.imap.presets import PRESETS
+from mail_lead_capture.tools.imap.presets import preset_for_address
+from mail_lead_capture.tools.imap.presets import preset_selection
+from mail_lead_capture.tools.imap.session import SECURITIES
+from mail_lead_capture.tools.imap.session import security_allowed
 
 
 def test_every_provider_the_issue_names_has_a_preset():

@@ -3,15 +3,15 @@
 Courier-IMAP leaves UIDNEXT out of SELECT and has no MOVE; GNU Mailutils' imap4d answers BAD to a
 UID set that names a deleted UID, reads UIDs in SEARCH as message numbers, and gives an mbox INBOX
 that received mail a new UIDVALIDITY every time it is opened. Each test syncs through the same
-``imap_sync.sync_folder`` the model uses and checks the mail stored by Message-Id.
+``imap.sync_folder`` the model uses and checks the mail stored by Message-Id.
 """
 
 import time
 
 import dovecot_server as rig
 
-from mail_lead_capture.tools import imap_sync
-from mail_lead_capture.tools.imap_session import ImapSession
+from mail_lead_capture.tools import imap
+from mail_lead_capture.tools.imap.session import ImapSession
 
 CONTACT = "sue@client.example"
 TIMEOUT = 20.0
@@ -40,7 +40,7 @@ class Store:
         def save(checkpoint):
             self.checkpoints[folder] = checkpoint
 
-        return imap_sync.sync_folder(
+        return imap.sync_folder(
             session,
             folder,
             self.checkpoints.get(folder),
@@ -100,7 +100,7 @@ def test_courier_first_import_incremental_and_a_client_move(courier):
     courier.append(login, "INBOX.Archive", batch([201])[0])
     store = Store()
     with session_for(courier, login) as session:
-        folders = imap_sync.folders_to_sync(session.list_folders()).names
+        folders = imap.folders_to_sync(session.list_folders()).names
         assert set(folders) == {"INBOX", "INBOX.Sent", "INBOX.Archive"}
         results = {name: store.run(session, name, batch_size=3) for name in folders}
         assert "select_without_uidnext" in session.quirks  # Courier's SELECT has no UIDNEXT
@@ -151,7 +151,7 @@ def test_mailutils_refused_uid_sets_after_a_deletion(mailutils):
     # a history search by address finds the contact's mail by UID, not by message number
     with session_for(mailutils, login) as session:
         batches = list(
-            imap_sync.history_batches(session, "INBOX", [CONTACT], store.checkpoints["INBOX"])
+            imap.history_batches(session, "INBOX", [CONTACT], store.checkpoints["INBOX"])
         )
     found = {m.summary.dedupe_key for b in batches for m in b.messages}
     assert found == expected

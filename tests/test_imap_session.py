@@ -8,12 +8,12 @@ import ssl
 import dovecot_server as rig
 import pytest
 
-from mail_lead_capture.tools.imap_session import ImapError
-from mail_lead_capture.tools.imap_session import ImapSession
-from mail_lead_capture.tools.imap_session import classify_exception
-from mail_lead_capture.tools.imap_session import classify_login_failure
-from mail_lead_capture.tools.imap_session import fetch_certificate_fingerprint
-from mail_lead_capture.tools.imap_session import security_allowed
+from mail_lead_capture.tools.imap.session import ImapError
+from mail_lead_capture.tools.imap.session import ImapSession
+from mail_lead_capture.tools.imap.session import classify_exception
+from mail_lead_capture.tools.imap.session import classify_login_failure
+from mail_lead_capture.tools.imap.session import fetch_certificate_fingerprint
+from mail_lead_capture.tools.imap.session import security_allowed
 
 TIMEOUT = 10.0
 

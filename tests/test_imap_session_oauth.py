@@ -7,9 +7,9 @@ import dovecot_server as rig
 import oauth_server
 import pytest
 
-from mail_lead_capture.tools.imap_session import Credentials
-from mail_lead_capture.tools.imap_session import ImapError
-from mail_lead_capture.tools.imap_session import ImapSession
+from mail_lead_capture.tools.imap.session import Credentials
+from mail_lead_capture.tools.imap.session import ImapError
+from mail_lead_capture.tools.imap.session import ImapSession
 
 TIMEOUT = 10.0
 

@@ -7,12 +7,12 @@ folder checkpoints, and can be told to crash after a number of commits.
 import dovecot_server as rig
 import pytest
 
-from mail_lead_capture.tools import imap_sync
-from mail_lead_capture.tools.imap_session import ImapError
-from mail_lead_capture.tools.imap_session import ImapSession
-from mail_lead_capture.tools.imap_sync import Checkpoint
-from mail_lead_capture.tools.imap_sync import folders_to_sync
-from mail_lead_capture.tools.imap_sync import sync_folder
+from mail_lead_capture.tools import imap
+from mail_lead_capture.tools.imap import Checkpoint
+from mail_lead_capture.tools.imap import folders_to_sync
+from mail_lead_capture.tools.imap import sync_folder
+from mail_lead_capture.tools.imap.session import ImapError
+from mail_lead_capture.tools.imap.session import ImapSession
 
 TIMEOUT = 10.0
 CONTACT = "sue@client.example"
@@ -134,7 +134,7 @@ def test_first_then_incremental_passes(dovecot, mailbox):
         10,
         store.checkpoints["INBOX"].highestmodseq,
         10,  # the anchor: the last mail examined, by UID and Message-Id
-        imap_sync.summarize_header(first[-1]).dedupe_key,
+        imap.summarize_header(first[-1]).dedupe_key,
     )
     assert store.checkpoints["INBOX"].highestmodseq is not None
     assert store.checkpoints["Archive"].last_uid == 0
@@ -223,7 +223,7 @@ def test_a_new_uidvalidity_rescans_without_duplicates(dovecot, mailbox):
     stored = dict(store.messages)
     new_validity = dovecot.reset_uidvalidity(login, "INBOX")
     with session_for(dovecot, mailbox) as session:
-        plan = imap_sync.plan_pass(session, "INBOX", store.checkpoints["INBOX"])
+        plan = imap.plan_pass(session, "INBOX", store.checkpoints["INBOX"])
         assert plan.action == "rescan"
         assert plan.first_uid == 1
         result = store.run(session, "INBOX")
@@ -365,7 +365,7 @@ def test_history_import_finds_one_address_past_mail_by_search(dovecot, mailbox):
     dovecot.append(login, "INBOX", mails(1, start=40, every=1))  # newer: for the next pass
     with session_for(dovecot, mailbox) as session:
         batches = list(
-            imap_sync.history_batches(session, "INBOX", [CONTACT.upper()], checkpoint, batch_size=2)
+            imap.history_batches(session, "INBOX", [CONTACT.upper()], checkpoint, batch_size=2)
         )
         bodies = [raw for batch in batches for _m, raw in batch.bodies(batch.messages)]
     found = [m for batch in batches for m in batch.messages]
@@ -376,17 +376,17 @@ def test_history_import_finds_one_address_past_mail_by_search(dovecot, mailbox):
     assert all(raw and CONTACT.encode() in raw.lower() for raw in bodies)
     assert max(m.uid for m in found) <= checkpoint.last_uid
     with session_for(dovecot, mailbox) as session:
-        assert list(imap_sync.history_batches(session, "INBOX", [CONTACT], None)) == []
+        assert list(imap.history_batches(session, "INBOX", [CONTACT], None)) == []
         stale = Checkpoint(checkpoint.uidvalidity + 1, checkpoint.last_uid)
-        assert list(imap_sync.history_batches(session, "INBOX", [CONTACT], stale)) == []
+        assert list(imap.history_batches(session, "INBOX", [CONTACT], stale)) == []
 
 
 def test_a_message_that_vanishes_before_its_body_is_fetched(dovecot, mailbox):
     login = mailbox[0]
     dovecot.append(login, "INBOX", mails(3, every=1))
     with session_for(dovecot, mailbox) as session:
-        plan = imap_sync.plan_pass(session, "INBOX", None)
-        (batch,) = list(imap_sync.iter_batches(session, plan))
+        plan = imap.plan_pass(session, "INBOX", None)
+        (batch,) = list(imap.iter_batches(session, plan))
         with dovecot.imap(login) as client:
             client.select("INBOX")
             client.uid("STORE", "2", "+FLAGS.SILENT", "(\\Deleted)")

@@ -5,15 +5,15 @@ from datetime import datetime
 
 import pytest
 
-from mail_lead_capture.tools.imap_session import Folder
-from mail_lead_capture.tools.imap_session import FolderStatus
-from mail_lead_capture.tools.imap_sync import Checkpoint
-from mail_lead_capture.tools.imap_sync import describe_folders
-from mail_lead_capture.tools.imap_sync import find_folder
-from mail_lead_capture.tools.imap_sync import folder_role
-from mail_lead_capture.tools.imap_sync import folders_to_sync
-from mail_lead_capture.tools.imap_sync import plan_folder
-from mail_lead_capture.tools.imap_sync import summarize_header
+from mail_lead_capture.tools.imap import Checkpoint
+from mail_lead_capture.tools.imap import describe_folders
+from mail_lead_capture.tools.imap import find_folder
+from mail_lead_capture.tools.imap import folder_role
+from mail_lead_capture.tools.imap import folders_to_sync
+from mail_lead_capture.tools.imap import plan_folder
+from mail_lead_capture.tools.imap import summarize_header
+from mail_lead_capture.tools.imap.session import Folder
+from mail_lead_capture.tools.imap.session import FolderStatus
 
 
 def status(uidvalidity=7, uidnext=101, messages=100, modseq=None):

@@ -11,7 +11,7 @@ def signed_in(record, code):
     """Odoo's callback stored the tokens of provider ``code`` on ``record``: a synced mailbox
     connects at once."""
     if record._name == MAILBOX:
-        record._lead_capture_signed_in(code)
+        record._signed_in(code)
 
 
 def redirect_url(record):

@@ -41,5 +41,5 @@ class IrMailServer(models.Model):
                     self.sudo().browse(mail_server_id).from_filter if mail_server_id else None
                 )
             if from_filter and "@" in from_filter and "," not in from_filter:
-                self.env["mail.capture.mailbox"]._lead_capture_file_sent(from_filter, message)
+                self.env["mail.capture.mailbox"]._file_sent(from_filter, message)
         return message_id

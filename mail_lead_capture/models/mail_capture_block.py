@@ -105,17 +105,17 @@ class MailCaptureBlock(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        vals_list = [self._lead_capture_clean_vals(vals) for vals in vals_list]
+        vals_list = [self._clean_vals(vals) for vals in vals_list]
         candidates = []
         for vals in vals_list:
             full = self._add_missing_default_values(vals)
             candidates.append((full.get("company_id"), full.get("user_id"), full.get("entry")))
-        self._lead_capture_check_allowed(candidates, "create")
-        self._lead_capture_check_duplicates(candidates)
+        self._check_allowed(candidates, "create")
+        self._check_duplicates(candidates)
         return super().create(vals_list)
 
     def write(self, vals):
-        vals = self._lead_capture_clean_vals(vals)
+        vals = self._clean_vals(vals)
         if {"entry", "company_id", "user_id"} & vals.keys():
             candidates = [
                 (
@@ -126,15 +126,15 @@ class MailCaptureBlock(models.Model):
                 for block in self
             ]
             self.check_access("write")
-            self._lead_capture_check_allowed(candidates, "write")
-            self._lead_capture_check_duplicates(candidates, exclude_ids=self.ids)
+            self._check_allowed(candidates, "write")
+            self._check_duplicates(candidates, exclude_ids=self.ids)
         return super().write(vals)
 
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_clean_vals(self, vals):
+    def _clean_vals(self, vals):
         """Return ``vals`` with its entry normalised, or raise what the user must type instead."""
         if "entry" not in vals:
             return vals
@@ -151,7 +151,7 @@ class MailCaptureBlock(models.Model):
             ) from None
         return dict(vals, entry=entry)
 
-    def _lead_capture_check_allowed(self, candidates, operation):
+    def _check_allowed(self, candidates, operation):
         """Refuse blocks the caller may not create or write, before anything is said about others.
 
         ``candidates`` are ``(company id, user id or False, entry)`` as they will be stored. The
@@ -174,7 +174,7 @@ class MailCaptureBlock(models.Model):
                     )
                 )
 
-    def _lead_capture_check_duplicates(self, candidates, exclude_ids=()):
+    def _check_duplicates(self, candidates, exclude_ids=()):
         """Refuse entries blocked twice for the same company and the same user (one query).
 
         ``candidates`` are ``(company id, user id or False, normalised entry)`` tuples, as they will

@@ -25,9 +25,9 @@ class MailCaptureConnectionAttempt(models.Model):
     user_id = fields.Many2one("res.users", required=True, index=True, ondelete="cascade")
 
     @api.model
-    def _lead_capture_allow(self, user):
+    def _allow(self, user):
         """Record one attempt for ``user``; False when they have used up the window's attempts."""
-        limit = self._lead_capture_limit()
+        limit = self._attempt_limit()
         since = fields.Datetime.now() - WINDOW
         Attempt = self.sudo()
         if Attempt.search_count([("user_id", "=", user.id), ("create_date", ">=", since)]) >= limit:
@@ -36,7 +36,7 @@ class MailCaptureConnectionAttempt(models.Model):
         return True
 
     @api.model
-    def _lead_capture_limit(self):
+    def _attempt_limit(self):
         value = (
             self.env["ir.config_parameter"]
             .sudo()

@@ -19,13 +19,13 @@ from ..tools import addresses
 from ..tools import authenticity
 from ..tools import automated
 from ..tools import capture
+from ..tools import filing as filings
 from ..tools import filters
 from ..tools import forwards
 from ..tools import matching
 from ..tools import plain_text
 from ..tools import raw_mail
 from ..tools.direction import INCOMING
-from ..tools.direction import OUTGOING
 from ..tools.direction import counterparts
 from ..tools.direction import mail_direction
 
@@ -44,27 +44,14 @@ REFUSAL_REPLIES_PER_DOMAIN = 3
 REFUSAL_REPLIES_PER_COMPANY = 20
 
 
-@dataclasses.dataclass(frozen=True)
-class Kept:
-    """A mail being filed: what posting it, or keeping it for review and logging why, needs."""
-
-    mail: capture.CapturedMail
-    body: str
-    attachments: list
-    company: models.BaseModel  # res.company
-    owner: models.BaseModel  # res.users, empty for the incoming-mail address
-    source: str
-    raw: bytes | None
-    forwarder: tuple | None  # (name, address) of whom to tell, if anyone
-
-
 class MailCaptureEngine(models.AbstractModel):
     """Files captured mail on leads: the one place that matches, creates, de-duplicates and posts.
 
     The gateway (capture address), the unmatched-mail queue and mailbox sync all call
-    :meth:`_lead_capture_file`, so a mail is filed the same way whichever path brought it. The
-    decisions themselves are made by the ORM-free core in ``tools/``; this model reads the records
-    the core needs and writes what it decided.
+    :meth:`_file_mail` with the mail, its content and a ``tools.filing.Filing`` of their
+    own, so a mail is filed the same way whichever path brought it. The decisions themselves are
+    made by the ORM-free core in ``tools/``; this model reads the records the core needs and
+    writes what it decided.
     """
 
     _name = "mail.capture.engine"
@@ -81,7 +68,7 @@ class MailCaptureEngine(models.AbstractModel):
         Returns the id of the lead the mail went on, or False when it was refused or queued.
         """
         raw = self.env.context.get("lead_capture_raw")
-        sender_name, sender = self._lead_capture_sender(message_dict)
+        sender_name, sender = self._sender_address(message_dict)
         owners = company._lead_capture_user_by_address()
         owner = owners.get(sender, self.env["res.users"])
         verdict = authenticity.verdict(
@@ -93,13 +80,13 @@ class MailCaptureEngine(models.AbstractModel):
         if verdict.forged and (owner or mode == "capture"):
             # Never filed in a user's name, and never answered: the From: address is not the
             # sender's, so an explanation would go to the person being impersonated.
-            self._lead_capture_refuse_forged(message, message_dict, company, mode, sender, verdict)
+            self._refuse_forged(message, message_dict, company, mode, sender, verdict)
             return False
         rules = trusted_sender = None
         if mode == "capture" and not owner:
             disputed = company._lead_capture_disputed_owners(sender)
             if disputed:
-                self._lead_capture_refuse_disputed(message, company, sender, disputed)
+                self._refuse_disputed(message, company, sender, disputed)
                 return False
             # A trusted sender (no account) files as the user the company credits: their address
             # is that user's side of the mail. The forged check above applied to them too.
@@ -108,50 +95,45 @@ class MailCaptureEngine(models.AbstractModel):
                 trusted_sender = sender
                 rules = company._lead_capture_filter_rules(owner)
                 rules = dataclasses.replace(rules, user_addresses=rules.user_addresses | {sender})
-            if not owner and not self._lead_capture_thread_lead(
-                capture.captured_mail(message, None), company
-            ):
-                self._lead_capture_refuse_sender(
-                    message, message_dict, company, sender, sender_name
-                )
+            if not owner and not self._thread_lead(capture.captured_mail(message, None), company):
+                self._refuse_sender(message, message_dict, company, sender, sender_name)
                 return False
-        mail = None  # read once, by _lead_capture_prepare (address headers are costly to parse)
+        filing = filings.Filing(
+            company.id,
+            owner.id or 0,  # 0: the incoming-mail address, mail of no user
+            mode,
+            forwarder=(sender_name, sender) if owner else None,
+            rules=rules,
+            trusted_sender=trusted_sender,
+        )
+        mail = None  # read once, by _prepare_filing (address headers are costly to parse)
         try:
             with self.env.cr.savepoint():
-                mail, body, attachments, robot = self._lead_capture_prepare(
-                    message, message_dict, with_forward=mode == "capture"
+                mail, content = self._prepare_filing(
+                    message, message_dict, with_forward=mode == "capture", raw=raw
                 )
-                return self._lead_capture_file(
-                    mail,
-                    body,
-                    attachments,
-                    company=company,
-                    owner=owner,
-                    source=mode,
-                    automated_kind=robot,
-                    raw=raw,
-                    forwarder=(sender_name, sender) if owner else None,
-                    message=message,
-                    rules=rules,
-                    trusted_sender=trusted_sender,
-                )
+                return self._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
             _logger.exception("Email capture failed on mail %s; kept for review", mail.message_id)
-            return self._lead_capture_keep_failed(mail, raw, owner, company, mode, error)
+            return self._keep_failed(mail, raw, filing, error)
 
     @api.model
-    def _lead_capture_keep_failed(self, mail, raw, owner, company, source, error):
-        """Queue a mail whose processing failed, with the error, for its owner or an administrator."""
-        owner = owner or company._lead_capture_fallback_owner()
-        reason = self.env._(
-            "processing failed (%(error)s)", error=str(error) or type(error).__name__
+    def _keep_failed(self, mail, raw, filing, error):
+        """Queue a mail whose processing failed, with the error, for the owner ``filing`` names
+        or an administrator."""
+        if not filing.owner_id:
+            company = self.env["res.company"].browse(filing.company_id)
+            filing = dataclasses.replace(filing, owner_id=company._lead_capture_fallback_owner().id)
+        reason = self.env["mail.capture.trace"]._refusal(
+            "error", error=str(error) or type(error).__name__
         )
-        kept = Kept(mail, "", (), company, owner, source, raw, None)
-        return self._lead_capture_refuse(kept, "queue", reason, "error", tell=False)
+        filing = dataclasses.replace(filing, forwarder=None, on_refusal=filings.QUEUE)
+        content = filings.Content(raw=raw)
+        return self._refuse(mail, content, filing, reason, "error", tell=False)
 
     @api.model
-    def _lead_capture_raw_target(self, message):
+    def _raw_target(self, message):
         """``(company, mode)`` of the capture alias a lightly read mail is for, or None."""
         recipients = ", ".join(message.get_all("to", []) + message.get_all("cc", []))
         routes = self.env["mail.thread"]._lead_capture_envelope_routes(
@@ -162,13 +144,13 @@ class MailCaptureEngine(models.AbstractModel):
         return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
 
     @api.model
-    def _lead_capture_keep_raw(self, raw, reason, rule):
+    def _keep_raw(self, raw, reason, rule):
         """Keep a raw mail that was not read (Odoo's parser failed, or its headers are too large)
         for review, with ``reason``: in its sender's unmatched mail when the sender is a user, else
         an administrator's. Returns False, or None when the mail is not for a capture alias.
         """
         message = raw_mail.light_message(raw)
-        target = self._lead_capture_raw_target(message)
+        target = self._raw_target(message)
         if not target:
             return None
         company, mode = target
@@ -176,15 +158,16 @@ class MailCaptureEngine(models.AbstractModel):
         sender = mail.author.address if mail.author else None
         owner = company._lead_capture_user_by_address().get(sender)
         owner = owner or company._lead_capture_fallback_owner()
-        kept = Kept(mail, "", (), company, owner, mode, raw, None)
-        return self._lead_capture_refuse(kept, "queue", reason, rule, tell=False)
+        filing = filings.Filing(company.id, owner.id, mode)
+        content = filings.Content(raw=raw)
+        return self._refuse(mail, content, filing, reason, rule, tell=False)
 
     @api.model
     def _lead_capture_log_repeat(self, raw, existing):
         """Log a mail for a capture alias that Odoo dropped because ``existing`` (a
         ``mail.message``) already has its Message-Id; say whether its content differs."""
         message = raw_mail.light_message(raw)
-        target = self._lead_capture_raw_target(message)
+        target = self._raw_target(message)
         if not target:
             return
         company, mode = target
@@ -199,27 +182,9 @@ class MailCaptureEngine(models.AbstractModel):
             if existing.model and existing.res_id
             else ""
         ) or self.env._("another document")
-        if same:
-            trace = self.env._(
-                "Already in Odoo: this mail (Message-Id %(message_id)s) was received before and is "
-                "on %(where)s; it is not stored twice.",
-                message_id=mail.message_id,
-                where=where,
-            )
-            rule = "repeat"
-        else:
-            trace = self.env._(
-                "Not filed: a different mail with the same Message-Id %(message_id)s is already in "
-                "Odoo (on %(where)s, subject “%(subject)s”), and Odoo keeps one mail per "
-                "Message-Id. This one (subject “%(new_subject)s”) was dropped: if it matters, ask "
-                "%(sender)s to send it again.",
-                message_id=mail.message_id,
-                where=where,
-                subject=existing.subject or "-",
-                new_subject=mail.subject or "-",
-                sender=sender or "-",
-            )
-            rule = "repeat_different"
+        trace = self.env["mail.capture.trace"]._repeat(mail, where, existing, sender, same)
+        rule = "repeat" if same else "repeat_different"
+        if not same:
             _logger.warning(
                 "Mail %s for a capture address dropped by Odoo: its Message-Id is already used by "
                 "a different mail (message %s)",
@@ -229,49 +194,44 @@ class MailCaptureEngine(models.AbstractModel):
         lead = (
             existing.model == "crm.lead" and self.env["crm.lead"].browse(existing.res_id).exists()
         )
-        self._lead_capture_log(
+        self._log_decision(
             mail, company, owner, mode, "duplicate", trace, lead=lead or None, rule=rule
         )
 
     @api.model
-    def _lead_capture_replay_raw(self, message, company, owner, lead=None, force_create=False):
-        """File a kept raw mail on ``lead`` or a new lead, as the gateway would have filed it.
+    def _file_message(self, message, filing, raw=None):
+        """Read ``message`` (an ``email.message``) as the gateway would and file it by ``filing``.
 
-        Raises a UserError saying why when the filters refuse it.
+        The unmatched-mail queue files its kept raw mail so (with ``on_refusal`` "raise", the
+        filters' refusal is raised to the person filing it).
         """
         message_dict = self.env["mail.thread"].message_parse(message)
-        mail, body, attachments, robot = self._lead_capture_prepare(message, message_dict)
-        return self._lead_capture_file(
-            mail,
-            body,
-            attachments,
-            company=company,
-            owner=owner,
-            source="unmatched",
-            automated_kind=robot,
-            raw=self.env.context.get("lead_capture_raw"),
-            lead=lead,
-            force_create=force_create,
-            on_refusal="raise",
-            message=message,
-        )
+        mail, content = self._prepare_filing(message, message_dict, raw=raw)
+        return self._file_mail(mail, content, filing)
 
     @api.model
-    def _lead_capture_prepare(self, message, message_dict, with_forward=True):
-        """Return ``(CapturedMail, body, attachments, robot kind)`` for a parsed gateway mail."""
+    def _prepare_filing(self, message, message_dict, with_forward=True, raw=None):
+        """Return ``(CapturedMail, tools.filing.Content)`` for a parsed gateway mail."""
         forward = forwards.recover_forward(message) if with_forward else None
-        mail = capture.captured_mail(message, forward, text=self._lead_capture_text(message_dict))
+        mail = capture.captured_mail(message, forward, text=self._plain_text(message_dict))
         if forward is not None:
-            body, attachments = self._lead_capture_forward_content(forward, message_dict)
+            body, attachments = self._forward_content(forward, message_dict)
         else:
             body, attachments = (
-                self._lead_capture_plain_parts(message, message_dict.get("body") or ""),
+                self._plain_parts(message, message_dict.get("body") or ""),
                 message_dict.get("attachments") or [],
             )
-        return mail, body, attachments, self._lead_capture_automated(message, forward)
+        content = filings.Content(
+            body,
+            tuple(attachments),
+            automated=self._automated(message, forward),
+            message=message,
+            raw=raw,
+        )
+        return mail, content
 
     @api.model
-    def _lead_capture_plain_parts(self, message, body):
+    def _plain_parts(self, message, body):
         """``body`` with the ``<pre>`` blocks Odoo's gateway made of text/plain parts rendered as
         paragraphs (``tools.plain_text``): wrapped lines, links, foldable quotes."""
         if message is None or "<pre>" not in body:
@@ -291,13 +251,12 @@ class MailCaptureEngine(models.AbstractModel):
         return Markup(rendered)
 
     @api.model
-    def _lead_capture_content_problem(self, message, attachments):
+    def _content_problem(self, message, attachments):
         """Return ``(rule, reason)`` when the mail's content cannot be filed, else None."""
+        Trace = self.env["mail.capture.trace"]
         unreadable = capture.unreadable_kind(message) if message is not None else None
         if unreadable:
-            return "unreadable", self.env._(
-                "its content is encrypted or broken, so it cannot be read; forward it decrypted"
-            )
+            return "unreadable", Trace._refusal("unreadable")
         limit_mb = int(
             self.env["ir.config_parameter"]
             .sudo()
@@ -306,241 +265,56 @@ class MailCaptureEngine(models.AbstractModel):
         )
         too_big = [
             name
-            for name, data in self._lead_capture_files(attachments)
+            for name, data in filings.attachment_files(attachments)
             if len(data) > limit_mb * 1024 * 1024
         ]
         if too_big:
-            return "attachment_too_large", self.env._(
-                "%(names)s is larger than the %(limit)s MB an attachment may be",
-                names=", ".join(too_big),
-                limit=limit_mb,
+            return "attachment_too_large", Trace._refusal(
+                "attachment_too_large", names=", ".join(too_big), limit=limit_mb
             )
         return None
-
-    # ------------------------------------------------------------
-    # HEADER STAGE (MAILBOX SYNC)
-    # ------------------------------------------------------------
-
-    @api.model
-    def _lead_capture_wants(
-        self,
-        participants,
-        thread_ids,
-        *,
-        company,
-        owner,
-        auto_create=False,
-        direction=INCOMING,
-        rules=None,
-        automated_kind=None,
-        known=None,
-        pending_ids=frozenset(),
-        lead_addresses=None,
-    ):
-        """Tell from a mail's header alone whether mailbox sync should download and file it.
-
-        Yes when a participant the filters keep is on one of ``company``'s leads (its email, its
-        customer or one of its contacts), when the mail replies to mail already filed on a lead
-        (``thread_ids``: In-Reply-To and References), or when ``auto_create`` applies to an
-        outgoing mail. Robot mail (``automated_kind``) and mail between colleagues never. At most
-        two indexed queries, no record loaded. ``known`` is an optional ``{address: bool}`` cache
-        the caller keeps across a batch; it is read and filled here. ``pending_ids`` are the
-        Message-Ids of mail the caller is about to file (earlier in the same batch): a reply to one
-        of them counts as a reply to filed mail. ``lead_addresses``, when given, is every address on
-        the company's leads (see :meth:`_lead_capture_lead_addresses`): no query for addresses then.
-        """
-        rules = rules or company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(participants, rules, automated=automated_kind)
-        if screening.screened:
-            return False
-        if auto_create and direction == OUTGOING:
-            return True
-        if lead_addresses is not None:
-            if not lead_addresses.isdisjoint(screening.kept):
-                return True
-        else:
-            if known is None:
-                known = {}
-            unknown = [address for address in screening.kept if address not in known]
-            if unknown:
-                found = self._lead_capture_known_addresses(unknown, company)
-                known.update((address, address in found) for address in unknown)
-            if any(known[address] for address in screening.kept):
-                return True
-        if not thread_ids:
-            return False
-        return not pending_ids.isdisjoint(thread_ids) or self._lead_capture_replies_to_lead(
-            thread_ids
-        )
-
-    @api.model
-    def _lead_capture_known_addresses(self, addresses_, company):
-        """The ones of ``addresses_`` (normalised) that are on a lead of ``company`` or are its
-        CRM contacts (``res.partner.lead_capture_crm_contact``), in one query."""
-        spellings = {
-            variant: address
-            for address in addresses_
-            for variant in addresses.address_variants(address)
-        }
-        if not spellings:
-            return set()
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
-        contacts = Lead._fields["contact_ids"]
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT l.email_normalized FROM crm_lead l
-                    WHERE l.email_normalized IN %(spellings)s AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN crm_lead l ON l.partner_id = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IN %(spellings)s AND r.%(lead_column)s IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                    WHERE p.email_normalized IN %(spellings)s AND p.lead_capture_crm_contact
-                      AND p.active AND (p.company_id IS NULL OR p.company_id = %(company)s)""",
-                spellings=tuple(spellings),
-                company=company.id,
-                leads=leads,
-                relation=SQL.identifier(contacts.relation),
-                partner_column=SQL.identifier(contacts.column2),
-                lead_column=SQL.identifier(contacts.column1),
-            )
-        )
-        return {spellings[value] for (value,) in rows if value in spellings}
-
-    @api.model
-    def _lead_capture_lead_addresses(self, company, limit):
-        """Every normalised address on ``company``'s leads and of its CRM contacts, or None when
-        there are over ``limit``.
-
-        One query: a mailbox pass then checks its headers without asking the database again.
-        """
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(company._lead_capture_lead_domain()).subselect()
-        contacts = Lead._fields["contact_ids"]
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT l.email_normalized FROM crm_lead l
-                    WHERE l.email_normalized IS NOT NULL AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN crm_lead l ON l.partner_id = p.id
-                    WHERE p.email_normalized IS NOT NULL AND l.id IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
-                    WHERE p.email_normalized IS NOT NULL AND r.%(lead_column)s IN %(leads)s
-                   UNION
-                   SELECT p.email_normalized FROM res_partner p
-                    WHERE p.email_normalized IS NOT NULL AND p.lead_capture_crm_contact
-                      AND p.active AND (p.company_id IS NULL OR p.company_id = %(company)s)
-                   LIMIT %(limit)s""",
-                company=company.id,
-                leads=leads,
-                relation=SQL.identifier(contacts.relation),
-                partner_column=SQL.identifier(contacts.column2),
-                lead_column=SQL.identifier(contacts.column1),
-                limit=limit + 1,
-            )
-        )
-        if len(rows) > limit:
-            return None
-        return {addresses.normalize_address(value) for (value,) in rows} - {None}
-
-    @api.model
-    def _lead_capture_replies_to_lead(self, thread_ids):
-        """True when one of the Message-Ids ``thread_ids`` is a mail filed on a lead."""
-        return bool(
-            self.env["mail.message"]
-            .sudo()
-            .search_count(
-                [("message_id", "in", list(thread_ids)), ("model", "=", "crm.lead")], limit=1
-            )
-        )
 
     # ------------------------------------------------------------
     # FILING
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_file(
-        self,
-        mail,
-        body,
-        attachments,
-        *,
-        company,
-        owner,
-        source,
-        automated_kind=None,
-        raw=None,
-        forwarder=None,
-        lead=None,
-        force_create=False,
-        on_refusal="queue",
-        message=None,
-        no_match="default",
-        keep_screened=True,
-        rules=None,
-        message_values=None,
-        trusted_sender=None,
-    ):
-        """File ``mail`` (a ``tools.capture.CapturedMail``) with its HTML ``body`` and attachments.
+    def _file_mail(self, mail, content, filing):
+        """File ``mail`` (a ``tools.capture.CapturedMail``) with its ``content`` (a
+        ``tools.filing.Content``) as ``filing`` (a ``tools.filing.Filing``) says.
 
-        ``owner`` is the user whose mail it is (the forwarder, the mailbox's owner), or empty for
-        the incoming-mail address. ``lead``, when given, is where a person chose to file it: matching
-        is skipped, the filters and de-duplication still apply; ``force_create`` makes a new lead
-        whatever matches. ``on_refusal`` "queue" keeps refused mail in its owner's unmatched mail,
-        "raise" raises a UserError saying why. ``message`` is the raw ``email.message`` when there is
-        one, to check its content can be read. Returns the lead's id, or False.
-
-        For mailbox sync: ``no_match`` "skip" leaves mail that matches no lead alone (logged, not
-        queued, no lead), "create" makes a lead for it whatever the company's setting, "default"
-        follows the setting; ``keep_screened=False`` logs mail the filters screen without queueing
-        it; ``rules`` are the company's filter rules when the caller already built them for a batch;
-        ``message_values`` are extra ``mail.message`` values for the posted message.
-        ``trusted_sender``: the address of the trusted sender (no account) who sent it for ``owner``.
+        Returns the lead's id, or False when the mail was refused (kept for review, or only
+        logged). With ``filing.on_refusal`` "raise" a refusal raises a UserError saying why.
         """
-
-        def kept():
-            # A closure: the ``mail`` of the moment (with its sender resolved, if so).
-            return Kept(mail, body, attachments, company, owner, source, raw, forwarder)
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
 
         def refuse(reason, rule, tell=True, queue=True):
-            return self._lead_capture_refuse(
-                kept(), on_refusal, reason, rule, tell=tell, queue=queue
-            )
+            # ``mail`` of the moment: with its sender resolved, if so
+            return self._refuse(mail, content, filing, reason, rule, tell=tell, queue=queue)
 
         if mail.author and not mail.author.address:
-            address = self._lead_capture_address_of_name(mail.author.name, company)
+            address = self._address_of_name(mail.author.name, company)
             if not address:
-                reason = self.env._(
-                    "the forward names its sender %(name)s without an address, and no single "
-                    "contact has that name",
-                    name=mail.author.name or "?",
-                )
+                reason = Trace._refusal("name_only", name=mail.author.name)
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
-        rules = rules or company._lead_capture_filter_rules(owner or None)
-        own_bulk, automated_kind = self._lead_capture_own_bulk(mail, message, rules, automated_kind)
-        screening = filters.screen(mail.participants, rules, automated=automated_kind)
+        rules = filing.rules or company._lead_capture_filter_rules(owner or None)
+        own_bulk, robot = self._own_bulk(mail, content, rules)
+        screening = filters.screen(mail.participants, rules, automated=robot)
         direction = (
             INCOMING
-            if source == "inbound"
+            if filing.source == "inbound"
             else mail_direction(mail.author.address if mail.author else None, rules.user_addresses)
         )
         if screening.screened:
             return refuse(
-                company._lead_capture_screening_sentence(screening),
+                Trace._screening(screening),
                 screening.screened,
-                queue=keep_screened,
+                queue=filing.keep_screened,
             )
-        problem = self._lead_capture_content_problem(message, attachments)
+        problem = self._content_problem(content.message, content.attachments)
         if problem:
             return refuse(problem[1], problem[0])
         people = counterparts(
@@ -549,64 +323,49 @@ class MailCaptureEngine(models.AbstractModel):
             mail.recipients,
             set(screening.kept),
         )
-        if own_bulk and lead is None and not force_create and source != "inbound":
-            return self._lead_capture_file_bulk(
-                kept(), direction, people, screening.kept, no_match, message_values
-            )
-        decision, lost = self._lead_capture_decision(
-            mail, screening.kept, company, lead, force_create
-        )
+        if own_bulk and not (filing.lead_id or filing.force_create or filing.source == "inbound"):
+            return self._file_bulk(mail, content, filing, direction, people, screening.kept)
+        decision, lost = self._decision(mail, screening.kept, company, filing)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
-            reason = self.env._(
-                "several leads have these contacts (%(leads)s) and the company asks to choose",
-                leads=", ".join(leads.mapped("display_name")),
-            )
+            reason = Trace._refusal("ambiguous", leads=", ".join(leads.mapped("display_name")))
             return refuse(reason, "ambiguous", tell=False)
         # A known contact (a lead's customer, a CRM contact) with no open or won lead.
-        filed, no_match = self._lead_capture_known_contact_filing(
-            decision if not (force_create or lost) else None,
+        filed, filing = self._known_contact_filing(
+            decision if not (filing.force_create or lost) else None,
             people,
-            kept(),
+            mail,
+            content,
+            filing,
             direction,
             screening.kept,
-            no_match,
-            message_values,
-            trusted_sender,
         )
         if filed is not None:
             return filed
-        if decision.kind == "none" and no_match == "skip":
-            reason = self.env._(
-                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
-            )
+        if decision.kind == "none" and filing.no_match == filings.SKIP:
+            reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False, queue=False)
         if (
             decision.kind == "none"
-            and not force_create
-            and no_match != "create"
+            and not filing.force_create
+            and filing.no_match != filings.CREATE
             and company.lead_capture_no_match == "review"
             and owner
         ):
-            reason = self.env._(
-                "no lead has these contacts: %(addresses)s", addresses=", ".join(people)
-            )
+            reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False)
-        partners = self._lead_capture_partners(mail, screening.kept, owner, company)
+        partners = self._mail_partners(mail, screening.kept, owner, company)
         created = decision.kind == "none"
         if created:
-            lead = self._lead_capture_create_lead(mail, direction, people, partners, owner, company)
+            lead = self._create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._lead_capture_duplicate(lead, mail, owner)
+        duplicate = self._is_duplicate(lead, mail, owner)
         if duplicate:
-            trace = self.env._(
-                "Already on lead %(lead)s: the same mail is not stored twice.",
-                lead=lead.display_name,
-            )
-            self._lead_capture_log(
-                mail, company, owner, source, "duplicate", trace, lead, duplicate
+            trace = Trace._duplicate(lead)
+            self._log_decision(
+                mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
             return lead.id
         # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
@@ -618,43 +377,45 @@ class MailCaptureEngine(models.AbstractModel):
         )
         if new_contacts:
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
-        trace = self._lead_capture_trace(decision, lead, people, created, company)
-        trace += self._lead_capture_lost_note(lead, lost, created)
-        trace += self._lead_capture_trusted_note(trusted_sender, owner)
+        trace = Trace._filed(decision, lead, people, created)
+        trace += self._lost_note(lead, lost, created)
+        trace += self._trusted_note(filing)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
-        trace += self._lead_capture_hidden_copy_note(lead, mail)
-        message = self._lead_capture_post(lead, kept(), direction, trace, partners, message_values)
+        trace += self._hidden_copy_note(lead, mail)
+        message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
-        if direction == INCOMING and owner and source != "sync":
-            self._lead_capture_notify_inbox(lead, message, owner)
+        if direction == INCOMING and owner and filing.source != "sync":
+            self._notify_inbox(lead, message, owner)
         outcome = "created" if created else "captured"
-        self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
-        self._lead_capture_file_also(
-            decision, kept(), direction, partners, screening.kept, message_values
-        )
+        self._log_decision(mail, company, owner, filing.source, outcome, trace, lead, message)
+        self._file_mail_also(decision, mail, content, filing, direction, partners, screening.kept)
         return lead.id
 
     @api.model
-    def _lead_capture_decision(self, mail, kept, company, lead, force_create):
-        """``(matching.Decision, lost lead or None)``: a person's choice (``lead``, or a new lead
-        with ``force_create``), else the leads of the ``kept`` addresses and the mail's thread."""
-        if lead is not None:
-            return matching.Decision("chosen", lead.id), None
-        if force_create:
+    def _decision(self, mail, kept, company, filing):
+        """``(matching.Decision, lost lead or None)``: a person's choice (``filing.lead_id``, or a
+        new lead with ``force_create``), else the leads of the ``kept`` addresses and the thread."""
+        if filing.lead_id:
+            return matching.Decision("chosen", filing.lead_id), None
+        if filing.force_create:
             return matching.Decision("none"), None
-        decision = self._lead_capture_decide(mail, kept, company)
-        return self._lead_capture_lost_decision(decision, kept, company)
+        decision = self._decide_lead(mail, kept, company)
+        return self._lost_decision(decision, kept, company)
 
     @api.model
-    def _lead_capture_file_also(self, decision, kept, direction, partners, kept_addresses, values):
+    def _file_mail_also(self, decision, mail, content, filing, direction, partners, kept_addresses):
         """Post the mail on every other open lead the decision names (policy "every").
 
         Each lead gets its own message (its own de-duplication, contacts and trace); the owner's
         inbox holds the first one only. Nothing to do for other policies (``decision.also`` empty).
         """
+        if not decision.also:
+            return
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
         for lead in self.env["crm.lead"].browse(decision.also).exists():
-            if self._lead_capture_duplicate(lead, kept.mail, kept.owner):
+            if self._is_duplicate(lead, mail, owner):
                 continue
             new_contacts = partners.filtered(
                 lambda partner, lead=lead: (
@@ -665,19 +426,14 @@ class MailCaptureEngine(models.AbstractModel):
             if new_contacts:
                 lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
             first = self.env["crm.lead"].browse(decision.lead_id)
-            trace = self.env._(
-                "Filed on lead %(lead)s too: it is one of the leads with these contacts, and the "
-                "company files such mail on every matching open lead (first on %(first)s).",
-                lead=lead.display_name,
-                first=first.display_name,
-            )
-            message = self._lead_capture_post(lead, kept, direction, trace, partners, values)
-            self._lead_capture_log(
-                kept.mail, kept.company, kept.owner, kept.source, "captured", trace, lead, message
+            trace = self.env["mail.capture.trace"]._filed_too(lead, first)
+            message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
+            self._log_decision(
+                mail, company, owner, filing.source, "captured", trace, lead, message
             )
 
     @api.model
-    def _lead_capture_lost_decision(self, decision, kept, company):
+    def _lost_decision(self, decision, kept, company):
         """When no open or won lead matches, look at lost leads: ``(decision, lost lead)``.
 
         By the company's setting the most recently lost lead with these contacts is restored and
@@ -689,7 +445,7 @@ class MailCaptureEngine(models.AbstractModel):
             return decision, None
         lost = (
             self.with_context(active_test=False)
-            ._lead_capture_leads_of(kept, company)
+            ._leads_of(kept, company)
             .filtered(lambda lead: lead.won_status == "lost")
         )
         if not lost:
@@ -703,27 +459,16 @@ class MailCaptureEngine(models.AbstractModel):
         return restored, Lead.browse(lost.id)
 
     @api.model
-    def _lead_capture_lost_note(self, lead, lost, created):
+    def _lost_note(self, lead, lost, created):
         """Give a new lead its lost predecessor's customer; the words the trace gets for it."""
         if not lost:
             return ""
         if created and lost.partner_id and not lead.partner_id:
             lead.partner_id = lost.partner_id
-        return " " + self._lead_capture_lost_sentence(lost, restored=not created)
+        return " " + self.env["mail.capture.trace"]._lost(lost, restored=not created)
 
     @api.model
-    def _lead_capture_lost_sentence(self, lost, restored):
-        if restored:
-            return self.env._(
-                "The lead was lost; the company restores lost leads when their contacts write again."
-            )
-        return self.env._(
-            "These contacts were on lost lead %(lead)s: this new lead continues it.",
-            lead=lost.display_name,
-        )
-
-    @api.model
-    def _lead_capture_address_of_name(self, name, company):
+    def _address_of_name(self, name, company):
         """The address of the one contact called ``name`` (as forwards by Outlook show), if any."""
         if not name:
             return None
@@ -743,10 +488,10 @@ class MailCaptureEngine(models.AbstractModel):
         return emails.pop() if len(emails) == 1 else None
 
     @api.model
-    def _lead_capture_decide(self, mail, kept, company):
+    def _decide_lead(self, mail, kept, company):
         """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
-        thread_leads = self._lead_capture_thread_lead(mail, company, all_leads=True)
-        contact_leads = self._lead_capture_leads_of(kept, company)
+        thread_leads = self._thread_lead(mail, company, all_leads=True)
+        contact_leads = self._leads_of(kept, company)
         addresses_by_lead = (contact_leads | thread_leads)._lead_capture_contact_addresses()
         kept_set = set(kept)
         candidates = []
@@ -764,7 +509,7 @@ class MailCaptureEngine(models.AbstractModel):
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
-    def _lead_capture_leads_of(self, kept, company):
+    def _leads_of(self, kept, company):
         """The company's leads whose email, customer or email contacts are among ``kept``.
 
         Three look-ups, each on its own index (lead email, lead customer, contact relation),
@@ -788,7 +533,7 @@ class MailCaptureEngine(models.AbstractModel):
         return leads
 
     @api.model
-    def _lead_capture_thread_lead(self, mail, company, all_leads=False):
+    def _thread_lead(self, mail, company, all_leads=False):
         """Return the lead(s) holding mail that ``mail`` replies to.
 
         With ``all_leads`` every such lead; otherwise the lead only when there is exactly one.
@@ -809,11 +554,11 @@ class MailCaptureEngine(models.AbstractModel):
         return leads if all_leads or len(leads) == 1 else Lead
 
     @api.model
-    def _lead_capture_duplicate(self, lead, mail, owner=None):
+    def _is_duplicate(self, lead, mail, owner=None):
         """Return the message already holding ``mail`` on ``lead`` (or contact), if any.
 
         With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
-        colleague's private synced copy is not one (see :meth:`_lead_capture_file`).
+        colleague's private synced copy is not one (see :meth:`_file_mail`).
         """
         Message = self.env["mail.message"].sudo()
         base = [("model", "=", lead._name), ("res_id", "=", lead.id)]
@@ -831,17 +576,14 @@ class MailCaptureEngine(models.AbstractModel):
         return Message.search(domain, limit=1)
 
     @api.model
-    def _lead_capture_hidden_copy_note(self, lead, mail):
+    def _hidden_copy_note(self, lead, mail):
         """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
-        if not self._lead_capture_duplicate(lead, mail):
+        if not self._is_duplicate(lead, mail):
             return ""
-        return " " + self.env._(
-            "Another user's mailbox synced the same mail privately onto this lead; this copy is "
-            "filed separately."
-        )
+        return " " + self.env["mail.capture.trace"]._hidden_copy()
 
     @api.model
-    def _lead_capture_partners(self, mail, kept, owner, company):
+    def _mail_partners(self, mail, kept, owner, company):
         """Find or create a partner for every kept participant; users' own partners for users.
 
         One search for all addresses and one batch create for the missing ones: Odoo's
@@ -872,7 +614,7 @@ class MailCaptureEngine(models.AbstractModel):
         )
 
     @api.model
-    def _lead_capture_create_lead(self, mail, direction, people, partners, owner, company):
+    def _create_lead(self, mail, direction, people, partners, owner, company):
         first = partners.filtered(lambda p: people and p.email_normalized == people[0])[:1]
         mailbox = next(
             (
@@ -915,9 +657,10 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _lead_capture_post(self, lead, kept, direction, trace, partners, message_values=None):
-        """Post the mail of ``kept`` (a :class:`Kept`) on ``lead`` as its original author wrote it."""
-        mail, body, attachments, company = kept.mail, kept.body, kept.attachments, kept.company
+    def _post_on_lead(self, lead, mail, content, filing, direction, trace, partners):
+        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it."""
+        body, attachments = content.body, content.attachments
+        company = self.env["res.company"].browse(filing.company_id)
         author_address = mail.author.address if mail.author else None
         author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
         if not author and author_address:
@@ -950,7 +693,7 @@ class MailCaptureEngine(models.AbstractModel):
             "lead_capture_direction": direction,
             "lead_capture_fingerprint": mail.fingerprint,
         }
-        values.update(message_values or {})
+        values.update(self._message_values(filing))
         if mail.message_id:
             values["message_id"] = mail.message_id
         if mail.date:
@@ -961,10 +704,9 @@ class MailCaptureEngine(models.AbstractModel):
             .message_post(**values)
         )
         # "Last Email" is read by whoever reads the lead: a private mail does not move it.
-        private = (message_values or {}).get("lead_capture_private_user_id")
         if (
             lead._name == "crm.lead"
-            and not private
+            and not (filing.private and filing.owner_id)
             and (
                 not lead.email_last_date
                 or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
@@ -976,7 +718,28 @@ class MailCaptureEngine(models.AbstractModel):
         return message
 
     @api.model
-    def _lead_capture_notify_inbox(self, lead, message, owner):
+    def _message_values(self, filing):
+        """The ``mail.message`` values ``filing`` adds to the posted mail: privacy, location."""
+        values = {}
+        if filing.private and filing.owner_id:
+            values["lead_capture_private_user_id"] = filing.owner_id
+        location = filing.location
+        if location:
+            values["lead_capture_location_ids"] = [
+                fields.Command.create(
+                    {
+                        "mailbox_id": location.mailbox_id,
+                        "folder": location.folder,
+                        "uidvalidity": location.uidvalidity,
+                        "uid": location.uid,
+                        "message_ref": location.message_ref,
+                    }
+                )
+            ]
+        return values
+
+    @api.model
+    def _notify_inbox(self, lead, message, owner):
         """Put an incoming captured mail in its owner's Odoo inbox, whatever their email setting."""
         lead._notify_thread_by_inbox(
             message,
@@ -988,68 +751,58 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_refuse(self, kept, on_refusal, reason, rule, tell=True, queue=True):
-        """Keep a mail that cannot be filed (a :class:`Kept`) for its owner to review, and tell
-        the forwarder why.
+    def _refuse(self, mail, content, filing, reason, rule, tell=True, queue=True):
+        """Keep a mail that cannot be filed for its owner to review, and tell the forwarder why.
 
-        ``on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False`` the
-        refusal is only logged (mailbox sync skips mail it need not file).
+        ``filing.on_refusal`` "raise" raises a UserError saying why instead. With ``queue=False``
+        the refusal is only logged (mailbox sync skips mail it need not file).
         """
-        if on_refusal == "raise":
+        if filing.on_refusal == filings.RAISE:
             raise UserError(self.env._("This mail cannot be filed: %(reason)s.", reason=reason))
-        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        source = filing.source
         queued = self.env["mail.capture.unmatched"]
         if owner and queue:
-            queued = queued._lead_capture_enqueue(
+            queued = queued._enqueue_mail(
                 mail,
-                kept.raw,
+                content.raw,
                 owner,
                 company,
                 reason,
                 rule,
-                body=kept.body,
-                attachments=kept.attachments,
+                body=content.body,
+                attachments=content.attachments,
                 source=source if source in ("capture", "inbound", "sync") else "capture",
             )
-        if queued:
-            trace = self.env._(
-                "Kept for review in %(user)s's unmatched mail: %(reason)s.",
-                user=owner.name,
-                reason=reason,
-            )
-            outcome = "queued"
-        else:
-            trace = self.env._("Not filed: %(reason)s.", reason=reason)
-            outcome = "refused"
-        self._lead_capture_log(mail, company, owner, source, outcome, trace, rule=rule)
-        if kept.forwarder and tell:
-            self._lead_capture_tell_forwarder(mail, company, kept.forwarder, trace)
+        trace = self.env["mail.capture.trace"]._refused(reason, queued_for=queued and owner)
+        outcome = "queued" if queued else "refused"
+        self._log_decision(mail, company, owner, source, outcome, trace, rule=rule)
+        if filing.forwarder and tell:
+            self._tell_forwarder(mail, company, filing.forwarder, trace)
         return False
 
     @api.model
-    def _lead_capture_tell_forwarder(self, mail, company, forwarder, trace):
+    def _tell_forwarder(self, mail, company, forwarder, trace):
         name, address = forwarder
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_failed_email",
             {"company": company, "subject": mail.subject, "trace": trace, "name": name},
         )
-        self._lead_capture_send(
+        self._send_explanation(
             company, formataddr((name, address)), mail.subject, body, mail.message_id
         )
 
     @api.model
-    def _lead_capture_refuse_sender(self, message, message_dict, company, sender, sender_name):
+    def _refuse_sender(self, message, message_dict, company, sender, sender_name):
         """Explain to a sender who is not a user why nothing was stored, and tell the admins."""
         mail = capture.captured_mail(message, None)
-        trace = self.env._(
-            "Refused: %(sender)s is not a user of %(company)s, and only users may send mail to the "
-            "capture address.",
-            sender=sender or message_dict.get("email_from") or "?",
-            company=company.name,
+        trace = self.env["mail.capture.trace"]._not_a_user(
+            sender or message_dict.get("email_from") or "?", company
         )
-        robot = self._lead_capture_automated(message, None) or message_dict.get("is_bounce")
-        capped = not sender or robot or self._lead_capture_explanations_capped(company, sender)
-        log = self._lead_capture_log(
+        robot = self._automated(message, None) or message_dict.get("is_bounce")
+        capped = not sender or robot or self._explanations_capped(company, sender)
+        log = self._log_decision(
             mail, company, self.env["res.users"], "capture", "refused", trace, rule="not_a_user"
         )
         if capped:
@@ -1059,13 +812,13 @@ class MailCaptureEngine(models.AbstractModel):
             "mail_lead_capture.mail_capture_refused_sender_email",
             {"company": company, "subject": mail.subject, "name": sender_name},
         )
-        self._lead_capture_send(
+        self._send_explanation(
             company, formataddr((sender_name, sender)), mail.subject, body, mail.message_id
         )
-        log._lead_capture_notify_admins(trace)
+        log._notify_admins(trace)
 
     @api.model
-    def _lead_capture_explanations_capped(self, company, sender):
+    def _explanations_capped(self, company, sender):
         """True when ``sender`` may not be explained a refusal now (one query).
 
         Within each period: one explanation per sender, a few per sender domain (any company),
@@ -1096,16 +849,10 @@ class MailCaptureEngine(models.AbstractModel):
         )
 
     @api.model
-    def _lead_capture_refuse_disputed(self, message, company, sender, users):
+    def _refuse_disputed(self, message, company, sender, users):
         """Refuse mail from an address several users claim, and ask the admins to settle it."""
-        trace = self.env._(
-            "Refused: %(sender)s is claimed by several users (%(users)s), so it counts for none "
-            "of them. An administrator should leave it to one of them (Settings > Users, Email "
-            "Capture tab, or the user's email).",
-            sender=sender,
-            users=", ".join(users.mapped("name")),
-        )
-        log = self._lead_capture_log(
+        trace = self.env["mail.capture.trace"]._disputed(sender, users)
+        log = self._log_decision(
             capture.captured_mail(message, None),
             company,
             self.env["res.users"],
@@ -1114,48 +861,22 @@ class MailCaptureEngine(models.AbstractModel):
             trace,
             rule="disputed_address",
         )
-        log._lead_capture_notify_admins(trace)
+        log._notify_admins(trace)
 
     @api.model
-    def _lead_capture_refuse_forged(self, message, message_dict, company, mode, sender, verdict):
+    def _refuse_forged(self, message, message_dict, company, mode, sender, verdict):
         """Log a mail whose sender the trusted servers disproved, and tell the admins only."""
         mail = capture.captured_mail(message, None)
-        server = verdict.authserv_id or "-"
-        match verdict.reason:
-            case authenticity.DMARC_FAIL:
-                why = self.env._(
-                    "%(server)s found that it fails its domain's DMARC check", server=server
-                )
-            case authenticity.SPF_FAIL:
-                why = self.env._(
-                    "%(server)s found that it was sent from a server its domain does not allow "
-                    "(SPF), without its domain's DKIM signature",
-                    server=server,
-                )
-            case authenticity.NO_TRUSTED_RESULTS:
-                why = self.env._(
-                    "it carries no authentication results from the company's mail servers, and "
-                    "the company requires authenticated senders"
-                )
-            case _:
-                why = self.env._(
-                    "%(server)s found no SPF, DKIM or DMARC pass for its domain, and the company "
-                    "requires authenticated senders",
-                    server=server,
-                )
-        trace = self.env._(
-            "Refused: the mail claims to come from %(sender)s, but %(why)s. Nothing was stored "
-            "and nobody was answered.",
-            sender=sender or message_dict.get("email_from") or "?",
-            why=why,
+        trace = self.env["mail.capture.trace"]._forged(
+            sender or message_dict.get("email_from") or "?", verdict
         )
-        log = self._lead_capture_log(
+        log = self._log_decision(
             mail, company, self.env["res.users"], mode, "refused", trace, rule="forged_sender"
         )
-        log._lead_capture_notify_admins(trace)
+        log._notify_admins(trace)
 
     @api.model
-    def _lead_capture_send(self, company, email_to, subject, body, message_id):
+    def _send_explanation(self, company, email_to, subject, body, message_id):
         """Send an explanation now, marked so that replies to it are never processed again."""
         from odoo.tools.mail import generate_tracking_message_id  # noqa: PLC0415
 
@@ -1180,19 +901,19 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_sender(self, message_dict):
+    def _sender_address(self, message_dict):
         pairs = addresses.split_addresses(message_dict.get("email_from") or "")
         return pairs[0] if pairs else ("", None)
 
     @api.model
-    def _lead_capture_text(self, message_dict):
+    def _plain_text(self, message_dict):
         from odoo.tools.mail import html2plaintext  # noqa: PLC0415
 
         body = message_dict.get("body") or ""
         return html2plaintext(body) if body else ""
 
     @api.model
-    def _lead_capture_automated(self, message, forward):
+    def _automated(self, message, forward):
         """The kind of robot mail this is, if any: of the original mail for a forward."""
         if forward is None:
             return automated.automated_kind(message)
@@ -1204,7 +925,7 @@ class MailCaptureEngine(models.AbstractModel):
         return automated.automated_kind(original)
 
     @api.model
-    def _lead_capture_forward_content(self, forward, message_dict):
+    def _forward_content(self, forward, message_dict):
         """Body and attachments of a forward's original, plus files attached to the forward itself."""
         original = forward.original
         if original.html:
@@ -1217,57 +938,7 @@ class MailCaptureEngine(models.AbstractModel):
         return body, attachments
 
     @api.model
-    def _lead_capture_files(self, attachments):
-        """Turn gateway attachments ``(name, content[, info])`` into ``(name, bytes)`` pairs."""
-        files = []
-        for attachment in attachments:
-            name, content = attachment[0], attachment[1]
-            if isinstance(content, EmailMessage):
-                content = content.as_bytes()
-            elif isinstance(content, str):
-                content = content.encode()
-            files.append((name or "attachment", content or b""))
-        return files
-
-    @api.model
-    def _lead_capture_trace(self, decision, lead, people, created, company):
-        if created:
-            return self.env._(
-                "New lead %(lead)s: no lead had these contacts (%(addresses)s).",
-                lead=lead.display_name,
-                addresses=", ".join(people) or "-",
-            )
-        if decision.kind == "thread":
-            return self.env._(
-                "Filed on lead %(lead)s: it replies to a mail already filed there.",
-                lead=lead.display_name,
-            )
-        if decision.kind == "chosen":
-            return self.env._(
-                "Filed on lead %(lead)s by %(user)s.",
-                lead=lead.display_name,
-                user=self.env.user.name,
-            )
-        sentence = self.env._(
-            "Filed on lead %(lead)s: %(address)s is one of its contacts.",
-            lead=lead.display_name,
-            address=decision.address,
-        )
-        if decision.also:
-            sentence += " " + self.env._(
-                "Also filed on every other matching open lead: %(leads)s.",
-                leads=", ".join(self.env["crm.lead"].browse(decision.also).mapped("display_name")),
-            )
-        elif decision.others:
-            others = self.env["crm.lead"].browse(decision.others)
-            sentence += " " + self.env._(
-                "Also matching, less recently active: %(leads)s.",
-                leads=", ".join(others.mapped("display_name")),
-            )
-        return sentence
-
-    @api.model
-    def _lead_capture_log(
+    def _log_decision(
         self, mail, company, owner, source, outcome, trace, lead=None, message=None, rule=False
     ):
         # Mail from a mailbox is its owner's business unless it was filed as shared mail: its log
@@ -1278,9 +949,7 @@ class MailCaptureEngine(models.AbstractModel):
         if lead and owner and not lead.with_user(owner).has_access("read"):
             # The owner reads their own log: it must not name a lead they may not open, nor its
             # contacts. The message on the lead keeps the full decision.
-            trace = self.env._(
-                "Filed on a lead you do not have access to: its salesperson sees it there."
-            )
+            trace = self.env["mail.capture.trace"]._no_access()
             lead = None
         return (
             self.env["mail.capture.log"]
@@ -1309,7 +978,7 @@ class MailCaptureEngine(models.AbstractModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_known_contacts(self, addresses_, company):
+    def _known_contacts(self, addresses_, company):
         """``{address: partner}`` for those of ``addresses_`` (normalised, in their order) that
         are known contacts of ``company``: the customer of one of its leads (open, won, lost or
         archived), or a contact marked as a CRM contact. One indexed query."""
@@ -1342,90 +1011,76 @@ class MailCaptureEngine(models.AbstractModel):
         for partner_id, value in rows:
             found.setdefault(spellings[value], partner_id)
         Partner = self.env["res.partner"]
-        return {
-            address: Partner.browse(found[address]) for address in addresses_ if address in found
-        }
+        return {a: Partner.browse(found[a]) for a in addresses_ if a in found}
 
     @api.model
-    def _lead_capture_own_bulk(self, mail, message, rules, automated_kind):
-        """``(own bulk send?, robot kind)``: a user's own newsletter or mail merge is not robot
-        mail (``tools.automated.own_bulk_send``); its robot kind is dropped."""
-        author = mail.author.address if mail.author else None
-        if message is not None and automated.own_bulk_send(message, author, rules.user_addresses):
-            return True, None
-        return False, automated_kind
-
-    @api.model
-    def _lead_capture_known_contact_filing(
-        self, decision, people, kept, direction, kept_addresses, no_match, values, trusted_sender
-    ):
+    def _known_contact_filing(self, decision, people, mail, content, filing, direction, kept):
         """For mail no lead matched (``decision`` "none"; None when a person chose to create a
-        lead or a lost lead matched): ``(result, no_match)``. When one of ``people`` is a known
-        contact, the mail goes on that contact (``result`` False), or by the company's setting
-        ``no_match`` becomes "create". Otherwise ``result`` is None and ``no_match`` unchanged.
-        Mail of the incoming-mail address always makes leads."""
-        if decision is None or decision.kind != "none" or kept.source == "inbound":
-            return None, no_match
-        contact = next(iter(self._lead_capture_known_contacts(people, kept.company).values()), None)
+        lead or a lost lead matched): ``(result, filing)``. When one of ``people`` is a known
+        contact, the mail goes on that contact (``result`` False), or, by the company's setting,
+        ``filing.no_match`` becomes "create". Otherwise ``result`` is None and ``filing`` as it
+        was. Mail of the incoming-mail address always makes leads."""
+        if decision is None or decision.kind != "none" or filing.source == "inbound":
+            return None, filing
+        company = self.env["res.company"].browse(filing.company_id)
+        contact = next(iter(self._known_contacts(people, company).values()), None)
         if not contact:
-            return None, no_match
-        if kept.company.lead_capture_known_contact == "contact":
-            filed = self._lead_capture_file_on_contact(
-                contact, kept, direction, kept_addresses, values, trusted_sender
-            )
-            return filed, no_match
-        return None, "create"
+            return None, filing
+        if company.lead_capture_known_contact == "contact":
+            return self._file_on_contact(contact, mail, content, filing, direction, kept), filing
+        return None, dataclasses.replace(filing, no_match=filings.CREATE)
 
     @api.model
-    def _lead_capture_file_on_contact(
-        self, contact, kept, direction, kept_addresses, values, trusted_sender=None
-    ):
-        """Post the mail of ``kept`` on ``contact``, a known contact with no open lead (company
-        setting "File it on the contact"). Returns False: no lead got it."""
-        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+    def _file_on_contact(self, contact, mail, content, filing, direction, kept):
+        """Post ``mail`` on ``contact``, a known contact with no open lead (company setting "File
+        it on the contact"). Returns False: no lead got it."""
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
         author = mail.author.address if mail.author else None
-        partners = self._lead_capture_partners(
-            mail,
-            [a for a in kept_addresses if a in (author, contact.email_normalized)],
-            owner,
-            company,
+        partners = self._mail_partners(
+            mail, [a for a in kept if a in (author, contact.email_normalized)], owner, company
         )
-        duplicate = self._lead_capture_duplicate(contact, mail, owner)
+        duplicate = self._is_duplicate(contact, mail, owner)
         if duplicate:
-            trace = self.env._(
-                "Already on contact %(contact)s: the same mail is not stored twice.",
-                contact=contact.display_name,
-            )
-            self._lead_capture_log(
-                mail, company, owner, source, "duplicate", trace, message=duplicate
+            trace = Trace._duplicate(contact)
+            self._log_decision(
+                mail, company, owner, filing.source, "duplicate", trace, message=duplicate
             )
             return False
-        trace = self.env._(
-            "Filed on contact %(contact)s: %(address)s is a known contact with no open lead, and "
-            "the company files such mail on the contact.",
-            contact=contact.display_name,
-            address=contact.email_normalized,
-        )
-        trace += self._lead_capture_trusted_note(trusted_sender, owner)
-        message = self._lead_capture_post(contact, kept, direction, trace, partners, values)
-        if direction == INCOMING and owner and source != "sync":
-            self._lead_capture_notify_inbox(contact, message, owner)
-        self._lead_capture_log(mail, company, owner, source, "captured", trace, message=message)
+        trace = Trace._on_contact(contact) + self._trusted_note(filing)
+        message = self._post_on_lead(contact, mail, content, filing, direction, trace, partners)
+        if direction == INCOMING and owner and filing.source != "sync":
+            self._notify_inbox(contact, message, owner)
+        self._log_decision(mail, company, owner, filing.source, "captured", trace, message=message)
         return False
 
     @api.model
-    def _lead_capture_file_bulk(self, kept, direction, people, kept_addresses, no_match, values):
+    def _own_bulk(self, mail, content, rules):
+        """``(own bulk send?, robot kind)``: a user's own newsletter or mail merge is not robot
+        mail (``tools.automated.own_bulk_send``); its robot kind is dropped."""
+        author = mail.author.address if mail.author else None
+        message = content.message
+        if message is not None and automated.own_bulk_send(message, author, rules.user_addresses):
+            return True, None
+        return False, content.automated
+
+    @api.model
+    def _file_bulk(self, mail, content, filing, direction, people, kept):
         """File a user's own bulk send (``tools.automated.own_bulk_send``) on each recipient's lead.
 
         Each recipient is matched alone (``matching.choose_per_recipient``); one without a lead
         gets the known-contact treatment, else a new lead when the company (or, for sync,
-        ``no_match``) creates leads for unknown people, else nothing: a bulk send never waits for
-        review. Queries do not grow with the recipients (one matching round for all of them);
-        each lead that gets the mail costs its own message. Returns the first lead's id, or False.
+        ``filing.no_match``) creates leads for unknown people, else nothing: a bulk send never
+        waits for review. Queries do not grow with the recipients (one matching round for all of
+        them); each lead that gets the mail costs its own message. Returns the first lead's id,
+        or False.
         """
-        mail, company, owner, source = kept.mail, kept.company, kept.owner, kept.source
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
         sender = mail.author.name or mail.author.address  # a user: own_bulk_send says so
-        leads = self._lead_capture_leads_of(people, company)
+        leads = self._leads_of(people, company)
         on_lead = leads._lead_capture_contact_addresses()
         decisions = matching.choose_per_recipient(
             people,
@@ -1440,97 +1095,56 @@ class MailCaptureEngine(models.AbstractModel):
             ],
         )
         unmatched = [address for address, d in decisions.items() if d.kind == "none"]
-        known = self._lead_capture_known_contacts(unmatched, company) if unmatched else {}
+        known = self._known_contacts(unmatched, company) if unmatched else {}
         on_contact = company.lead_capture_known_contact == "contact"
-        creates = no_match == "create" or (
-            no_match == "default" and company.lead_capture_no_match == "create"
+        creates = filing.no_match == filings.CREATE or (
+            filing.no_match == filings.DEFAULT and company.lead_capture_no_match == "create"
         )
         to_create = [
-            a
-            for a in unmatched
-            if (a in known and not on_contact)
-            or (a not in known and creates and no_match != "skip")
+            a for a in unmatched if (a in known and not on_contact) or (a not in known and creates)
         ]
         matched = [a for a, d in decisions.items() if d.kind != "none"]
-        partners = self._lead_capture_partners(mail, matched + to_create, owner, company)
+        partners = self._mail_partners(mail, matched + to_create, owner, company)
         by_address = {partner.email_normalized: partner for partner in partners}
         first = False
-        for address in people:
-            decision = decisions.get(address)
-            if decision is None:
-                continue  # its lead gets the mail for an earlier recipient
+        for address, decision in decisions.items():
             if decision.kind == "none" and address in known and on_contact:
                 contact = known[address]
-                if not self._lead_capture_duplicate(contact, mail, owner):
-                    trace = self.env._(
-                        "Filed on contact %(contact)s: %(user)s sent this mail in bulk (a "
-                        "newsletter or mail merge), and %(address)s, one of its recipients, is a "
-                        "known contact with no open lead.",
-                        contact=contact.display_name,
-                        user=sender,
-                        address=address,
+                if not self._is_duplicate(contact, mail, owner):
+                    trace = Trace._bulk(contact, sender, address, "contact")
+                    message = self._post_on_lead(
+                        contact, mail, content, filing, direction, trace, partners
                     )
-                    message = self._lead_capture_post(
-                        contact, kept, direction, trace, partners, values
-                    )
-                    self._lead_capture_log(
-                        mail, company, owner, source, "captured", trace, message=message
+                    self._log_decision(
+                        mail, company, owner, filing.source, "captured", trace, message=message
                     )
                 continue
             partner = by_address.get(address, self.env["res.partner"])
             if decision.kind == "none":
                 if address not in to_create:
                     continue
-                lead = self._lead_capture_create_lead(
-                    mail, direction, [address], partner, owner, company
-                )
-                trace = self.env._(
-                    "New lead %(lead)s: %(user)s sent this mail in bulk (a newsletter or mail "
-                    "merge) to %(address)s, who was on no lead.",
-                    lead=lead.display_name,
-                    user=sender,
-                    address=address,
-                )
-                outcome = "created"
+                lead = self._create_lead(mail, direction, [address], partner, owner, company)
+                trace, outcome = Trace._bulk(lead, sender, address, "created"), "created"
             else:
                 lead = self.env["crm.lead"].browse(decision.lead_id)
-                duplicate = self._lead_capture_duplicate(lead, mail, owner)
-                if duplicate:
+                if self._is_duplicate(lead, mail, owner):
                     first = first or lead.id
                     continue
                 if partner and partner not in lead.partner_id | lead.contact_ids:
                     lead.contact_ids = [fields.Command.link(partner.id)]
-                trace = self.env._(
-                    "Filed on lead %(lead)s: %(user)s sent this mail in bulk (a newsletter or mail "
-                    "merge), and each recipient's lead gets it; %(address)s is one of this "
-                    "lead's contacts.",
-                    lead=lead.display_name,
-                    user=sender,
-                    address=address,
-                )
-                outcome = "captured"
-            message = self._lead_capture_post(lead, kept, direction, trace, partner, values)
-            self._lead_capture_log(mail, company, owner, source, outcome, trace, lead, message)
+                trace, outcome = Trace._bulk(lead, sender, address, "lead"), "captured"
+            message = self._post_on_lead(lead, mail, content, filing, direction, trace, partner)
+            self._log_decision(mail, company, owner, filing.source, outcome, trace, lead, message)
             first = first or lead.id
         if first is False and not (known and on_contact):
-            reason = self.env._(
-                "it was sent in bulk to people on no lead (%(addresses)s), and the company does "
-                "not create leads for them",
-                addresses=", ".join(people),
-            )
-            return self._lead_capture_refuse(
-                kept, "queue", reason, "no_match", tell=False, queue=False
-            )
+            reason = Trace._refusal("bulk_no_match", addresses=", ".join(people))
+            return self._refuse(mail, content, filing, reason, "no_match", tell=False, queue=False)
         return first
 
     @api.model
-    def _lead_capture_trusted_note(self, trusted_sender, owner):
-        """The words the trace gets for mail a trusted sender sent for ``owner``."""
-        if not trusted_sender:
+    def _trusted_note(self, filing):
+        """The words the trace gets for mail a trusted sender sent for the filing's owner."""
+        if not filing.trusted_sender:
             return ""
-        return " " + self.env._(
-            "Sent by %(sender)s, a trusted sender of the company without an account: filed as "
-            "%(user)s's mail.",
-            sender=trusted_sender,
-            user=owner.name,
-        )
+        owner = self.env["res.users"].browse(filing.owner_id)
+        return " " + self.env["mail.capture.trace"]._trusted(filing.trusted_sender, owner)

@@ -121,7 +121,7 @@ class MailCaptureLog(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_notify_admins(self, body):
+    def _notify_admins(self, body):
         """Tell the company's administrators, in Odoo, about a refused use of the capture address."""
         self.ensure_one()
         admins = (

@@ -16,9 +16,7 @@ from odoo.tools import SQL
 from odoo.tools.sql import column_exists
 
 from ..tools import addresses
-from ..tools import imap_presets
-from ..tools import imap_session
-from ..tools import imap_sync
+from ..tools import imap
 from .mailbox_sync_pass import MailboxPass
 
 _logger = logging.getLogger(__name__)
@@ -48,7 +46,7 @@ class MailCaptureMailbox(models.Model):
     """A user's IMAP mailbox, synced so that mail with lead contacts is filed on their leads.
 
     The model is thin: it keeps the settings and the per-folder state, drives the ORM-free sync
-    protocol (``tools/imap_sync.py``) over the IMAP adapter (``tools/imap_session.py``), and hands
+    protocol (``tools/imap/sync.py``) over the IMAP adapter (``tools/imap/session.py``), and hands
     every mail worth filing to ``mail.capture.engine``. Mail is stored in a cursor of its own, one
     commit per mail with its folder's checkpoint, while the mailbox row stays locked so that no
     two workers sync it at once.
@@ -83,9 +81,9 @@ class MailCaptureMailbox(models.Model):
     active = fields.Boolean(default=True)
     email = fields.Char(string="Email Address", required=True)
     preset = fields.Selection(
-        imap_presets.preset_selection(),
+        imap.preset_selection(),
         string="Provider",
-        default=imap_presets.GENERIC.code,
+        default=imap.GENERIC.code,
         required=True,
         help="Fills in the server settings of the common providers.",
     )
@@ -252,7 +250,7 @@ class MailCaptureMailbox(models.Model):
     @api.depends("preset")
     def _compute_preset_hint(self):
         for mailbox in self:
-            preset = imap_presets.PRESETS.get(mailbox.preset, imap_presets.GENERIC)
+            preset = imap.PRESETS.get(mailbox.preset, imap.GENERIC)
             hints = []
             if "enable_imap" in preset.notes:
                 hints.append(
@@ -349,7 +347,7 @@ class MailCaptureMailbox(models.Model):
                         port=mailbox.port,
                     )
                 )
-            if mailbox.host and not imap_session.security_allowed(mailbox.host, mailbox.security):
+            if mailbox.host and not imap.security_allowed(mailbox.host, mailbox.security):
                 raise ValidationError(
                     self.env._(
                         "A connection without encryption is only allowed to a server on this "
@@ -360,7 +358,7 @@ class MailCaptureMailbox(models.Model):
 
     @api.constrains("auth_method", "security")
     def _check_oauth_security(self):
-        providers = self._lead_capture_oauth_providers()
+        providers = self._oauth_providers()
         for mailbox in self:
             provider = providers.get(mailbox.auth_method)
             if provider and mailbox.security != "ssl":
@@ -375,13 +373,13 @@ class MailCaptureMailbox(models.Model):
 
     @api.onchange("auth_method")
     def _onchange_auth_method(self):
-        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+        if provider := self._oauth_providers().get(self.auth_method):
             self.preset = provider.preset
             self._onchange_preset()
 
     @api.onchange("preset")
     def _onchange_preset(self):
-        preset = imap_presets.PRESETS.get(self.preset)
+        preset = imap.PRESETS.get(self.preset)
         if preset and preset.host:
             self.host = preset.host_for(self.email)
             self.port = preset.port
@@ -392,7 +390,7 @@ class MailCaptureMailbox(models.Model):
         address = addresses.normalize_address(self.email or "")
         if not address:
             return
-        preset = imap_presets.preset_for_address(address)
+        preset = imap.preset_for_address(address)
         if preset.host and not self.host:
             self.preset = preset.code
             self.host = preset.host_for(address)
@@ -425,7 +423,7 @@ class MailCaptureMailbox(models.Model):
                 vals["email"] = addresses.normalize_address(vals["email"]) or vals["email"]
         mailboxes = super().create(vals_list)
         for mailbox in mailboxes.filtered("send_mail").sudo():
-            mailbox._lead_capture_setup_outgoing()
+            mailbox._setup_outgoing()
         return mailboxes
 
     def write(self, vals):
@@ -433,7 +431,7 @@ class MailCaptureMailbox(models.Model):
             # another way to sign in: the other providers' tokens go
             stale = [
                 name
-                for code, provider in self._lead_capture_oauth_providers().items()
+                for code, provider in self._oauth_providers().items()
                 if code != vals["auth_method"]
                 for name in provider.token_fields
             ]
@@ -453,15 +451,13 @@ class MailCaptureMailbox(models.Model):
         if "send_mail" in vals or "password" in vals:
             # sudo: the owner's personal outgoing server (Odoo keeps them admin-only)
             for mailbox in self.sudo().filtered("send_mail"):
-                mailbox._lead_capture_setup_outgoing()
-            (sending - self.filtered("send_mail")).sudo()._lead_capture_outgoing_server().unlink()
+                mailbox._setup_outgoing()
+            (sending - self.filtered("send_mail")).sudo()._outgoing_server().unlink()
         return result
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         tokens = {
-            name
-            for provider in self._lead_capture_oauth_providers().values()
-            for name in provider.token_fields
+            name for provider in self._oauth_providers().values() for name in provider.token_fields
         }
         if any(path and path[0] in tokens for path in fields):
             raise UserError(self.env._("Mailbox sign-in tokens are never exported."))
@@ -477,21 +473,19 @@ class MailCaptureMailbox(models.Model):
         """Log in, list the folders, and say in words what went wrong, if anything."""
         mailbox = self.sudo()
         try:
-            folders = self._lead_capture_refresh_folders()
-        except imap_session.ImapError as error:
+            folders = self._refresh_folders()
+        except imap.ImapError as error:
             # The server's own words (banners, errors) stay in the server log, for administrators.
             _logger.info("Mailbox %s: test connection failed (%s)", mailbox.id, error)
-            sentence = mailbox._lead_capture_error_sentence(error)
+            sentence = mailbox._error_sentence(error)
             values = {"last_error": sentence, "error_date": fields.Datetime.now()}
             if mailbox.state != "draft" and error.kind in ("auth", "auth_app_password"):
                 values["state"] = "reauth"
             mailbox.write(values)
-            return self._lead_capture_notification(
-                self.env._("Connection failed"), sentence, "danger"
-            )
+            return self._notification_action(self.env._("Connection failed"), sentence, "danger")
         mailbox.write(
             {
-                "state": "syncing" if mailbox._lead_capture_importing() else "connected",
+                "state": "syncing" if mailbox._is_importing() else "connected",
                 "last_error": False,
                 "error_date": False,
                 "error_count": 0,
@@ -499,10 +493,10 @@ class MailCaptureMailbox(models.Model):
                 "next_sync": fields.Datetime.now(),
             }
         )
-        self._lead_capture_trigger()
-        mailbox._lead_capture_claim_address()
+        self._trigger_sync()
+        mailbox._claim_address()
         synced = len(mailbox.folder_ids.filtered("synced"))
-        return self._lead_capture_notification(
+        return self._notification_action(
             self.env._("Connected"),
             self.env._(
                 "Connected to %(host)s: %(count)s folders found, %(synced)s of them synced.",
@@ -516,31 +510,31 @@ class MailCaptureMailbox(models.Model):
     def action_fetch_folders(self):
         """List the server's folders again (to choose which ones to sync)."""
         try:
-            folders = self._lead_capture_refresh_folders()
-        except imap_session.ImapError as error:
-            return self._lead_capture_notification(
+            folders = self._refresh_folders()
+        except imap.ImapError as error:
+            return self._notification_action(
                 self.env._("Connection failed"),
-                self.sudo()._lead_capture_error_sentence(error),
+                self.sudo()._error_sentence(error),
                 "danger",
             )
-        return self._lead_capture_notification(
+        return self._notification_action(
             self.env._("Folders"),
             self.env._("%(count)s folders found.", count=len(folders)),
             "success",
         )
 
-    def _lead_capture_refresh_folders(self):
+    def _refresh_folders(self):
         """For the owner (or an admin): log in, list the folders, bring the records in line.
 
-        Returns the server's folders; raises ``imap_session.ImapError`` when the server says no.
+        Returns the server's folders; raises ``imap.ImapError`` when the server says no.
         """
         self.ensure_one()
         self.check_access("write")
-        self._lead_capture_check_attempt()
+        self._check_attempt()
         mailbox = self.sudo()
-        with mailbox._lead_capture_connect() as session:
+        with mailbox._connect_imap() as session:
             folders = session.list_folders()
-        mailbox._lead_capture_update_folders(folders)
+        mailbox._update_folders(folders)
         return folders
 
     def action_sync_now(self):
@@ -551,23 +545,21 @@ class MailCaptureMailbox(models.Model):
             raise UserError(
                 self.env._("Test the connection first: the mailbox syncs once it connects.")
             )
-        self._lead_capture_check_attempt()
+        self._check_attempt()
         mailbox = self.sudo().try_lock_for_update(allow_referencing=True)
         if not mailbox:
             raise UserError(
                 self.env._("This mailbox is being synced right now: try again in a moment.")
             )
         mailbox.write({"retry_date": False})
-        complete = mailbox._lead_capture_sync_locked(
-            deadline=time.monotonic() + BUTTON_BUDGET_SECONDS
-        )
+        complete = mailbox._sync_locked(deadline=time.monotonic() + BUTTON_BUDGET_SECONDS)
         if not complete:
-            self._lead_capture_trigger()
+            self._trigger_sync()
         if mailbox.state in ERROR_STATES:
-            return self._lead_capture_notification(
+            return self._notification_action(
                 self.env._("Sync failed"), mailbox.last_error, "danger"
             )
-        return self._lead_capture_notification(
+        return self._notification_action(
             self.env._("Synced"),
             self.env._("Sync is up to date.")
             if complete
@@ -584,10 +576,10 @@ class MailCaptureMailbox(models.Model):
         """Entry point of the scheduled action "Email Capture: sync mailboxes" (and only of it)."""
         cron = self.env.ref("mail_lead_capture.ir_cron_mailbox_sync")
         assert self.env.context.get("cron_id") == cron.id, "Meant for its scheduled action only"
-        self.sudo()._lead_capture_sync_due()
+        self.sudo()._sync_due()
 
     @api.model
-    def _lead_capture_due_domain(self):
+    def _due_domain(self):
         now = fields.Datetime.now()
         return [
             ("state", "in", SYNCED_STATES),
@@ -606,7 +598,7 @@ class MailCaptureMailbox(models.Model):
         ]
 
     @api.model
-    def _lead_capture_sync_due(self):
+    def _sync_due(self):
         """Sync every mailbox that is due, oldest sync first, within the scheduled action's time.
 
         Each mailbox is locked (SKIP LOCKED) for its pass: another worker skips it. Progress counts
@@ -614,7 +606,7 @@ class MailCaptureMailbox(models.Model):
         so the scheduled action runs again soon to go on.
         """
         Cron = self.env["ir.cron"]
-        domain = self._lead_capture_due_domain()
+        domain = self._due_domain()
         due = self.search(domain, order="last_sync asc nulls first, id")
         left, unfinished = len(due), 0
         time_left = Cron._commit_progress(remaining=left)
@@ -629,9 +621,7 @@ class MailCaptureMailbox(models.Model):
             if not mailbox.filtered_domain(domain):
                 time_left = Cron._commit_progress(remaining=left + unfinished)
                 continue  # another worker has it, or synced it a moment ago
-            complete = mailbox._lead_capture_sync_locked(
-                remaining=left + unfinished + 1, time_left=time_left
-            )
+            complete = mailbox._sync_locked(remaining=left + unfinished + 1, time_left=time_left)
             unfinished += 0 if complete else 1
             # Commit the mailbox (releasing its lock) before writing the progress, which the
             # sync's own cursor updated meanwhile: as Odoo's fetchmail does, else the progress
@@ -644,23 +634,23 @@ class MailCaptureMailbox(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_check_attempt(self):
+    def _check_attempt(self):
         """Count one connection the user asked for; refuse it past the per-user limit."""
         if self.env.su:
             return
         Attempt = self.env["mail.capture.connection.attempt"]
-        if not Attempt._lead_capture_allow(self.env.user):
+        if not Attempt._allow(self.env.user):
             raise UserError(
                 self.env._(
                     "You have tested connections %(count)s times in the last few minutes: wait "
                     "ten minutes, then try again. Check the server name, port and password "
                     "meanwhile.",
-                    count=Attempt._lead_capture_limit(),
+                    count=Attempt._attempt_limit(),
                 )
             )
 
     @api.model
-    def _lead_capture_allowed_ports(self):
+    def _allowed_ports(self):
         """IMAP's ports and those an administrator allows (single ports and ranges)."""
         allowed = set(IMAP_PORTS)
         value = (
@@ -677,19 +667,19 @@ class MailCaptureMailbox(models.Model):
                 allowed.add(range(first, last + 1))
         return allowed
 
-    def _lead_capture_port_allowed(self, port):
+    def _port_allowed(self, port):
         return any(
             port == item if isinstance(item, int) else port in item
-            for item in self._lead_capture_allowed_ports()
+            for item in self._allowed_ports()
         )
 
     @contextmanager
-    def _lead_capture_connect(self):
-        """An :class:`~..tools.imap_session.ImapSession`, connected and logged in."""
+    def _connect_imap(self):
+        """An :class:`~..tools.imap.ImapSession`, connected and logged in."""
         self.ensure_one()
         if not self.host:
-            raise imap_session.ImapError("unreachable", "no server name")
-        if not self._lead_capture_port_allowed(self.port or 993):
+            raise imap.ImapError("unreachable", "no server name")
+        if not self._port_allowed(self.port or 993):
             raise UserError(
                 self.env._(
                     "Port %(port)s is not an IMAP port: use 993 (SSL/TLS) or 143 (STARTTLS). An "
@@ -697,31 +687,31 @@ class MailCaptureMailbox(models.Model):
                     port=self.port,
                 )
             )
-        session = imap_session.ImapSession(
+        session = imap.ImapSession(
             self.host,
             self.port or 993,
             self.security,
-            timeout=self._lead_capture_timeout(),
+            timeout=self._imap_timeout(),
             pinned_fingerprint=(self.tls_fingerprint or None) if self.security != "none" else None,
         )
         # A pass gets the credentials from the transaction that holds the mailbox's lock (see
-        # _lead_capture_pass): its own cursor must not refresh a token, which writes the mailbox.
+        # _sync_pass): its own cursor must not refresh a token, which writes the mailbox.
         credentials = self.env.context.get("lead_capture_credentials")
         if credentials is None:
-            credentials = self._lead_capture_credentials()
+            credentials = self._credentials()
         with session:
             session.authenticate(credentials)
             yield session
 
-    def _lead_capture_credentials(self):
-        """How this mailbox logs in, as an ``imap_session.Credentials``: its password, or a fresh
-        access token of the OAuth provider it signs in with (``_lead_capture_oauth_providers``).
+    def _credentials(self):
+        """How this mailbox logs in, as an ``imap.Credentials``: its password, or a fresh
+        access token of the OAuth provider it signs in with (``_oauth_providers``).
 
         Called in a transaction that may write the mailbox (a refreshed token is stored there).
-        Raises ``imap_session.ImapError`` ("auth" when the owner must sign in again).
+        Raises ``imap.ImapError`` ("auth" when the owner must sign in again).
         """
         self.ensure_one()
-        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+        if provider := self._oauth_providers().get(self.auth_method):
             mailbox = self.sudo()
 
             def access_token():
@@ -729,10 +719,10 @@ class MailCaptureMailbox(models.Model):
                     return None
                 return getattr(mailbox, provider.access_token_method)()
 
-            return mailbox._lead_capture_oauth_credentials(access_token)
-        return imap_session.Credentials(self.login or self.email, self.sudo().imap_password or "")
+            return mailbox._oauth_credentials(access_token)
+        return imap.Credentials(self.login or self.email, self.sudo().imap_password or "")
 
-    def _lead_capture_oauth_credentials(self, access_token, mechanism="XOAUTH2"):
+    def _oauth_credentials(self, access_token, mechanism="XOAUTH2"):
         """Credentials with the access token ``access_token()`` gives (Odoo's Gmail and Outlook
         mixins renew it when it is about to expire, writing the mailbox).
 
@@ -745,18 +735,16 @@ class MailCaptureMailbox(models.Model):
         try:
             token = access_token()
         except UserError:
-            raise imap_session.ImapError(
-                "auth", "the provider refused to renew the access token"
-            ) from None
+            raise imap.ImapError("auth", "the provider refused to renew the access token") from None
         except requests.RequestException as error:
             kind = "timeout" if isinstance(error, requests.Timeout) else "unreachable"
-            raise imap_session.ImapError(kind, type(error).__name__) from None
+            raise imap.ImapError(kind, type(error).__name__) from None
         if not token:
-            raise imap_session.ImapError("auth", "not signed in")
-        return imap_session.Credentials(self.login or self.email, token, mechanism)
+            raise imap.ImapError("auth", "not signed in")
+        return imap.Credentials(self.login or self.email, token, mechanism)
 
     @api.model
-    def _lead_capture_timeout(self):
+    def _imap_timeout(self):
         value = (
             self.env["ir.config_parameter"]
             .sudo()
@@ -767,10 +755,10 @@ class MailCaptureMailbox(models.Model):
         except (TypeError, ValueError):
             return float(DEFAULT_TIMEOUT)
 
-    def _lead_capture_error_sentence(self, error):
-        """What an :class:`~..tools.imap_session.ImapError` means for this mailbox, in words."""
+    def _error_sentence(self, error):
+        """What an :class:`~..tools.imap.ImapError` means for this mailbox, in words."""
         self.ensure_one()
-        preset = imap_presets.PRESETS.get(self.preset, imap_presets.GENERIC)
+        preset = imap.PRESETS.get(self.preset, imap.GENERIC)
         host, detail = self.host or "?", error.detail or error.kind
         match error.kind:
             case "auth_app_password":
@@ -780,12 +768,12 @@ class MailCaptureMailbox(models.Model):
                     "enter it here and test the connection again.",
                     provider=preset.name if preset.host else host,
                 )
-            case "auth" if self._lead_capture_oauth_provider():
+            case "auth" if self._oauth_provider():
                 return self.env._(
                     "%(provider)s no longer lets Odoo read %(email)s: the access was withdrawn or "
                     "has expired, or another account signed in. Click Sign in with %(provider)s "
                     "on the mailbox and sign in as %(email)s: sync resumes where it stopped.",
-                    provider=self._lead_capture_oauth_provider(),
+                    provider=self._oauth_provider(),
                     email=self.login or self.email,
                 )
             case "auth":
@@ -835,7 +823,7 @@ class MailCaptureMailbox(models.Model):
             host=host,
         )
 
-    def _lead_capture_notification(self, title, message, kind):
+    def _notification_action(self, title, message, kind):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -849,11 +837,11 @@ class MailCaptureMailbox(models.Model):
         }
 
     @api.model
-    def _lead_capture_trigger(self):
+    def _trigger_sync(self):
         self.env.ref("mail_lead_capture.ir_cron_mailbox_sync").sudo()._trigger()
 
-    def _lead_capture_update_folders(self, folders):
-        """Bring the folder records in line with the server's list (``imap_session.Folder``).
+    def _update_folders(self, folders):
+        """Bring the folder records in line with the server's list (``imap.Folder``).
 
         Returns True when a folder was added or changed.
         """
@@ -862,7 +850,7 @@ class MailCaptureMailbox(models.Model):
         Folder = self.env["mail.capture.mailbox.folder"].sudo()
         existing = {folder.name: folder for folder in self.folder_ids.sudo()}
         seen = set()
-        for sequence, choice in enumerate(imap_sync.describe_folders(folders)):
+        for sequence, choice in enumerate(imap.describe_folders(folders)):
             seen.add(choice.name)
             values = {
                 "sequence": sequence,
@@ -881,7 +869,7 @@ class MailCaptureMailbox(models.Model):
                         "mailbox_id": self.id,
                         "name": choice.name,
                         "chosen": choice.choosable
-                        and choice.role in (imap_sync.ROLE_INBOX, imap_sync.ROLE_SENT),
+                        and choice.role in (imap.ROLE_INBOX, imap.ROLE_SENT),
                     }
                 )
             elif any(folder[key] != value for key, value in values.items()):
@@ -894,7 +882,7 @@ class MailCaptureMailbox(models.Model):
                 folder.missing = True
         return changed
 
-    def _lead_capture_claim_address(self):
+    def _claim_address(self):
         """Ask the owner to confirm the mailbox's address, unless it is already theirs.
 
         Logging in proves the owner reads the mailbox, not that its address (typed on the form)
@@ -917,12 +905,12 @@ class MailCaptureMailbox(models.Model):
                     "Mailbox %s: its address belongs to another user; not proposed", mailbox.id
                 )
 
-    def _lead_capture_importing(self):
+    def _is_importing(self):
         """True while a synced folder has not finished its first import."""
         self.ensure_one()
         return any(f.import_state != "done" for f in self.folder_ids.filtered("synced"))
 
-    def _lead_capture_sync_locked(self, deadline=None, remaining=1, time_left=float("inf")):
+    def _sync_locked(self, deadline=None, remaining=1, time_left=float("inf")):
         """Sync this mailbox, whose row the current transaction holds locked.
 
         Returns True when the pass finished (or failed: it is retried later), False when the time
@@ -932,18 +920,18 @@ class MailCaptureMailbox(models.Model):
         self.ensure_one()
         started = fields.Datetime.now()
         try:
-            report = self._lead_capture_pass(deadline, remaining, time_left)
-        except imap_session.ImapError as error:
+            report = self._sync_pass(deadline, remaining, time_left)
+        except imap.ImapError as error:
             _logger.info("Mailbox %s: sync failed (%s)", self.id, error.kind)
-            self._lead_capture_sync_failed(error)
+            self._sync_failed(error)
             return True
         except Exception as error:
             _logger.warning("Mailbox %s: sync failed", self.id, exc_info=True)
-            self._lead_capture_sync_failed(error)
+            self._sync_failed(error)
             return True
         if report.failed_folders:
             # the other folders were synced; the mailbox says which failed, and backs off
-            self._lead_capture_sync_failed(
+            self._sync_failed(
                 None,
                 sentence="\n".join(
                     self.env._(
@@ -964,17 +952,17 @@ class MailCaptureMailbox(models.Model):
             "error_count": 0,
             "retry_date": False,
         }
-        values.update(self._lead_capture_rhythm_values(report, started))
+        values.update(self._rhythm_values(report, started))
         self.write(values)
-        self._lead_capture_watch(self._lead_capture_health_problem())
+        self._watch_mailbox(self._health_problem())
         return report.complete
 
-    def _lead_capture_sync_failed(self, error, sentence=None):
+    def _sync_failed(self, error, sentence=None):
         """Record a failed pass: ``error`` (None when ``sentence`` says what failed)."""
         now = fields.Datetime.now()
         count = self.error_count + 1
-        if sentence is None and isinstance(error, imap_session.ImapError):
-            sentence = self._lead_capture_error_sentence(error)
+        if sentence is None and isinstance(error, imap.ImapError):
+            sentence = self._error_sentence(error)
         elif sentence is None:
             sentence = self.env._(
                 "Sync stopped on an unexpected error (%(error)s); it resumes by itself where it "
@@ -987,7 +975,7 @@ class MailCaptureMailbox(models.Model):
             "error_count": count,
             "last_sync": now,
         }
-        if isinstance(error, imap_session.ImapError) and error.kind in (
+        if isinstance(error, imap.ImapError) and error.kind in (
             "auth",
             "auth_app_password",
         ):
@@ -995,17 +983,17 @@ class MailCaptureMailbox(models.Model):
             values.update(state="reauth", retry_date=False)
             self.write(values)
             if notify:
-                self._lead_capture_notify_reauth(sentence)
-            self._lead_capture_watch(sentence, told=True)
+                self._notify_reauth(sentence)
+            self._watch_mailbox(sentence, told=True)
             return
         minutes = min(2 ** min(count - 1, 10), BACKOFF_MAX_MINUTES)
         values.update(state="error", retry_date=now + timedelta(minutes=minutes))
         self.write(values)
-        self._lead_capture_watch(sentence)
+        self._watch_mailbox(sentence)
 
-    def _lead_capture_notify_reauth(self, sentence):
+    def _notify_reauth(self, sentence):
         """Tell the owner at once that sync stopped until they give a working password."""
-        if provider := self._lead_capture_oauth_provider():
+        if provider := self._oauth_provider():
             self.message_notify(
                 partner_ids=self.user_id.partner_id.ids,
                 subject=self.env._(
@@ -1034,12 +1022,12 @@ class MailCaptureMailbox(models.Model):
             email_layout_xmlid="mail.mail_notification_light",
         )
 
-    def _lead_capture_outgoing_values(self):
+    def _outgoing_values(self):
         """The owner's personal outgoing server (``ir.mail_server``) values to send through this
         mailbox: the provider's SMTP server with the password here; the sign-in bridges give
         their OAuth method and tokens. Raises ``UserError`` when it cannot send."""
         self.ensure_one()
-        if provider := self._lead_capture_oauth_providers().get(self.auth_method):
+        if provider := self._oauth_providers().get(self.auth_method):
             # Odoo's own outgoing server for the provider, with this mailbox's grant (the same
             # consent covers SMTP): it renews its access token itself.
             return {
@@ -1050,7 +1038,7 @@ class MailCaptureMailbox(models.Model):
                 "smtp_pass": False,
                 **{name: self[name] for name in provider.token_fields},
             }
-        submission = imap_presets.SMTP_SUBMISSION.get(self.preset)
+        submission = imap.SMTP_SUBMISSION.get(self.preset)
         if not submission:
             raise UserError(
                 self.env._(
@@ -1068,7 +1056,7 @@ class MailCaptureMailbox(models.Model):
             "smtp_pass": self.sudo().imap_password,
         }
 
-    def _lead_capture_outgoing_server(self):
+    def _outgoing_server(self):
         """The owners' personal outgoing servers that send through these mailboxes, if any."""
         servers = self.env["ir.mail_server"].sudo().with_context(active_test=False)
         for mailbox in self:
@@ -1077,7 +1065,7 @@ class MailCaptureMailbox(models.Model):
             )
         return servers
 
-    def _lead_capture_setup_outgoing(self):
+    def _setup_outgoing(self):
         """Make (or refresh) the owner's personal outgoing server for this mailbox, as Odoo's "My
         Preferences > Outgoing Mail Server" does: one per user, for their own address."""
         self.ensure_one()
@@ -1102,7 +1090,7 @@ class MailCaptureMailbox(models.Model):
             "from_filter": self.email,
             "smtp_user": user.email,
             "active": True,
-            **self._lead_capture_outgoing_values(),
+            **self._outgoing_values(),
         }
         Server = self.env["ir.mail_server"].sudo().with_context(active_test=False)
         server = Server.search([("owner_user_id", "=", user.id)], limit=1)
@@ -1112,7 +1100,7 @@ class MailCaptureMailbox(models.Model):
             Server.create(values)
 
     @api.model
-    def _lead_capture_file_sent(self, sender, message):
+    def _file_sent(self, sender, message):
         """A mail just left through the personal server for ``sender``: file a copy in the Sent
         folder of the mailbox that sends it, marked read, once (the sync then knows it is on
         its lead: same Message-Id). A failure is logged, never raised: the mail was sent."""
@@ -1123,18 +1111,16 @@ class MailCaptureMailbox(models.Model):
         )
         if not mailbox:
             return
-        sent = mailbox.folder_ids.filtered(
-            lambda f: f.role == imap_sync.ROLE_SENT and not f.missing
-        )[:1]
+        sent = mailbox.folder_ids.filtered(lambda f: f.role == imap.ROLE_SENT and not f.missing)[:1]
         folder = sent.name or "Sent"
         message_id = (message["Message-Id"] or "").strip()
         try:
-            with mailbox._lead_capture_connect() as session:
+            with mailbox._connect_imap() as session:
                 session.select(folder, readonly=True)
                 if message_id and session.search(message_id=message_id):
                     return  # another copy of the same mail (one per group of recipients)
                 session.append(folder, message.as_bytes(), flags=("\\Seen",))
-        except imap_session.ImapError as error:
+        except imap.ImapError as error:
             _logger.info(
                 "Mailbox %s: a sent mail could not be filed in %s (%s)",
                 mailbox.id,
@@ -1143,24 +1129,24 @@ class MailCaptureMailbox(models.Model):
             )
 
     @api.model
-    def _lead_capture_oauth_providers(self):
+    def _oauth_providers(self):
         """The OAuth providers mailboxes may sign in with, as ``{auth_method: OAuthProvider}``
         (``tools.oauth_providers``): none here; each sign-in bridge adds its own."""
         return {}
 
-    def _lead_capture_oauth_provider(self):
+    def _oauth_provider(self):
         """The provider's name ("Google", "Microsoft") when the mailbox signs in with an OAuth
         account rather than a password, else ""."""
         self.ensure_one()
-        provider = self._lead_capture_oauth_providers().get(self.auth_method)
+        provider = self._oauth_providers().get(self.auth_method)
         return provider.name if provider else ""
 
     def _lead_capture_sign_in(self, code):
         """Send the owner to the consent page of the provider ``code``; the provider sends them
-        back to Odoo's callback, which stores the tokens (then ``_lead_capture_signed_in``)."""
+        back to Odoo's callback, which stores the tokens (then ``_signed_in``)."""
         self.ensure_one()
         self.check_access("write")
-        provider = self._lead_capture_oauth_providers()[code]
+        provider = self._oauth_providers()[code]
         Config = self.env["ir.config_parameter"].sudo()
         configured = Config.get_param(provider.client_id_param) and Config.get_param(
             provider.client_secret_param
@@ -1186,22 +1172,22 @@ class MailCaptureMailbox(models.Model):
         # mailbox (checked above), as Odoo lets users connect their personal outgoing server
         return getattr(mailbox, provider.consent_method)()
 
-    def _lead_capture_signed_in(self, code):
+    def _signed_in(self, code):
         """Odoo's callback stored new tokens of the provider ``code`` (its controller calls this):
         connect (sync resumes from its checkpoints) and say how it went on the mailbox."""
         self.ensure_one()
-        provider = self._lead_capture_oauth_providers()[code]
+        provider = self._oauth_providers()[code]
         if not self.sudo()[provider.refresh_token_field]:
             return None
         if self.send_mail:
-            self._lead_capture_setup_outgoing()  # the new grant sends too
+            self._setup_outgoing()  # the new grant sends too
         return self.action_test_connection()
 
     # ------------------------------------------------------------
     # HEALTH
     # ------------------------------------------------------------
 
-    def _lead_capture_rhythm_values(self, report, started):
+    def _rhythm_values(self, report, started):
         """Learn how often the mailbox brings mail; flag it stalled when it stops for too long
         while its server reports new mail (``report`` of a pass that ran)."""
         if report.examined:
@@ -1220,7 +1206,7 @@ class MailCaptureMailbox(models.Model):
         usual = timedelta(hours=STALL_FACTOR * (self.mail_rhythm or 0))
         return {"stalled": quiet > max(usual, STALL_MIN)}
 
-    def _lead_capture_health_problem(self):
+    def _health_problem(self):
         """What is wrong with this mailbox after a pass that ran, in words, or False."""
         self.ensure_one()
         if self.stalled:
@@ -1251,7 +1237,7 @@ class MailCaptureMailbox(models.Model):
             for folder in folders
         )
 
-    def _lead_capture_watch(self, problem, told=False):
+    def _watch_mailbox(self, problem, told=False):
         """Track how long ``problem`` (a sentence, or False when all is well) lasts; past
         TROUBLE_NOTICE_AFTER, tell the owner once (``told``: they were told already)."""
         self.ensure_one()
@@ -1265,11 +1251,11 @@ class MailCaptureMailbox(models.Model):
         if not self.trouble_notified and (told or since <= now - TROUBLE_NOTICE_AFTER):
             values["trouble_notified"] = True
             if not told:
-                self._lead_capture_notify_trouble(problem, since)
+                self._notify_trouble(problem, since)
         if values:
             self.write(values)
 
-    def _lead_capture_notify_trouble(self, problem, since):
+    def _notify_trouble(self, problem, since):
         """Tell the owner, once, that their mailbox has been in trouble for a while."""
         self.message_notify(
             partner_ids=self.user_id.partner_id.ids,
@@ -1314,7 +1300,7 @@ class MailCaptureMailbox(models.Model):
                         mailbox.trouble_since or mailbox.last_mail_date
                     ),
                     problem=mailbox.last_error
-                    or mailbox._lead_capture_health_problem()
+                    or mailbox._health_problem()
                     or self.env._("no details"),
                 )
                 for mailbox in mailboxes
@@ -1338,22 +1324,22 @@ class MailCaptureMailbox(models.Model):
                 email_layout_xmlid="mail.mail_notification_light",
             )
 
-    def _lead_capture_pass(self, deadline, remaining, time_left):
+    def _sync_pass(self, deadline, remaining, time_left):
         """One pass in a cursor of its own: moves, history, then each synced folder."""
         try:
-            return self._lead_capture_pass_once(deadline, remaining, time_left)
-        except imap_session.ImapError as error:
-            provider = self._lead_capture_oauth_providers().get(self.auth_method)
+            return self._pass_once(deadline, remaining, time_left)
+        except imap.ImapError as error:
+            provider = self._oauth_providers().get(self.auth_method)
             taken_for_valid = provider and self.sudo()[provider.expiration_field] > time.time()
             if error.kind != "auth" or not taken_for_valid:
                 raise
         # The server refused a token Odoo took for valid (withdrawn, or expired early): renew
         # it once; a refused renewal then asks the owner to sign in again.
         self.sudo()[provider.expiration_field] = 0
-        return self._lead_capture_pass_once(deadline, remaining, time_left)
+        return self._pass_once(deadline, remaining, time_left)
 
-    def _lead_capture_pass_once(self, deadline, remaining, time_left):
-        credentials = self._lead_capture_credentials()
+    def _pass_once(self, deadline, remaining, time_left):
+        credentials = self._credentials()
         # what this transaction wrote (a new password or token, say) goes to the database first;
         # in production the pass's cursor sees only committed data, in tests it shares the connection
         self.env.flush_all()
@@ -1385,4 +1371,4 @@ class MailCaptureMailbox(models.Model):
             todo = sorted(set(new_addresses) - pending)
             if todo:
                 History.create([{"mailbox_id": mailbox.id, "address": a} for a in todo])
-        self._lead_capture_trigger()
+        self._trigger_sync()

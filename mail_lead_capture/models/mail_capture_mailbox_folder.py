@@ -3,7 +3,7 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..tools import imap_sync
+from ..tools import imap
 
 
 class ImapNumber(fields.Integer):
@@ -16,17 +16,17 @@ class ImapNumber(fields.Integer):
 
 
 FOLDER_ROLES = [
-    (imap_sync.ROLE_INBOX, "Inbox"),
-    (imap_sync.ROLE_SENT, "Sent"),
-    (imap_sync.ROLE_ARCHIVE, "Archive"),
-    (imap_sync.ROLE_ALL, "All Mail"),
-    (imap_sync.ROLE_FLAGGED, "Flagged"),
-    (imap_sync.ROLE_IMPORTANT, "Important"),
-    (imap_sync.ROLE_DRAFTS, "Drafts"),
-    (imap_sync.ROLE_TRASH, "Trash"),
-    (imap_sync.ROLE_JUNK, "Junk"),
-    (imap_sync.ROLE_NOT_MAIL, "Not Mail"),
-    (imap_sync.ROLE_OTHER, "Folder"),
+    (imap.ROLE_INBOX, "Inbox"),
+    (imap.ROLE_SENT, "Sent"),
+    (imap.ROLE_ARCHIVE, "Archive"),
+    (imap.ROLE_ALL, "All Mail"),
+    (imap.ROLE_FLAGGED, "Flagged"),
+    (imap.ROLE_IMPORTANT, "Important"),
+    (imap.ROLE_DRAFTS, "Drafts"),
+    (imap.ROLE_TRASH, "Trash"),
+    (imap.ROLE_JUNK, "Junk"),
+    (imap.ROLE_NOT_MAIL, "Not Mail"),
+    (imap.ROLE_OTHER, "Folder"),
 ]
 
 
@@ -35,7 +35,7 @@ class MailCaptureMailboxFolder(models.Model):
 
     The checkpoint (``uidvalidity``, ``last_uid``, ``highestmodseq``) means "every message up to
     this UID is handled"; it is written in the same transaction as the last mail it covers, so a
-    crash never loses or repeats mail (see ``tools/imap_sync.py``).
+    crash never loses or repeats mail (see ``tools/imap/sync.py``).
     """
 
     _name = "mail.capture.mailbox.folder"
@@ -51,7 +51,7 @@ class MailCaptureMailboxFolder(models.Model):
     )
     name = fields.Char(string="Folder", required=True, readonly=True)
     sequence = fields.Integer(default=10, readonly=True)
-    role = fields.Selection(FOLDER_ROLES, readonly=True, default=imap_sync.ROLE_OTHER)
+    role = fields.Selection(FOLDER_ROLES, readonly=True, default=imap.ROLE_OTHER)
     choosable = fields.Boolean(
         readonly=True, default=True, help="Trash, Junk and Drafts are never synced."
     )
@@ -110,9 +110,9 @@ class MailCaptureMailboxFolder(models.Model):
     @api.depends("reason")
     def _compute_note(self):
         notes = {
-            imap_sync.ROLE_DRAFTS: self.env._("Drafts are never synced."),
-            imap_sync.ROLE_TRASH: self.env._("Trash is never synced."),
-            imap_sync.ROLE_JUNK: self.env._("Junk mail is never synced."),
+            imap.ROLE_DRAFTS: self.env._("Drafts are never synced."),
+            imap.ROLE_TRASH: self.env._("Trash is never synced."),
+            imap.ROLE_JUNK: self.env._("Junk mail is never synced."),
             "not_selectable": self.env._("Holds folders only, no mail."),
             "covered_by_all_mail": self.env._("Already synced through All Mail."),
             "virtual_view": self.env._("A view of mail kept elsewhere: choose it to sync it."),
@@ -147,12 +147,12 @@ class MailCaptureMailboxFolder(models.Model):
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_checkpoint(self):
-        """The folder's saved :class:`~..tools.imap_sync.Checkpoint`, or None before its first pass."""
+    def _checkpoint(self):
+        """The folder's saved :class:`~..tools.imap.Checkpoint`, or None before its first pass."""
         self.ensure_one()
         if not self.uidvalidity:
             return None
-        return imap_sync.Checkpoint(
+        return imap.Checkpoint(
             int(self.uidvalidity),
             int(self.last_uid),
             int(self.highestmodseq) or None,
@@ -162,7 +162,7 @@ class MailCaptureMailboxFolder(models.Model):
         )
 
     @api.model
-    def _lead_capture_checkpoint_values(self, checkpoint):
+    def _checkpoint_values(self, checkpoint):
         return {
             "uidvalidity": checkpoint.uidvalidity,
             "last_uid": checkpoint.last_uid,

@@ -101,16 +101,16 @@ class MailCaptureTrustedSender(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        return super().create([self._lead_capture_clean_vals(vals) for vals in vals_list])
+        return super().create([self._clean_vals(vals) for vals in vals_list])
 
     def write(self, vals):
-        return super().write(self._lead_capture_clean_vals(vals))
+        return super().write(self._clean_vals(vals))
 
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_clean_vals(self, vals):
+    def _clean_vals(self, vals):
         """Return ``vals`` with its entry normalised, or raise what the user must type instead."""
         if "entry" not in vals:
             return vals

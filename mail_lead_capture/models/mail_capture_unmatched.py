@@ -9,9 +9,12 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..tools import filing as filings
+
 _logger = logging.getLogger(__name__)
 
-# Discarded mail is kept this long (to undo a mistake), then purged with its attachments.
+# Discarded mail is kept this long (to undo a mistake), then purged with its attachments by the
+# autovacuum.
 DISCARD_RETENTION_DAYS = 30
 
 
@@ -119,7 +122,7 @@ class MailCaptureUnmatched(models.Model):
     # ------------------------------------------------------------
 
     def action_discard(self):
-        for item in self._lead_capture_lock_pending():
+        for item in self._lock_pending():
             item.write({"state": "discarded", "discard_date": fields.Datetime.now()})
         return True
 
@@ -131,9 +134,9 @@ class MailCaptureUnmatched(models.Model):
 
     def action_create_lead(self):
         leads = self.env["crm.lead"]
-        for item in self._lead_capture_lock_pending():
-            leads |= item._lead_capture_replay(force_create=True)
-        return self._lead_capture_open(leads)
+        for item in self._lock_pending():
+            leads |= item._replay_mail(force_create=True)
+        return self._open_leads(leads)
 
     def action_link_wizard(self):
         return {
@@ -147,17 +150,17 @@ class MailCaptureUnmatched(models.Model):
 
     def action_open_lead(self):
         self.ensure_one()
-        return self._lead_capture_open(self.lead_id)
+        return self._open_leads(self.lead_id)
 
     # ------------------------------------------------------------
     # BUSINESS
     # ------------------------------------------------------------
 
-    def _lead_capture_link(self, lead):
+    def _link_to_lead(self, lead):
         """File the items' mail on ``lead`` (called by the link wizard)."""
         if not lead.exists():
             raise UserError(self.env._("The lead no longer exists: choose another one."))
-        for item in self._lead_capture_lock_pending():
+        for item in self._lock_pending():
             if lead.company_id and lead.company_id != item.company_id:
                 raise UserError(
                     self.env._(
@@ -168,10 +171,10 @@ class MailCaptureUnmatched(models.Model):
                         item_company=item.company_id.name,
                     )
                 )
-            item._lead_capture_replay(lead=lead)
+            item._replay_mail(lead=lead)
         return True
 
-    def _lead_capture_lock_pending(self):
+    def _lock_pending(self):
         """Lock the items and refuse those already handled (double click, two tabs)."""
         self.check_access("write")
         locked = self.sudo().try_lock_for_update()
@@ -186,7 +189,7 @@ class MailCaptureUnmatched(models.Model):
             )
         return self
 
-    def _lead_capture_replay(self, lead=None, force_create=False):
+    def _replay_mail(self, lead=None, force_create=False):
         """File the raw mail through the capture engine, on ``lead`` or on a new lead."""
         self.ensure_one()
         raw = base64.b64decode(self.sudo().raw_message or b"")
@@ -195,19 +198,22 @@ class MailCaptureUnmatched(models.Model):
                 self.env._("The original of this mail was not kept, so it cannot be filed.")
             )
         message = email.message_from_bytes(raw, policy=email.policy.SMTP)
-        engine = self.env["mail.capture.engine"].sudo().with_context(lead_capture_raw=raw)
-        lead_id = engine._lead_capture_replay_raw(
-            message,
-            company=self.company_id,
-            owner=self.user_id,
-            lead=lead,
+        # Filed as the gateway would have, but the person filing it reads any refusal.
+        filing = filings.Filing(
+            self.company_id.id,
+            self.user_id.id,
+            "unmatched",
+            lead_id=lead.id if lead else None,
             force_create=force_create,
+            on_refusal=filings.RAISE,
         )
+        engine = self.env["mail.capture.engine"].sudo()
+        lead_id = engine._file_message(message, filing, raw=raw)
         result = self.env["crm.lead"].browse(lead_id)
         self.sudo().write({"state": "created" if force_create else "linked", "lead_id": result.id})
         return result
 
-    def _lead_capture_open(self, leads):
+    def _open_leads(self, leads):
         if len(leads) == 1:
             return {
                 "type": "ir.actions.act_window",
@@ -224,7 +230,7 @@ class MailCaptureUnmatched(models.Model):
         }
 
     @api.model
-    def _lead_capture_enqueue(
+    def _enqueue_mail(
         self,
         mail,
         raw,
@@ -278,9 +284,7 @@ class MailCaptureUnmatched(models.Model):
                 .create(
                     [
                         {"name": name, "raw": data, "res_model": self._name, "res_id": item.id}
-                        for name, data in self.env["mail.capture.engine"]._lead_capture_files(
-                            attachments
-                        )
+                        for name, data in filings.attachment_files(attachments)
                     ]
                 )
             )
@@ -294,8 +298,8 @@ class MailCaptureUnmatched(models.Model):
         )
         return item
 
-    @api.model
-    def _cron_purge_discarded(self):
+    @api.autovacuum
+    def _gc_discarded(self):
         limit = fields.Datetime.now() - timedelta(days=DISCARD_RETENTION_DAYS)
         items = self.sudo().search([("state", "=", "discarded"), ("discard_date", "<", limit)])
         attachments = items.attachment_ids

@@ -149,7 +149,7 @@ class MailMessage(models.Model):
             )
             if locations:
                 locations.write({"server_action": "trash", "server_error": False})
-                self.env["mail.capture.mailbox"]._lead_capture_trigger()
+                self.env["mail.capture.mailbox"]._trigger_sync()
         return super().unlink()
 
     # ------------------------------------------------------------
@@ -179,7 +179,7 @@ class MailMessage(models.Model):
         """Archive the synced mail in its mailbox (two-way mailboxes): it moves to Archive."""
         locations = self._lead_capture_check_owner(two_way=True)._lead_capture_locations()
         locations.write({"server_action": "archive", "server_error": False})
-        self.env["mail.capture.mailbox"]._lead_capture_trigger()
+        self.env["mail.capture.mailbox"]._trigger_sync()
         return True
 
     def action_lead_capture_trash(self):

@@ -105,25 +105,17 @@ class MailThread(models.AbstractModel):
                 "Mail for a capture address could not be processed; kept raw", exc_info=error
             )
             detail = f"{type(error).__name__}: {error}"[:300]
-            reason = self.env._(
-                "Odoo could not read this mail (%(error)s), so it was kept exactly as received: "
-                "open its original to see it, or ask the sender to send it again",
-                error=detail,
-            )
             rule = "unreadable_mail"
+            reason = self.env["mail.capture.trace"]._refusal(rule, error=detail)
         else:
             field, size = oversized
             limit = raw_mail.MAX_FIELD_BYTES if field else raw_mail.MAX_HEADER_BYTES
-            reason = self.env._(
-                "its %(what)s take %(size)s KB, more than the %(limit)s KB allowed, so it was "
-                "kept exactly as received without being read: open its original to see it",
-                what=self.env._("header %(name)s", name=field) if field else self.env._("headers"),
-                size=size // 1024,
-                limit=limit // 1024,
-            )
             rule = "oversized_header"
+            reason = self.env["mail.capture.trace"]._refusal(
+                rule, field=field, size=size // 1024, limit=limit // 1024
+            )
         with self.env.cr.savepoint():
-            return self.env["mail.capture.engine"].sudo()._lead_capture_keep_raw(raw, reason, rule)
+            return self.env["mail.capture.engine"].sudo()._keep_raw(raw, reason, rule)
 
     @api.model
     def _lead_capture_known_message(self, raw):

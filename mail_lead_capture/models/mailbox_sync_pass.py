@@ -2,8 +2,9 @@
 
 Not a model: ``mail.capture.mailbox`` creates a :class:`MailboxPass` in a cursor of its own for
 every pass. The protocol (what to fetch, checkpoints, UIDVALIDITY, history searches) is decided by
-the ORM-free ``imap_sync``; this class reads the records that protocol needs and stores what it
-hands back through ``mail.capture.engine``.
+the ORM-free ``imap_sync``; this class reads the records that protocol needs, decides from a mail's
+header whether to download it (the header stage: :meth:`MailboxPass.wants`), and files what it
+downloads through ``mail.capture.engine`` with a ``tools.filing.Filing`` of its own.
 """
 
 import bisect
@@ -14,15 +15,18 @@ import logging
 import time
 
 from odoo import fields
-from odoo.fields import Command
+from odoo.tools import SQL
 
+from ..tools import addresses
 from ..tools import automated
 from ..tools import capture
+from ..tools import filing as filings
 from ..tools import filters
-from ..tools import imap_session
-from ..tools import imap_sync
+from ..tools import imap as imap_sync  # the package's public surface, under this file's old name
+from ..tools.direction import INCOMING
 from ..tools.direction import OUTGOING
 from ..tools.direction import mail_direction
+from ..tools.imap import session as imap_session
 
 _logger = logging.getLogger(__name__)
 
@@ -94,9 +98,7 @@ class MailboxPass:
     def lead_addresses(self):
         """Every address on the company's leads, loaded once per pass when there are not too many."""
         if self._lead_addresses is False:
-            self._lead_addresses = self.engine._lead_capture_lead_addresses(
-                self.company, limit=KNOWN_CACHE_SIZE
-            )
+            self._lead_addresses = self.lead_participants(limit=KNOWN_CACHE_SIZE)
         return self._lead_addresses
 
     # ------------------------------------------------------------ time box and commits
@@ -114,10 +116,10 @@ class MailboxPass:
 
     def run(self):
         mailbox = self.mailbox
-        with mailbox._lead_capture_connect() as session:
+        with mailbox._connect_imap() as session:
             self.session = session
             folders = session.list_folders()
-            if mailbox._lead_capture_update_folders(folders):
+            if mailbox._update_folders(folders):
                 self.commit()
             if self.two_way:
                 self.apply_server_moves(folders)
@@ -138,7 +140,7 @@ class MailboxPass:
             if not self.should_stop():
                 self.file_waiting_replies(by_name[name] for name in names)
             self.round_trips = session.round_trips - before
-        self.importing = mailbox._lead_capture_importing()
+        self.importing = mailbox._is_importing()
         _logger.info(
             "Mailbox %s: %d mails examined, %d stored%s",
             mailbox.id,
@@ -151,7 +153,7 @@ class MailboxPass:
     # ------------------------------------------------------------ folders
 
     def sync_folder(self, folder):
-        checkpoint = folder._lead_capture_checkpoint()
+        checkpoint = folder._checkpoint()
         importing = folder.import_state != "done"
         # Progress counts the mails handled (at or before the checkpoint), not those whose header
         # was read: a batch is judged whole before any of it is stored.
@@ -181,7 +183,7 @@ class MailboxPass:
 
         def store(message, raw):
             self.file(folder, message, raw)
-            values = folder._lead_capture_checkpoint_values(message.checkpoint)
+            values = folder._checkpoint_values(message.checkpoint)
             folder.write(with_progress(values, message.uid))
             self.stored += 1
             self.commit(1)
@@ -189,7 +191,7 @@ class MailboxPass:
             self.pending_ids.discard(message.summary.message_id)  # now found in the database
 
         def save_checkpoint(new_checkpoint):
-            values = folder._lead_capture_checkpoint_values(new_checkpoint)
+            values = folder._checkpoint_values(new_checkpoint)
             values["last_sync"] = fields.Datetime.now()
             folder.write(with_progress(values, new_checkpoint.last_uid))
             self.commit()
@@ -217,7 +219,7 @@ class MailboxPass:
             self.env.cr.rollback()
             if error.kind in ("dropped", "timeout") or not self.session.connected:
                 raise
-            sentence = self.mailbox._lead_capture_error_sentence(error)
+            sentence = self.mailbox._error_sentence(error)
             _logger.warning(
                 "Mailbox %s, folder %s: sync failed (%s: %s)",
                 self.mailbox.id,
@@ -272,65 +274,159 @@ class MailboxPass:
             message.header, summary.sender, self.rules.user_addresses
         ):
             robot = None  # a user's own newsletter: each recipient's lead gets it
-        wanted = self.engine._lead_capture_wants(
+        return self.wants_header(
             summary.participants,
             summary.thread_ids,
-            company=self.company,
-            owner=self.owner,
-            auto_create=self.auto_create,
             direction=mail_direction(summary.sender, self.rules.user_addresses),
-            rules=self.rules,
             automated_kind=robot,
-            known=self.known,
-            pending_ids=self.pending_ids,
-            lead_addresses=self.lead_addresses,
+            message_id=summary.message_id,
         )
-        if not wanted or not summary.message_id:
-            return wanted
-        # Already filed (the same mail in another folder or mailbox, or a folder rescanned after
-        # a UIDVALIDITY change): no need to download it again.
-        # A colleague's private copy does not count: this owner cannot see it.
-        if summary.message_id in self.pending_ids or self.env["mail.message"].sudo().search_count(
-            [
-                ("message_id", "=", summary.message_id),
-                ("model", "=", "crm.lead"),
-                ("lead_capture_private_user_id", "in", [False, self.owner.id]),
-            ],
-            limit=1,
-        ):
+
+    def wants_header(
+        self,
+        participants,
+        thread_ids=(),
+        *,
+        direction=INCOMING,
+        automated_kind=None,
+        message_id=None,
+    ):
+        """Tell from a mail's header alone whether to download and file it.
+
+        Yes when a participant the filters keep is on one of the company's leads (its email, its
+        customer or one of its contacts), when the mail replies to mail already filed on a lead
+        (``thread_ids``: In-Reply-To and References; or to mail this pass is about to file,
+        ``pending_ids``), or when ``auto_create`` applies to an outgoing mail. Robot mail
+        (``automated_kind``) and mail between colleagues never; nor mail already filed where its
+        owner sees it (``message_id``: the same mail in another folder or mailbox, or a folder
+        rescanned after a UIDVALIDITY change). At most two indexed queries (the addresses, unless
+        :attr:`lead_addresses` holds them all or :attr:`known` remembers them; then what is filed
+        already), no record loaded.
+        """
+        screening = filters.screen(participants, self.rules, automated=automated_kind)
+        if screening.screened:
             return False
-        self.pending_ids.add(summary.message_id)
+        if message_id and message_id in self.pending_ids:
+            return False  # about to be filed, from another folder
+        wanted = (self.auto_create and direction == OUTGOING) or self.on_lead(screening.kept)
+        if not wanted and not self.pending_ids.isdisjoint(thread_ids):
+            wanted = True
+        if not wanted and not thread_ids:
+            return False
+        asked = set() if wanted else set(thread_ids)
+        if message_id:
+            asked.add(message_id)
+        filed = self.filed(asked) if asked else {}
+        if not wanted and filed.keys().isdisjoint(thread_ids):
+            return False
+        if not message_id:
+            return True
+        # A colleague's private copy does not count: this owner cannot see it.
+        if filed.get(message_id):
+            return False
+        self.pending_ids.add(message_id)
         return True
+
+    def on_lead(self, kept):
+        """True when one of the ``kept`` addresses is on a lead of the company (one query at most,
+        none when :attr:`lead_addresses` holds every address, or :attr:`known` remembers them)."""
+        lead_addresses = self.lead_addresses
+        if lead_addresses is not None:
+            return not lead_addresses.isdisjoint(kept)
+        unknown = [address for address in kept if address not in self.known]
+        if unknown:
+            found = self.lead_participants(unknown)
+            self.known.update((address, address in found) for address in unknown)
+        return any(self.known[address] for address in kept)
+
+    def lead_participants(self, among=None, limit=None):
+        """The normalised addresses on the company's leads (their email, customer or contacts),
+        and of its CRM contacts (``res.partner.lead_capture_crm_contact``).
+
+        With ``among`` (normalised addresses), those of them that are on a lead, whatever their
+        spelling there. Without, every one, or None when there are over ``limit``. One query.
+        """
+        Lead = self.env["crm.lead"].sudo()
+        leads = Lead._search(self.company._lead_capture_lead_domain()).subselect()
+        contacts = Lead._fields["contact_ids"]
+        spellings = None
+        if among is not None:
+            spellings = {
+                variant: address
+                for address in among
+                for variant in addresses.address_variants(address)
+            }
+            if not spellings:
+                return set()
+            condition = SQL("IN %s", tuple(spellings))
+        else:
+            condition = SQL("IS NOT NULL")
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT l.email_normalized FROM crm_lead l
+                    WHERE l.email_normalized %(condition)s AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN crm_lead l ON l.partner_id = p.id
+                    WHERE p.email_normalized %(condition)s AND l.id IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                     JOIN %(relation)s r ON r.%(partner_column)s = p.id
+                    WHERE p.email_normalized %(condition)s AND r.%(lead_column)s IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                    WHERE p.email_normalized %(condition)s AND p.lead_capture_crm_contact
+                      AND p.active AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                   %(limit)s""",
+                condition=condition,
+                company=self.company.id,
+                leads=leads,
+                relation=SQL.identifier(contacts.relation),
+                partner_column=SQL.identifier(contacts.column2),
+                lead_column=SQL.identifier(contacts.column1),
+                limit=SQL("LIMIT %s", limit + 1) if limit is not None else SQL(),
+            )
+        )
+        if spellings is not None:
+            return {spellings[value] for (value,) in rows if value in spellings}
+        if limit is not None and len(rows) > limit:
+            return None
+        return {addresses.normalize_address(value) for (value,) in rows} - {None}
+
+    def filed(self, message_ids):
+        """``{Message-Id: seen}`` for those of ``message_ids`` already filed on a lead: ``seen``
+        when a copy is one the owner sees (not a colleague's private copy). One query."""
+        Message = self.env["mail.message"].sudo()
+        found = {}
+        for message in Message.search_fetch(
+            [("message_id", "in", list(message_ids)), ("model", "=", "crm.lead")],
+            ["message_id", "lead_capture_private_user_id"],
+        ):
+            private = message.lead_capture_private_user_id.id
+            seen = not private or private == self.owner.id
+            found[message.message_id] = found.get(message.message_id, False) or seen
+        return found
 
     def file(self, folder, message, raw):
         """File one downloaded mail; a mail that breaks the engine waits in the owner's queue."""
         env = self.env
         parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
-        engine = self.engine.with_context(lead_capture_raw=raw)
+        engine = self.engine
+        filing = self.filing(folder, message)
         mail = None
         try:
             with env.cr.savepoint():
                 message_dict = env["mail.thread"].sudo().message_parse(parsed)
-                mail, body, attachments, robot = engine._lead_capture_prepare(
-                    parsed, message_dict, with_forward=False
+                mail, content = engine._prepare_filing(
+                    parsed, message_dict, with_forward=False, raw=raw
                 )
                 author = mail.author.address if mail.author else None
-                outgoing = mail_direction(author, self.rules.user_addresses) == OUTGOING
-                lead_id = engine._lead_capture_file(
-                    mail,
-                    body,
-                    attachments,
-                    company=self.company,
-                    owner=self.owner,
-                    source="sync",
-                    automated_kind=robot,
-                    raw=raw,
-                    message=parsed,
-                    no_match="create" if self.auto_create and outgoing else "skip",
-                    keep_screened=False,
-                    rules=self.rules,
-                    message_values=self.message_values(folder, message),
-                )
+                if (
+                    self.auto_create
+                    and mail_direction(author, self.rules.user_addresses) == OUTGOING
+                ):
+                    filing = dataclasses.replace(filing, no_match=filings.CREATE)
+                lead_id = engine._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(parsed, None)
             _logger.warning(
@@ -340,7 +436,7 @@ class MailboxPass:
                 exc_info=True,
             )
             with env.cr.savepoint():
-                engine._lead_capture_keep_failed(mail, raw, self.owner, self.company, "sync", error)
+                engine._keep_failed(mail, raw, filing, error)
             return False
         if lead_id:
             # its participants may have become contacts: forget what was known of them
@@ -352,22 +448,26 @@ class MailboxPass:
                     self._lead_addresses = None  # too many to keep: ask per address from now on
         return lead_id
 
-    def message_values(self, folder, message):
-
-        return {
-            "lead_capture_private_user_id": self.owner.id if self.private else False,
-            "lead_capture_location_ids": [
-                Command.create(
-                    {
-                        "mailbox_id": self.mailbox.id,
-                        "folder": folder.name,
-                        "uidvalidity": message.uidvalidity,
-                        "uid": message.uid,
-                        "message_ref": message.summary.message_id,
-                    }
-                )
-            ],
-        }
+    def filing(self, folder, message):
+        """How mail of this pass is filed: the owner's, privately if the mailbox is private, with
+        where it sits; mail that matches no lead is left alone (``file`` lets ``auto_create``
+        make a lead for outgoing mail) and screened mail is only logged."""
+        return filings.Filing(
+            self.company.id,
+            self.owner.id,
+            "sync",
+            no_match=filings.SKIP,
+            keep_screened=False,
+            rules=self.rules,
+            private=self.private,
+            location=filings.Location(
+                self.mailbox.id,
+                folder.name,
+                message.uidvalidity,
+                message.uid,
+                message.summary.message_id,
+            ),
+        )
 
     # ------------------------------------------------------------ waiting replies
 
@@ -436,12 +536,7 @@ class MailboxPass:
             if not items:
                 continue
             ids = {message_id for _day, thread_ids in items.values() for message_id in thread_ids}
-            filed = set(
-                self.env["mail.message"]
-                .sudo()
-                .search([("message_id", "in", list(ids)), ("model", "=", "crm.lead")])
-                .mapped("message_id")
-            )
+            filed = set(self.filed(ids))
             ready = [uid for uid, (_day, thread_ids) in items.items() if filed & set(thread_ids)]
             if not ready:
                 if folder.id in self.waiting_changed:
@@ -488,7 +583,7 @@ class MailboxPass:
             todo = pending.filtered(lambda h, folder=folder: folder not in h.done_folder_ids)
             if not todo:
                 continue
-            checkpoint = folder._lead_capture_checkpoint()
+            checkpoint = folder._checkpoint()
             for batch in imap_sync.history_batches(
                 self.session, folder.name, todo.mapped("address"), checkpoint
             ):
@@ -557,7 +652,7 @@ class MailboxPass:
                 group.write(
                     {
                         "server_action": False,
-                        "server_error": self.mailbox._lead_capture_error_sentence(error),
+                        "server_error": self.mailbox._error_sentence(error),
                     }
                 )
                 self.commit()

@@ -7,7 +7,6 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..tools import addresses
-from ..tools import automated
 from ..tools import filters
 from ..tools import trusted
 
@@ -349,78 +348,3 @@ class ResCompany(models.Model):
             )
         )
         return admins[:1] or self.env.ref("base.user_admin")
-
-    @api.model
-    def _lead_capture_screening_sentence(self, screening):
-        """Say in one translated sentence what the filters decided for a mail (for the capture log).
-
-        ``screening`` is a :class:`~..tools.filters.Screening`. A screened mail gets the rule that
-        screened it and the addresses concerned; a captured one, the addresses that count and those
-        left out.
-        """
-        excluded = ", ".join(
-            self._lead_capture_exclusion_words(item) for item in screening.excluded
-        )
-        match screening.screened:
-            case None if excluded:
-                return self.env._(
-                    "Captured for %(kept)s; left out: %(excluded)s.",
-                    kept=", ".join(screening.kept),
-                    excluded=excluded,
-                )
-            case None:
-                return self.env._("Captured for %(kept)s.", kept=", ".join(screening.kept))
-            case filters.SCREENED_AUTOMATED:
-                return self._lead_capture_automated_sentence(screening.automated)
-            case filters.NO_PARTICIPANTS:
-                return self.env._("Not captured: it names no valid email address.")
-            case filters.INTERNAL:
-                return self.env._(
-                    "Not captured: every participant is a colleague or on a company domain "
-                    "(%(excluded)s).",
-                    excluded=excluded,
-                )
-            case filters.BLOCKED:
-                return self.env._(
-                    "Not captured: every outside participant is blocked (%(excluded)s).",
-                    excluded=excluded,
-                )
-        return self.env._("Not captured (rule %(rule)s).", rule=screening.screened)
-
-    @api.model
-    def _lead_capture_automated_sentence(self, kind):
-        """The sentence for robot mail of ``kind`` (a ``tools.automated`` code), translated."""
-        match kind:
-            case automated.BOUNCE:
-                return self.env._("Not captured: it is a delivery failure notice (bounce).")
-            case automated.RECEIPT:
-                return self.env._("Not captured: it is a read receipt.")
-            case automated.AUTO_REPLY:
-                return self.env._("Not captured: it is an out-of-office or automatic reply.")
-            case automated.MAILING_LIST:
-                return self.env._("Not captured: it was sent to a mailing list.")
-            case automated.BULK:
-                return self.env._("Not captured: it is bulk mail, such as a newsletter.")
-            case automated.AUTO_GENERATED:
-                return self.env._(
-                    "Not captured: it was generated automatically, not written by a person."
-                )
-            case automated.NO_REPLY:
-                return self.env._("Not captured: it was sent from a no-reply address.")
-        return self.env._("Not captured: it is automated mail (%(kind)s).", kind=kind)
-
-    @api.model
-    def _lead_capture_exclusion_words(self, exclusion):
-        """``address (reason)`` for one :class:`~..tools.filters.Exclusion`, translated."""
-        match exclusion.rule:
-            case filters.USER:
-                reason = self.env._("a user")
-            case filters.COMPANY_DOMAIN:
-                reason = self.env._("company domain %(domain)s", domain=exclusion.detail)
-            case filters.BLOCKED_ADDRESS:
-                reason = self.env._("blocked address")
-            case filters.BLOCKED_DOMAIN:
-                reason = self.env._("blocked domain %(domain)s", domain=exclusion.detail)
-            case _:
-                reason = exclusion.rule
-        return self.env._("%(address)s (%(reason)s)", address=exclusion.address, reason=reason)

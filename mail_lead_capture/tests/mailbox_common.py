@@ -90,7 +90,7 @@ class MailboxMixin(dovecot_server.DovecotClassMixin):
     def pass_report(self, mailbox):
         """One pass as the scheduled action makes it, returning the pass's counters."""
         with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
-            report = mailbox.sudo()._lead_capture_pass(None, 1, float("inf"))
+            report = mailbox.sudo()._sync_pass(None, 1, float("inf"))
         self.env.invalidate_all()
         return report
 

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools.filing import Filing
 from .common import LeadCaptureCase
 
 GATEWAY_LOGGERS = ("odoo.addons.mail.models.mail_thread", "odoo.addons.mail.models.mail_mail")
@@ -274,11 +275,8 @@ class TestCaptureAddress(LeadCaptureCase):
                 2026, 11, 24, 17, 2, tzinfo=UTC
             ),  # "Tue, Nov 24, 2026 at 6:02 PM" (+01:00)
         )
-        self.env["mail.capture.engine"]._lead_capture_file(
-            *self._captured(original),
-            company=self.company,
-            owner=self.bob,
-            source="sync",
+        self.env["mail.capture.engine"]._file_mail(
+            *self._captured(original), Filing(self.company.id, self.bob.id, "sync")
         )
         self.assertEqual(len(self.lead_messages(lead)), 1)
         self.assertEqual(self.last_log().outcome, "duplicate")
@@ -338,10 +336,8 @@ class TestCaptureAddress(LeadCaptureCase):
 
         message = email_lib.message_from_bytes(raw, policy=email_lib.policy.SMTP)
         msg_dict = self.env["mail.thread"].message_parse(message)
-        mail, body, attachments, _robot = self.env["mail.capture.engine"]._lead_capture_prepare(
-            message, msg_dict
-        )
-        return mail, body, attachments
+        mail, content = self.env["mail.capture.engine"]._prepare_filing(message, msg_dict)
+        return mail, content
 
     # ------------------------------------------------------------
     # WHO MAY USE IT

@@ -171,7 +171,7 @@ class TestFilterRules(LeadCaptureFilterCase):
         self.assertEqual(result.screened, filters.SCREENED_AUTOMATED)
         self.assertEqual(result.automated, automated.AUTO_REPLY)
         self.assertEqual(
-            self.company._lead_capture_screening_sentence(result),
+            self.env["mail.capture.trace"]._screening(result),
             "Not captured: it is an out-of-office or automatic reply.",
         )
 
@@ -179,7 +179,7 @@ class TestFilterRules(LeadCaptureFilterCase):
 
     def test_rule5_every_screening_is_said_in_words(self):
         self.Block.create({"entry": "initech.example", "user_id": False})
-        sentence = self.company._lead_capture_screening_sentence
+        sentence = self.env["mail.capture.trace"]._screening
         self.assertEqual(
             sentence(self._screen(["bob@acme.com", "sue@acme.com"])),
             "Not captured: every participant is a colleague or on a company domain "

@@ -114,11 +114,11 @@ class TestMailboxPrivacy(MailboxCase):
         mailbox, message = self.synced_message(direction="two_way")
         message.with_user(self.bob).action_lead_capture_archive()
         Mailbox = self.env["mail.capture.mailbox"]
-        self.assertIn(mailbox, Mailbox.search(Mailbox._lead_capture_due_domain()), "a move waits")
+        self.assertIn(mailbox, Mailbox.search(Mailbox._due_domain()), "a move waits")
         mailbox.write(
             {"direction": "one_way", "next_sync": fields.Datetime.now() + timedelta(hours=1)}
         )
-        self.assertNotIn(mailbox, Mailbox.search(Mailbox._lead_capture_due_domain()))
+        self.assertNotIn(mailbox, Mailbox.search(Mailbox._due_domain()))
 
     def test_one_way_never_touches_the_server(self):
         mailbox, message = self.synced_message()

@@ -102,7 +102,7 @@ class TestMailboxHealth(MailboxCase):
     def fail_once(self, mailbox):
         mailbox.retry_date = False
         with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
-            mailbox.sudo()._lead_capture_sync_locked()
+            mailbox.sudo()._sync_locked()
 
     def test_an_unreachable_server_for_an_hour_tells_the_owner_once_and_the_admins(self):
         mailbox = self.make_mailbox()
@@ -163,7 +163,7 @@ class TestMailboxHealth(MailboxCase):
         self.sync(mailbox)
         self.assertTrue(mailbox.stalled)
         self.assertTrue(mailbox.trouble_since)
-        self.assertIn("reports new mail", mailbox._lead_capture_health_problem())
+        self.assertIn("reports new mail", mailbox._health_problem())
         self.env["mail.capture.mailbox"]._gc_lead_capture_health_summary()
         self.assertIn(mailbox.email, self.admin_summaries().body)
 

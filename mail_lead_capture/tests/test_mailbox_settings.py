@@ -112,7 +112,7 @@ class TestMailboxSettings(MailboxCase):
             mailbox.password = "Wr0ng-But-Secret-Passw0rd"
             mailbox.with_user(self.bob).action_test_connection()
             with self.enter_registry_test_mode():
-                mailbox.sudo()._lead_capture_sync_locked()
+                mailbox.sudo()._sync_locked()
         finally:
             odoo_logger.removeHandler(recorder)
             odoo_logger.setLevel(level)

@@ -7,7 +7,7 @@ from odoo.tools import mute_logger
 
 from ..models import mailbox_sync_pass as sync_pass_module
 from ..models.mailbox_sync_pass import MailboxPass
-from ..tools import imap_session
+from ..tools import imap
 from . import dovecot_server
 from .mailbox_common import SYNC_LOGGERS
 from .mailbox_common import MailboxCase
@@ -112,7 +112,7 @@ class TestMailboxSync(MailboxCase):
         self.assertEqual(mailbox.import_total, 8)
         filed = len(self.lead_messages(self.lead))
         self.assertTrue(0 < filed < 8)
-        self.assertIn(mailbox, self.Mailbox.search(self.Mailbox._lead_capture_due_domain()))
+        self.assertIn(mailbox, self.Mailbox.search(self.Mailbox._due_domain()))
         self.run_cron()  # the scheduled action carries on where the pass stopped
         self.assertEqual(mailbox.state, "connected")
         self.assertEqual((mailbox.import_progress, mailbox.import_done), (100.0, 8))
@@ -144,25 +144,34 @@ class TestMailboxSync(MailboxCase):
         self.assertEqual(self.subjects(self.lead), ["Moved"], "filed from Projects")
 
     def test_header_stage_decides_without_loading_records(self):
-        Engine = self.env["mail.capture.engine"]
         rules = self.company._lead_capture_filter_rules(self.bob)
         original = self.message_id("filed")
         self.lead.message_post(body="filed", message_type="email").message_id = original
+        sync_pass = MailboxPass(self.make_mailbox(connect=False), None, 0, 1)
+        sync_pass._rules = rules
 
-        def wants(participants, thread_ids=(), direction="incoming", **options):
-            return Engine._lead_capture_wants(
-                participants,
-                thread_ids,
-                company=self.company,
-                owner=self.bob,
-                direction=direction,
-                rules=rules,
-                **options,
+        def wants(
+            participants,
+            thread_ids=(),
+            direction="incoming",
+            *,
+            automated_kind=None,
+            auto_create=False,
+            known=None,
+            pending_ids=frozenset(),
+            lead_addresses=None,
+        ):
+            sync_pass.auto_create = auto_create
+            sync_pass.known = {} if known is None else known
+            sync_pass.pending_ids = set(pending_ids)
+            sync_pass._lead_addresses = lead_addresses  # None: asked address by address
+            return sync_pass.wants_header(
+                participants, thread_ids, direction=direction, automated_kind=automated_kind
             )
 
-        everyone = Engine._lead_capture_lead_addresses(self.company, limit=100)
+        everyone = sync_pass.lead_participants(limit=100)
         self.assertIn("hana@client.example", everyone)
-        self.assertIsNone(Engine._lead_capture_lead_addresses(self.company, limit=1))
+        self.assertIsNone(sync_pass.lead_participants(limit=1))
         for mode in ({}, {"lead_addresses": everyone}):
             with self.subTest(preloaded=bool(mode)):
                 self.assertTrue(wants(["HANA@client.example".lower(), self.bob.email], **mode))
@@ -301,7 +310,7 @@ class TestMailboxSync(MailboxCase):
         self.append(sender="hana@client.example", to=self.bob.email, subject="Breaks")
         self.append(sender="hana@client.example", to=self.bob.email, subject="Fine")
         Engine = type(self.env["mail.capture.engine"])
-        original = Engine._lead_capture_file
+        original = Engine._file_mail
 
         def fragile(engine, mail, *args, **kwargs):
             if mail.subject == "Breaks":
@@ -309,7 +318,7 @@ class TestMailboxSync(MailboxCase):
             return original(engine, mail, *args, **kwargs)
 
         mailbox = self.make_mailbox()
-        with patch.object(Engine, "_lead_capture_file", fragile):
+        with patch.object(Engine, "_file_mail", fragile):
             self.sync(mailbox)
         self.assertEqual(self.subjects(self.lead), ["Fine"], "the pass went on")
         item = self.env["mail.capture.unmatched"].search([("subject", "=", "Breaks")])
@@ -370,13 +379,13 @@ class TestMailboxSync(MailboxCase):
         proxy = dovecot_server.DroppingProxy(self.dovecot.plain_port)
         self.addCleanup(proxy.stop)
         mailbox = self.make_mailbox(port=proxy.port)
-        fetch_bodies = imap_session.ImapSession.fetch_bodies
+        fetch_bodies = imap.ImapSession.fetch_bodies
 
         def cut_in_the_middle(session, uids):
             proxy.drop_after(30_000)  # in the middle of the second mail's body
             return fetch_bodies(session, uids)
 
-        with patch.object(imap_session.ImapSession, "fetch_bodies", cut_in_the_middle):
+        with patch.object(imap.ImapSession, "fetch_bodies", cut_in_the_middle):
             self.sync(mailbox)
         self.assertTrue(proxy.dropped.is_set())
         self.assertEqual(mailbox.state, "error")
@@ -454,12 +463,12 @@ class TestMailboxSync(MailboxCase):
         for _attempt in range(3):
             mailbox.retry_date = False
             with self.enter_registry_test_mode(), mute_logger(*SYNC_LOGGERS):
-                mailbox.sudo()._lead_capture_sync_locked()
+                mailbox.sudo()._sync_locked()
             delays.append(round((mailbox.retry_date - mailbox.error_date).total_seconds() / 60))
         self.assertEqual(delays, [1, 2, 4])
         self.assertEqual(mailbox.state, "error")
         self.assertIn("cannot be reached", mailbox.last_error)
-        self.assertNotIn(mailbox, self.Mailbox.search(self.Mailbox._lead_capture_due_domain()))
+        self.assertNotIn(mailbox, self.Mailbox.search(self.Mailbox._due_domain()))
 
     def test_wrong_password_asks_the_owner_at_once_and_a_fixed_one_resumes(self):
         self.append(sender="hana@client.example", to=self.bob.email, subject="Before")

@@ -62,7 +62,7 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
     def run_sync_loop(self):
         """The scheduled action's loop, in a worker of its own; the mailbox's last sync after it."""
         with self.worker() as cr, mute_logger(*SYNC_LOGGERS):
-            Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._lead_capture_sync_due()
+            Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._sync_due()
 
     def last_sync(self, mailbox_id):
         with self.worker() as cr:

@@ -13,6 +13,8 @@ from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..tools import capture
+from ..tools.filing import RAISE
+from ..tools.filing import Filing
 from .common import LeadCaptureHttpCase
 from .mailbox_common import MailboxCase
 from .test_capture import GATEWAY_LOGGERS
@@ -72,7 +74,7 @@ class TestKnownContact(PeopleMixin, MailboxCase):
         log = self.last_log()
         self.assertEqual((log.outcome, log.user_id), ("captured", self.bob))
         # The same mail again is not stored twice on the contact.
-        self.env["mail.capture.engine"].sudo()._lead_capture_replay_raw(
+        self.env["mail.capture.engine"].sudo()._file_message(
             email.message_from_bytes(
                 self.build_mail(
                     sender=self.bob.email,
@@ -82,8 +84,7 @@ class TestKnownContact(PeopleMixin, MailboxCase):
                 ),
                 policy=email.policy.SMTP,
             ),
-            self.company,
-            self.bob,
+            Filing(self.company.id, self.bob.id, "unmatched", on_refusal=RAISE),
         )
         self.assertEqual(len(self.filed("Catching up")), 1)
 
@@ -206,7 +207,7 @@ class TestOwnBulkSend(PeopleMixin, MailboxCase):
             headers=BULK_HEADERS,
         )
         mail = email.message_from_bytes(raw, policy=email.policy.SMTP)
-        item = self.env["mail.capture.unmatched"]._lead_capture_enqueue(
+        item = self.env["mail.capture.unmatched"]._enqueue_mail(
             capture.captured_mail(mail, None),
             raw,
             self.bob,
@@ -227,7 +228,7 @@ class TestOwnBulkSend(PeopleMixin, MailboxCase):
             sender="news@shop.example", to=self.bob.email, subject="Shop", headers=BULK_HEADERS
         )
         mail = email.message_from_bytes(raw, policy=email.policy.SMTP)
-        item = self.env["mail.capture.unmatched"]._lead_capture_enqueue(
+        item = self.env["mail.capture.unmatched"]._enqueue_mail(
             capture.captured_mail(mail, None),
             raw,
             self.bob,

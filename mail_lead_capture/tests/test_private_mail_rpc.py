@@ -9,6 +9,8 @@ from odoo.tests import new_test_user
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools.filing import SKIP
+from ..tools.filing import Filing
 from .common import LeadCaptureHttpCase
 from .test_capture import GATEWAY_LOGGERS
 
@@ -47,23 +49,13 @@ class TestPrivateMailOverRpc(LeadCaptureHttpCase):
         parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
         Engine = self.env["mail.capture.engine"].sudo()
         message_dict = self.env["mail.thread"].sudo().message_parse(parsed)
-        captured, body, attachments, robot = Engine._lead_capture_prepare(
-            parsed, message_dict, with_forward=False
+        captured, content = Engine._prepare_filing(
+            parsed, message_dict, with_forward=False, raw=raw
         )
-        Engine._lead_capture_file(
-            captured,
-            body,
-            attachments,
-            company=self.company,
-            owner=owner,
-            source="sync",
-            automated_kind=robot,
-            raw=raw,
-            message=parsed,
-            no_match="skip",
-            keep_screened=False,
-            message_values={"lead_capture_private_user_id": owner.id if private else False},
+        filing = Filing(
+            self.company.id, owner.id, "sync", no_match=SKIP, keep_screened=False, private=private
         )
+        Engine._file_mail(captured, content, filing)
         return self.env["mail.message"].search([("message_id", "=", captured.message_id)])
 
     def private_mail(self):

@@ -4,6 +4,8 @@ import email.policy
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..tools.filing import RAISE
+from ..tools.filing import Filing
 from .mailbox_common import MailboxCase
 from .test_capture import GATEWAY_LOGGERS
 
@@ -33,8 +35,9 @@ class TestEveryMatchingLead(MailboxCase):
         self.assertTrue(any("too: it is one of the leads" in t for t in traces), traces)
         # The same mail again (forwarded later, say) is stored on neither twice.
         with mute_logger(*GATEWAY_LOGGERS):
-            self.env["mail.capture.engine"].sudo()._lead_capture_replay_raw(
-                email.message_from_bytes(raw, policy=email.policy.SMTP), self.company, self.bob
+            self.env["mail.capture.engine"].sudo()._file_message(
+                email.message_from_bytes(raw, policy=email.policy.SMTP),
+                Filing(self.company.id, self.bob.id, "unmatched", on_refusal=RAISE),
             )
         self.assertEqual(len(self.lead_messages(self.lead)), 1)
         self.assertEqual(len(self.lead_messages(self.lead_omar)), 1)

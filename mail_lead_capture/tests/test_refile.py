@@ -112,7 +112,7 @@ class TestRefile(RefileMixin, LeadCaptureCase):
         self.assertEqual((log.outcome, log.corrected_by_id), ("removed", self.bob))
         self.assertIn("Back in Bob Builder's unmatched mail.", log.trace)
         # The queue files it again from the rebuilt source, attachment included.
-        item.with_user(self.bob)._lead_capture_link(self.lyon)
+        item.with_user(self.bob)._link_to_lead(self.lyon)
         moved = self.lead_messages(self.lyon)
         self.assertEqual(moved.subject, "Lyon quote")
         self.assertEqual(moved.author_id, self.bob.partner_id)

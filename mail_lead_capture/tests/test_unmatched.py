@@ -86,7 +86,7 @@ class TestUnmatchedMail(LeadCaptureCase):
         item = self.Unmatched.search([("subject", "=", "Which deal?")])
         self.assertIn("Deal A", item.reason)
         self.assertIn("Deal B", item.reason)
-        item.with_user(self.bob)._lead_capture_link(second)
+        item.with_user(self.bob)._link_to_lead(second)
         self.assertEqual(item.state, "linked")
         self.assertEqual(len(self.lead_messages(second)), 1)
         self.assertFalse(self.lead_messages(first))
@@ -116,7 +116,7 @@ class TestUnmatchedMail(LeadCaptureCase):
     def test_a_mail_that_breaks_processing_is_kept_with_the_error(self):
         engine = type(self.env["mail.capture.engine"])
         with (
-            patch.object(engine, "_lead_capture_post", side_effect=RuntimeError("disk on fire")),
+            patch.object(engine, "_post_on_lead", side_effect=RuntimeError("disk on fire")),
             mute_logger(
                 *GATEWAY_LOGGERS, "odoo.addons.mail_lead_capture.models.mail_capture_engine"
             ),
@@ -191,10 +191,10 @@ class TestUnmatchedMail(LeadCaptureCase):
         attachments = item.attachment_ids
         item.with_user(self.bob).action_discard()
         self.assertEqual(item.state, "discarded")
-        self.Unmatched._cron_purge_discarded()
+        self.Unmatched._gc_discarded()
         self.assertTrue(item.exists(), "kept 30 days")
         item.discard_date = fields.Datetime.now() - timedelta(days=31)
-        self.Unmatched._cron_purge_discarded()
+        self.Unmatched._gc_discarded()
         self.assertFalse(item.exists())
         self.assertFalse(attachments.exists(), "purged with its attachments")
 
@@ -207,7 +207,7 @@ class TestUnmatchedMail(LeadCaptureCase):
         item.with_user(self.bob).action_discard()
         lead = self.Lead.create({"name": "Late"})
         with self.assertRaisesRegex(UserError, "already handled"):
-            item.with_user(self.bob)._lead_capture_link(lead)
+            item.with_user(self.bob)._link_to_lead(lead)
 
     def test_acting_twice_files_the_mail_once(self):
         item = self.queue_for_review()
@@ -216,7 +216,7 @@ class TestUnmatchedMail(LeadCaptureCase):
             item.with_user(self.bob).action_create_lead()
         lead = self.Lead.create({"name": "Other"})
         with self.assertRaisesRegex(UserError, "already handled"):
-            item.with_user(self.bob)._lead_capture_link(lead)
+            item.with_user(self.bob)._link_to_lead(lead)
         self.assertEqual(
             self.env["mail.message"].search_count(
                 [("model", "=", "crm.lead"), ("subject", "=", "Quote request")]
@@ -229,7 +229,7 @@ class TestUnmatchedMail(LeadCaptureCase):
         self.env["mail.capture.block"].create({"entry": "newly-blocked.example"})
         lead = self.Lead.create({"name": "Somewhere"})
         with self.assertRaisesRegex(UserError, "blocked"):
-            item.with_user(self.bob)._lead_capture_link(lead)
+            item.with_user(self.bob)._link_to_lead(lead)
         self.assertEqual(item.state, "pending")
         self.assertFalse(self.lead_messages(lead))
 
@@ -238,7 +238,7 @@ class TestUnmatchedMail(LeadCaptureCase):
         other = self.env["res.company"].create({"name": "Other Co"})
         foreign = self.Lead.create({"name": "Foreign", "company_id": other.id})
         with self.assertRaisesRegex(UserError, "Other Co"):
-            item._lead_capture_link(foreign)
+            item._link_to_lead(foreign)
         self.assertEqual(item.state, "pending")
 
     # ------------------------------------------------------------
@@ -257,7 +257,7 @@ class TestUnmatchedMail(LeadCaptureCase):
             as_karen.browse(item.id).action_create_lead()
         lead = self.Lead.create({"name": "Karen's"})
         with self.assertRaises(AccessError):
-            as_karen.browse(item.id)._lead_capture_link(lead)
+            as_karen.browse(item.id)._link_to_lead(lead)
         self.assertEqual(item.state, "pending")
         self.assertEqual(self.Unmatched.with_user(self.bob).search([]), item)
 

@@ -19,16 +19,16 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from email.header import decode_header
-from email.header import make_header
 from email.message import EmailMessage
 from email.message import Message
-from email.utils import parsedate_to_datetime
 
 from .addresses import split_addresses
-from .forward_text import strip_forward_prefixes
 from .forwards import Forward
-from .forwards import Mailbox
+from .forwards import strip_forward_prefixes
+from .headers import MESSAGE_ID
+from .headers import Mailbox
+from .headers import decode_words
+from .headers import parse_date
 from .raw_mail import clean_text
 
 __all__ = [
@@ -91,15 +91,6 @@ class CapturedMail:
         return fingerprint(self.author.address if self.author else None, self.subject, self.text)
 
 
-def _decode_words(text: str) -> str:
-    if "=?" not in text:
-        return text
-    try:
-        return str(make_header(decode_header(text)))
-    except Exception:  # malformed encoded words: keep them as written
-        return text
-
-
 def _address_header(message: Message, name: str) -> tuple[Mailbox, ...]:
     """The mailboxes of an address header, read from its raw value.
 
@@ -117,7 +108,7 @@ def _address_header(message: Message, name: str) -> tuple[Mailbox, ...]:
         for value in values
     ]
     return tuple(
-        Mailbox(clean_text(_decode_words(display)), address)
+        Mailbox(clean_text(decode_words(display)), address)
         for display, address in split_addresses(*(clean_text(value) for value in values))
     )
 
@@ -129,16 +120,6 @@ def _header(message: Message, name: str) -> str:
         return ""
 
 
-def _message_date(message: Message) -> datetime | None:
-    try:
-        date = parsedate_to_datetime(_header(message, "Date"))
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if date.tzinfo is None:  # RFC 5322 "-0000": no zone information, read as UTC
-        date = date.replace(tzinfo=UTC)
-    return date.astimezone(UTC)
-
-
 def _references(message: Message) -> tuple[str, ...]:
     """The last Message-Ids of References then In-Reply-To (newest last), at most _MAX_REFERENCES.
 
@@ -146,7 +127,7 @@ def _references(message: Message) -> tuple[str, ...]:
     """
     references = _header(message, "References")[-_REFERENCES_TAIL:]
     in_reply_to = _header(message, "In-Reply-To")[-_REFERENCES_TAIL:]
-    ids = re.findall(r"<[^<>\s]{1,250}>", f"{references} {in_reply_to}")
+    ids = MESSAGE_ID.findall(f"{references} {in_reply_to}")
     return tuple(dict.fromkeys(ids))[-_MAX_REFERENCES:]
 
 
@@ -195,12 +176,12 @@ def captured_mail(
             forwarded=True,
         )
     author = _address_header(message, "From")
-    message_id = re.search(r"<[^<>\s]{1,250}>", clean_text(_header(message, "Message-Id")))
+    message_id = MESSAGE_ID.search(clean_text(_header(message, "Message-Id")))
     return CapturedMail(
         author=author[0] if author else None,
         to=_address_header(message, "To"),
         cc=_address_header(message, "Cc"),
-        date=plausible_date(_message_date(message), received),
+        date=plausible_date(parse_date(_header(message, "Date")), received),
         subject=" ".join(clean_text(_header(message, "Subject")).split()),
         text=clean_text(text if text is not None else _plain_text(message)),
         message_id=message_id.group(0) if message_id else None,

@@ -18,9 +18,10 @@ address must never be raised back to the mail server nor dropped, so:
 from __future__ import annotations
 
 import re
-from email.header import decode_header
-from email.header import make_header
 from email.message import Message
+
+from .headers import MESSAGE_ID
+from .headers import decode_words
 
 __all__ = [
     "ADDRESS_FIELDS",
@@ -131,16 +132,8 @@ def _decode(value: bytes, name: str) -> str:
     limit = _LIGHT_ADDRESS_CHARS if name in ADDRESS_FIELDS else _LIGHT_VALUE_CHARS
     text = value[:limit].decode("utf-8", errors="replace")
     if "=?" in text and name in ("subject", "from", "to", "cc"):
-        text = _decode_words(text)
+        text = decode_words(text)
     return " ".join(clean_text(text).split())
-
-
-def _decode_words(text: str) -> str:
-    """RFC 2047 encoded words decoded; malformed ones (unknown charset...) kept as written."""
-    try:
-        return str(make_header(decode_header(text)))
-    except (LookupError, ValueError, TypeError, UnicodeError, AssertionError):
-        return text
 
 
 def light_message(raw: bytes) -> Message:
@@ -150,7 +143,7 @@ def light_message(raw: bytes) -> Message:
     for name, value in _fields(block):
         if name in _LIGHT_FIELDS:
             text = _decode(value, name)
-            if name == "message-id" and not re.fullmatch(r"<[^<>\s]{1,250}>", text):
+            if name == "message-id" and not MESSAGE_ID.fullmatch(text):
                 continue
             if text:
                 message[name] = text

@@ -70,7 +70,7 @@ class MailCaptureRefile(models.TransientModel):
                 wizard.company_id = self.env.company
                 continue
             message = wizard.message_id.sudo()
-            record = wizard._lead_capture_record(message)
+            record = wizard._filed_record(message)
             wizard.subject = message.subject or False
             wizard.current_place = record.display_name if record else False
             wizard.company_id = (
@@ -83,16 +83,16 @@ class MailCaptureRefile(models.TransientModel):
 
     def action_apply(self):
         self.ensure_one()
-        message = self._lead_capture_checked_message()
+        message = self._checked_message()
         if self.mode in ("lead", "contact"):
             target = self.lead_id if self.mode == "lead" else self.partner_id
             if not target:
                 raise UserError(
                     self.env._("Choose the lead or contact this mail belongs to, then apply.")
                 )
-            self._lead_capture_move(message, target)
+            self._move_message(message, target)
         else:
-            self._lead_capture_unfile(message, discard=self.mode == "discard")
+            self._unfile(message, discard=self.mode == "discard")
         return {"type": "ir.actions.act_window_close", "infos": {"lead_capture_refiled": True}}
 
     # ------------------------------------------------------------
@@ -100,12 +100,12 @@ class MailCaptureRefile(models.TransientModel):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_record(self, message):
+    def _filed_record(self, message):
         if message.model in REFILE_MODELS and message.res_id:
             return self.env[message.model].sudo().browse(message.res_id).exists()
         return None
 
-    def _lead_capture_checked_message(self):
+    def _checked_message(self):
         """The mail to correct, once the current user is shown to be allowed to correct it."""
         message = self.message_id
         message.check_access("read")
@@ -125,15 +125,15 @@ class MailCaptureRefile(models.TransientModel):
                     "written in Odoo."
                 )
             )
-        record = self._lead_capture_record(message.sudo())
+        record = self._filed_record(message.sudo())
         if not record:
             raise UserError(
                 self.env._("This mail is not on a lead or contact any more: refresh the page.")
             )
-        self._lead_capture_check_write(record)
+        self._check_write(record)
         return message
 
-    def _lead_capture_check_write(self, record):
+    def _check_write(self, record):
         """Refuse unless the current user may edit ``record`` (the source or target)."""
         try:
             record.with_user(self.env.user).check_access("write")
@@ -146,10 +146,10 @@ class MailCaptureRefile(models.TransientModel):
                 )
             ) from error
 
-    def _lead_capture_move(self, message, target):
+    def _move_message(self, message, target):
         """Put ``message`` on ``target`` (a lead or contact) and teach the target its participants."""
         message = message.sudo()
-        source = self._lead_capture_record(message)
+        source = self._filed_record(message)
         target = target.sudo().exists()
         if not target:
             raise UserError(self.env._("That lead or contact no longer exists: choose another."))
@@ -157,8 +157,8 @@ class MailCaptureRefile(models.TransientModel):
             raise UserError(
                 self.env._("The mail is already on %(record)s.", record=target.display_name)
             )
-        self._lead_capture_check_write(target)
-        company = self._lead_capture_company(source)
+        self._check_write(target)
+        company = self._record_company(source)
         if target._name == "crm.lead" and target.company_id and target.company_id != company:
             raise UserError(
                 self.env._(
@@ -169,46 +169,46 @@ class MailCaptureRefile(models.TransientModel):
                     mail_company=company.name,
                 )
             )
-        participants = self._lead_capture_participants(message, company)
+        participants = self._participants(message, company)
         sentence = self.env._(
             "Moved from %(origin)s to %(target)s by %(user)s%(why)s.",
             origin=source.display_name,
             target=target.display_name,
             user=self.env.user.name,
-            why=self._lead_capture_why(),
+            why=self._reason_suffix(),
         )
-        trace = self._lead_capture_trace(sentence, message.lead_capture_trace)
+        trace = self._trace_sentence(sentence, message.lead_capture_trace)
         message.write({"model": target._name, "res_id": target.id, "lead_capture_trace": trace})
         message._lead_capture_place_attachments()
-        self._lead_capture_forget(source, participants, message)
+        self._forget_participants(source, participants, message)
         if target._name == "crm.lead":
-            self._lead_capture_teach(target, participants, message)
-        self._lead_capture_log_correction(
+            self._teach_participants(target, participants, message)
+        self._log_correction(
             message, company, "moved", sentence, target if target._name == "crm.lead" else None
         )
         return target
 
-    def _lead_capture_unfile(self, message, discard=False):
+    def _unfile(self, message, discard=False):
         """Take ``message`` off its record: back to its owner's unmatched mail, or discarded."""
         message = message.sudo()
-        source = self._lead_capture_record(message)
-        company = self._lead_capture_company(source)
+        source = self._filed_record(message)
+        company = self._record_company(source)
         owner = self._lead_capture_owner(message)
-        participants = self._lead_capture_participants(message, company)
-        raw = self._lead_capture_rebuild(message)
+        participants = self._participants(message, company)
+        raw = self._rebuild_raw(message)
         mail = capture.captured_mail(email.message_from_bytes(raw, policy=email.policy.SMTP), None)
         sentence = self.env._(
             "Removed from %(origin)s by %(user)s as not CRM mail%(why)s.",
             origin=source.display_name,
             user=self.env.user.name,
-            why=self._lead_capture_why(),
+            why=self._reason_suffix(),
         )
         location = (
             self.env["mail.capture.mailbox.message"]
             .sudo()
             .search_count([("mail_message_id", "=", message.id)], limit=1)
         )
-        item = self.env["mail.capture.unmatched"]._lead_capture_enqueue(
+        item = self.env["mail.capture.unmatched"]._enqueue_mail(
             mail,
             raw,
             owner,
@@ -227,8 +227,8 @@ class MailCaptureRefile(models.TransientModel):
             trace = (
                 sentence + " " + self.env._("Back in %(user)s's unmatched mail.", user=owner.name)
             )
-        self._lead_capture_forget(source, participants, message)
-        self._lead_capture_log_correction(message, company, "removed", trace, None, owner=owner)
+        self._forget_participants(source, participants, message)
+        self._log_correction(message, company, "removed", trace, None, owner=owner)
         message.unlink()
         return item
 
@@ -236,18 +236,18 @@ class MailCaptureRefile(models.TransientModel):
     # HELPERS
     # ------------------------------------------------------------
 
-    def _lead_capture_why(self):
+    def _reason_suffix(self):
         reason = (self.reason or "").strip()
         return self.env._(": %(reason)s", reason=reason) if reason else ""
 
     @api.model
-    def _lead_capture_trace(self, sentence, previous):
+    def _trace_sentence(self, sentence, previous):
         if not previous:
             return sentence
         return sentence + " " + self.env._("Before: %(trace)s", trace=previous)
 
     @api.model
-    def _lead_capture_company(self, record):
+    def _record_company(self, record):
         company = record.company_id if "company_id" in record._fields else None
         return company or self.env.company
 
@@ -271,7 +271,7 @@ class MailCaptureRefile(models.TransientModel):
         return log.user_id or self.env.user
 
     @api.model
-    def _lead_capture_addresses_of(self, message):
+    def _addresses_of(self, message):
         """The normalised From, To and Cc addresses of a filed message."""
         pairs = addresses.split_addresses(
             message.email_from or "",
@@ -284,11 +284,11 @@ class MailCaptureRefile(models.TransientModel):
         return list(dict.fromkeys(found))
 
     @api.model
-    def _lead_capture_participants(self, message, company):
+    def _participants(self, message, company):
         """The outside people of ``message`` as partners (found or created), users excluded."""
         owner = self._lead_capture_owner(message)
         rules = company._lead_capture_filter_rules(owner)
-        kept = filters.screen(self._lead_capture_addresses_of(message), rules).kept
+        kept = filters.screen(self._addresses_of(message), rules).kept
         if not kept:
             return self.env["res.partner"]
         names = {
@@ -306,7 +306,7 @@ class MailCaptureRefile(models.TransientModel):
         return self.env["res.partner"].sudo().union(*partners)
 
     @api.model
-    def _lead_capture_teach(self, lead, participants, message):
+    def _teach_participants(self, lead, participants, message):
         """Make ``lead`` know the participants, so that their next mail follows the moved one."""
         new = participants - lead.partner_id - lead.contact_ids
         values = {}
@@ -318,7 +318,7 @@ class MailCaptureRefile(models.TransientModel):
             lead.write(values)
 
     @api.model
-    def _lead_capture_forget(self, source, participants, message):
+    def _forget_participants(self, source, participants, message):
         """Take off the source lead's email contacts those whose only mail there was this one.
 
         Its customer and email stay: a person edits those. A contact who still has other mail on
@@ -343,13 +343,13 @@ class MailCaptureRefile(models.TransientModel):
         )
         still = set()
         for other in others:
-            still.update(self._lead_capture_addresses_of(other))
+            still.update(self._addresses_of(other))
         gone = candidates.filtered(lambda partner: partner.email_normalized not in still)
         if gone:
             source.write({"contact_ids": [fields.Command.unlink(partner.id) for partner in gone]})
 
     @api.model
-    def _lead_capture_rebuild(self, message):
+    def _rebuild_raw(self, message):
         """The raw mail of a filed message, rebuilt from what was stored (its source is not kept)."""
         mail = EmailMessage(policy=email.policy.SMTP)
         mail["From"] = message.email_from or formataddr(
@@ -382,7 +382,7 @@ class MailCaptureRefile(models.TransientModel):
         return mail.as_bytes()
 
     @api.model
-    def _lead_capture_log_correction(self, message, company, outcome, trace, lead, owner=None):
+    def _log_correction(self, message, company, outcome, trace, lead, owner=None):
         self.env["mail.capture.log"].sudo().with_context(tracking_disable=True).create(
             {
                 "company_id": company.id,

@@ -25,5 +25,5 @@ class MailCaptureUnmatchedLink(models.TransientModel):
 
     def action_link(self):
         self.ensure_one()
-        self.unmatched_ids._lead_capture_link(self.lead_id)
-        return self.unmatched_ids._lead_capture_open(self.lead_id)
+        self.unmatched_ids._link_to_lead(self.lead_id)
+        return self.unmatched_ids._open_leads(self.lead_id)

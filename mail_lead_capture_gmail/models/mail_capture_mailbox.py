@@ -11,7 +11,7 @@ class MailCaptureMailbox(models.Model):
     Odoo's ``google.gmail.mixin`` does the authorization flow (with the company's own Google
     client, or Odoo's IAP proxy on Enterprise), renews the access token and keeps the tokens in
     fields only administrators may read; the addon's mailbox runs the rest from the provider
-    described in ``_lead_capture_oauth_providers``.
+    described in ``_oauth_providers``.
     """
 
     _name = "mail.capture.mailbox"
@@ -40,9 +40,9 @@ class MailCaptureMailbox(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_oauth_providers(self):
+    def _oauth_providers(self):
         return {
-            **super()._lead_capture_oauth_providers(),
+            **super()._oauth_providers(),
             "google": oauth_providers.OAuthProvider(
                 code="google",
                 name="Google",
@@ -56,13 +56,13 @@ class MailCaptureMailbox(models.Model):
                 client_secret_param="google_gmail_client_secret",
                 settings=self.env._("Settings > General Settings > Emails > Use a Gmail Server"),
                 consent_method="open_google_gmail_uri",
-                access_token_method="_lead_capture_google_access_token",
+                access_token_method="_google_access_token",
                 smtp_host="smtp.gmail.com",
                 smtp_authentication="gmail",
             ),
         }
 
-    def _lead_capture_google_access_token(self):
+    def _google_access_token(self):
         """A fresh access token (Odoo's mixin renews it when it is about to expire)."""
         self._generate_oauth2_string(self.login or self.email, self.google_gmail_refresh_token)
         return self.google_gmail_access_token

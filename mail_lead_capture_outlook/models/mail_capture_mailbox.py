@@ -11,7 +11,7 @@ class MailCaptureMailbox(models.Model):
     Odoo's ``microsoft.outlook.mixin`` does the authorization flow (with the company's own
     Microsoft Entra application, or Odoo's IAP proxy on Enterprise), renews the access token and
     keeps the tokens in fields only administrators may read; the addon's mailbox runs the rest
-    from the provider described in ``_lead_capture_oauth_providers``. Exchange Online refuses
+    from the provider described in ``_oauth_providers``. Exchange Online refuses
     passwords over IMAP: this is how its mailboxes sync.
     """
 
@@ -45,9 +45,9 @@ class MailCaptureMailbox(models.Model):
     # ------------------------------------------------------------
 
     @api.model
-    def _lead_capture_oauth_providers(self):
+    def _oauth_providers(self):
         return {
-            **super()._lead_capture_oauth_providers(),
+            **super()._oauth_providers(),
             "microsoft": oauth_providers.OAuthProvider(
                 code="microsoft",
                 name="Microsoft",
@@ -61,13 +61,13 @@ class MailCaptureMailbox(models.Model):
                 client_secret_param="microsoft_outlook_client_secret",
                 settings=self.env._("Settings > General Settings > Emails > Use an Outlook Server"),
                 consent_method="open_microsoft_outlook_uri",
-                access_token_method="_lead_capture_microsoft_access_token",
+                access_token_method="_microsoft_access_token",
                 smtp_host="smtp.office365.com",
                 smtp_authentication="outlook",
             ),
         }
 
-    def _lead_capture_microsoft_access_token(self):
+    def _microsoft_access_token(self):
         """A fresh access token (Odoo's mixin renews it when it is about to expire)."""
         self._generate_outlook_oauth2_string(self.login or self.email)
         return self.microsoft_outlook_access_token

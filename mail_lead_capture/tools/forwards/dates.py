@@ -6,10 +6,10 @@ Clients write the original's date in their user's language and format, not RFC 5
 them with one small scanner instead of a pattern per client:
 
 - the zone: a numeric offset (``+0100``, ``GMT+1``, ``UTC+01:00``) or an abbreviation from
-  ``forward_labels.ZONE_OFFSETS``; without one, the caller's ``default_offset`` (the forwarder's own
+  ``labels.ZONE_OFFSETS``; without one, the caller's ``default_offset`` (the forwarder's own
   zone, from the outer message's Date header) is used, and with neither the date stays text;
 - the day, month and year: numeric (``24.11.2026``, ``2026/11/24``, ``2026年11月24日``) or with a
-  month name of the block's languages (``forward_labels.MONTHS``); a month word that means different
+  month name of the block's languages (``labels.MONTHS``); a month word that means different
   months in those languages (Croatian "listopad" is October, Czech and Polish November) is not used;
 - the time: ``18:02``, ``6:02:11 PM``, ``18.02`` (Danish, Finnish), ``午後6:02``.
 
@@ -27,9 +27,9 @@ from datetime import timedelta
 from datetime import timezone
 from email.utils import parsedate_tz
 
-from .forward_labels import MONTHS
-from .forward_labels import ZONE_OFFSETS
-from .forward_labels import fold
+from .labels import MONTHS
+from .labels import ZONE_OFFSETS
+from .labels import fold
 
 __all__ = ["parse_forwarded_date"]
 

@@ -2,7 +2,7 @@
 
 A forwarded message shows up in its forwarder's body as a separator line, a block of "Label: value"
 lines in the forwarder's language, then the original body. :func:`find_levels` walks the lines once
-and returns every nested forward (outermost first); the tables it reads are in forward_labels.py.
+and returns every nested forward (outermost first); the tables it reads are in labels.py.
 
 A body is read as :class:`Lines`: most lines of a long mail cannot start or hold a header block, so
 the search visits only the candidates, lines with a colon or starting with "-", "_" or "=", which
@@ -39,27 +39,27 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .addresses import normalize_address
-from .forward_labels import AMBIGUOUS_SEPARATORS
-from .forward_labels import ATTRIBUTION_NAME_LEADS
-from .forward_labels import CALENDAR_LABELS
-from .forward_labels import DATE_LEADS
-from .forward_labels import FIELD_BCC
-from .forward_labels import FIELD_CC
-from .forward_labels import FIELD_DATE
-from .forward_labels import FIELD_FROM
-from .forward_labels import FIELD_IGNORED
-from .forward_labels import FIELD_REPLY_TO
-from .forward_labels import FIELD_SUBJECT
-from .forward_labels import FIELD_TO
-from .forward_labels import FORWARD_SEPARATORS
-from .forward_labels import HEADER_LABELS
-from .forward_labels import LABELS_BY_LANGUAGE
-from .forward_labels import ON_BEHALF_WORDS
-from .forward_labels import REPLY_ATTRIBUTION_WORDS
-from .forward_labels import SUBJECT_FORWARD_PREFIXES
-from .forward_labels import SUBJECT_REPLY_PREFIXES
-from .forward_labels import fold
+from ..addresses import normalize_address
+from .labels import AMBIGUOUS_SEPARATORS
+from .labels import ATTRIBUTION_NAME_LEADS
+from .labels import CALENDAR_LABELS
+from .labels import DATE_LEADS
+from .labels import FIELD_BCC
+from .labels import FIELD_CC
+from .labels import FIELD_DATE
+from .labels import FIELD_FROM
+from .labels import FIELD_IGNORED
+from .labels import FIELD_REPLY_TO
+from .labels import FIELD_SUBJECT
+from .labels import FIELD_TO
+from .labels import FORWARD_SEPARATORS
+from .labels import HEADER_LABELS
+from .labels import LABELS_BY_LANGUAGE
+from .labels import ON_BEHALF_WORDS
+from .labels import REPLY_ATTRIBUTION_WORDS
+from .labels import SUBJECT_FORWARD_PREFIXES
+from .labels import SUBJECT_REPLY_PREFIXES
+from .labels import fold
 
 __all__ = [
     "ATTRIBUTION",
@@ -284,7 +284,7 @@ def plain_lines(text: str) -> Lines:
 
 
 def html_lines(texts: list[str], depths: list[int]) -> Lines:
-    """The displayed lines of an HTML body (forward_html.py), with their blockquote depths."""
+    """The displayed lines of an HTML body (html.py), with their blockquote depths."""
     return Lines(texts, "\n".join(texts), depths)
 
 

@@ -1,6 +1,6 @@
 """HTML bodies of forwarded mail: their text lines, where each line sits in the markup, and fragments.
 
-Forward detection works on lines of text (forward_text.py). An HTML body is turned into such lines
+Forward detection works on lines of text (text.py). An HTML body is turned into such lines
 the way a mail client displays it: block elements (``div``, ``p``, ``tr``, ``blockquote`` ...) and
 ``<br>`` end lines, ``<hr>`` becomes a line of underscores (Outlook on the web and Zimbra draw their
 separator with it), table cells on one row are joined with a space. Each line keeps:

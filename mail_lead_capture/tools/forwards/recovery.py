@@ -6,8 +6,8 @@ When a salesperson forwards a customer's mail to the capture address, the lead i
 not a forward. It understands:
 
 - inline forwards, from the text/plain body or, when there is none or it says less, the HTML body:
-  the separator and header block each client writes in each language (forward_labels.py), found
-  by forward_text.py, with the HTML turned into lines by forward_html.py;
+  the separator and header block each client writes in each language (labels.py), found
+  by text.py, with the HTML turned into lines by html.py;
 - forwards as attachment: a ``message/rfc822`` part or an ``.eml`` file, unwrapped (the first one
   when there are several);
 - forwards of forwards, inline or attached, to any mix: ``Forward.chain`` lists every forwarded
@@ -19,7 +19,7 @@ not a forward. It understands:
 - Outlook for Mac's forwards, an "On <date>, <name> <address> wrote:" line over the indented
   original, under a forward subject (the same line under any other subject is a reply's).
 
-Dates are read into aware UTC datetimes (forward_dates.py); a date written without a zone is read in
+Dates are read into aware UTC datetimes (dates.py); a date written without a zone is read in
 the forwarder's zone, the offset of the outer Date header, since clients write it in their user's
 time. ``date_text`` always keeps what was written. Subjects lose their forward prefixes ("Fwd:",
 "TR:", "WG:", "RV:"...), not their reply prefixes: "Fwd: Re: x" was a reply named "Re: x".
@@ -46,41 +46,41 @@ import logging
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
-from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
-from email.errors import HeaderParseError
-from email.header import decode_header
-from email.header import make_header
 from email.message import Message
 from email.policy import compat32
-from email.utils import parsedate_to_datetime
 
-from .addresses import split_addresses
-from .forward_dates import parse_forwarded_date
-from .forward_html import HtmlDocument
-from .forward_html import client_markers
-from .forward_html import html_fragment
-from .forward_html import parse_html
-from .forward_html import visible_text
-from .forward_labels import FIELD_CC
-from .forward_labels import FIELD_DATE
-from .forward_labels import FIELD_FROM
-from .forward_labels import FIELD_SUBJECT
-from .forward_labels import FIELD_TO
-from .forward_labels import SUBJECT_FORWARD_PREFIXES
-from .forward_labels import SUBJECT_REPLY_PREFIXES
-from .forward_text import Level
-from .forward_text import Lines
-from .forward_text import clear_caches
-from .forward_text import find_levels
-from .forward_text import html_lines
-from .forward_text import may_hold_block
-from .forward_text import parse_recipients
-from .forward_text import parse_sender
-from .forward_text import plain_lines
-from .forward_text import strip_forward_prefixes
-from .forward_text import subject_prefixes
+from ..addresses import split_addresses
+from ..headers import Mailbox
+from ..headers import date_offset
+from ..headers import decode_words
+from ..headers import header_line
+from ..headers import parse_date
+from .dates import parse_forwarded_date
+from .html import HtmlDocument
+from .html import client_markers
+from .html import html_fragment
+from .html import parse_html
+from .html import visible_text
+from .labels import FIELD_CC
+from .labels import FIELD_DATE
+from .labels import FIELD_FROM
+from .labels import FIELD_SUBJECT
+from .labels import FIELD_TO
+from .labels import SUBJECT_FORWARD_PREFIXES
+from .labels import SUBJECT_REPLY_PREFIXES
+from .text import Level
+from .text import Lines
+from .text import clear_caches
+from .text import find_levels
+from .text import html_lines
+from .text import may_hold_block
+from .text import parse_recipients
+from .text import parse_sender
+from .text import plain_lines
+from .text import strip_forward_prefixes
+from .text import subject_prefixes
 
 __all__ = [
     "KIND_ATTACHMENT",
@@ -99,14 +99,6 @@ KIND_ATTACHMENT = "attachment"
 
 MAX_PARTS = 256  # MIME parts walked per message
 MAX_ATTACHED_DEPTH = 16  # messages attached in messages attached in ...
-
-
-@dataclass(frozen=True, slots=True)
-class Mailbox:
-    """A person in a forwarded header: ``address`` normalised, ``None`` when only a name is known."""
-
-    name: str
-    address: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +173,7 @@ class _Parts:
 @dataclass(slots=True)
 class _Envelope:
     subject: str
-    date: str  # the Date header; its zone is read only for a forward (_offset)
+    date: str  # the Date header; its zone is read only for a forward (date_offset)
     parts: _Parts
     bulk: bool
 
@@ -196,44 +188,18 @@ def _as_message(message: bytes | str | Message) -> Message | None:
     return None
 
 
-def _header(message: Message, name: str) -> str:
-    value = message.get(name)
-    if value is None:
-        return ""
-    text = _decode_words(str(value))
-    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return " ".join(text.split())
-
-
-def _decode_words(text: str) -> str:
-    """Decode RFC 2047 encoded words; malformed ones are left as written."""
-    if "=?" not in text:
-        return text
-    try:
-        return str(make_header(decode_header(text)))
-    except (ValueError, TypeError, LookupError, UnicodeError, AssertionError, HeaderParseError):
-        return text
-
-
 def _read(message: Message) -> _Envelope:
     present = {name.lower() for name in message.keys()}  # each look-up below reads every header
-    precedence = _header(message, "Precedence").lower() if "precedence" in present else ""
-    auto = _header(message, "Auto-Submitted").lower() if "auto-submitted" in present else ""
+    precedence = header_line(message, "Precedence").lower() if "precedence" in present else ""
+    auto = header_line(message, "Auto-Submitted").lower() if "auto-submitted" in present else ""
     bulk = (
         precedence in {"bulk", "list", "junk"}
         or ("list-unsubscribe" in present and bool(message.get("List-Unsubscribe")))
         or auto not in {"", "no", "auto-forwarded"}
     )
-    return _Envelope(_header(message, "Subject"), _header(message, "Date"), _parts(message), bulk)
-
-
-def _offset(date: str) -> timedelta | None:
-    """The zone of a Date header: where the forwarder's client wrote zone-less dates."""
-    try:
-        parsed = parsedate_to_datetime(date) if date else None
-    except (ValueError, TypeError, IndexError, OverflowError):
-        return None
-    return parsed.utcoffset() if parsed is not None and parsed.tzinfo is not None else None
+    return _Envelope(
+        header_line(message, "Subject"), header_line(message, "Date"), _parts(message), bulk
+    )
 
 
 def _parts(message: Message) -> _Parts:
@@ -288,7 +254,7 @@ def _filename(part: Message) -> str:
         name = part.get_filename() or ""
     except (ValueError, TypeError, LookupError, UnicodeError):
         return ""
-    return " ".join(_decode_words(str(name)).split())
+    return " ".join(decode_words(str(name)).split())
 
 
 def _payload(part: Message) -> bytes:
@@ -389,7 +355,7 @@ def _inline(envelope: _Envelope, tokens: list[str]) -> Forward | bool | None:
     ):
         return None  # a newsletter quoting headers
     secondary = html_source if primary is text_source else None
-    offset = _offset(envelope.date)
+    offset = date_offset(envelope.date)
     chain = [
         _inline_original(primary, secondary, index, envelope, offset)
         for index in range(len(primary.levels))
@@ -425,7 +391,7 @@ def _files(parts: _Parts) -> tuple[Attachment, ...]:
     """The files of a message, attached messages included (as .eml files)."""
     files = list(parts.attachments)
     for filename, attached in parts.messages:
-        name = filename or f"{_header(attached, 'Subject') or 'message'}.eml"
+        name = filename or f"{header_line(attached, 'Subject') or 'message'}.eml"
         files.append(Attachment(name, "message/rfc822", _message_bytes(attached)))
     return tuple(files)
 
@@ -556,8 +522,8 @@ def _attached(envelope: _Envelope, depth: int) -> Forward | None:
 
 
 def _original_from_message(message: Message, parts: _Parts) -> OriginalMessage | None:
-    raw_from = _header(message, "From")
-    subject = _header(message, "Subject")
+    raw_from = header_line(message, "From")
+    subject = header_line(message, "Subject")
     if not raw_from and not subject:
         return None  # not a mail
     pairs = split_addresses(raw_from)
@@ -566,31 +532,21 @@ def _original_from_message(message: Message, parts: _Parts) -> OriginalMessage |
     else:
         parsed = parse_sender(raw_from) if raw_from else None
         sender = Mailbox(*parsed) if parsed else None
-    date_text = _header(message, "Date")
+    date_text = header_line(message, "Date")
     return OriginalMessage(
         sender=sender,
-        to=tuple(Mailbox(*pair) for pair in split_addresses(_header(message, "To"))),
-        cc=tuple(Mailbox(*pair) for pair in split_addresses(_header(message, "Cc"))),
-        date=_header_date(date_text),
+        to=tuple(Mailbox(*pair) for pair in split_addresses(header_line(message, "To"))),
+        cc=tuple(Mailbox(*pair) for pair in split_addresses(header_line(message, "Cc"))),
+        date=parse_date(date_text, zoneless_as_utc=False),
         date_text=date_text,
         subject=strip_forward_prefixes(subject),
         text=(parts.text or "").strip(),
         html=parts.html,
         attachments=_files(parts),
-        message_id=_header(message, "Message-ID") or None,
-        references=tuple(_header(message, "References").split()),
-        in_reply_to=_header(message, "In-Reply-To") or None,
+        message_id=header_line(message, "Message-ID") or None,
+        references=tuple(header_line(message, "References").split()),
+        in_reply_to=header_line(message, "In-Reply-To") or None,
     )
-
-
-def _header_date(text: str) -> datetime | None:
-    try:
-        parsed = parsedate_to_datetime(text) if text else None
-    except (ValueError, TypeError, IndexError, OverflowError):
-        return None
-    if parsed is None or parsed.tzinfo is None:
-        return None
-    return parsed.astimezone(UTC)
 
 
 def _message_bytes(message: Message) -> bytes:

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .addresses import domain_of
-from .addresses import normalize_address
+from ..addresses import domain_of
+from ..addresses import normalize_address
 
 __all__ = ["GENERIC", "PRESETS", "ImapPreset", "preset_for_address", "preset_selection"]
 
@@ -31,7 +31,7 @@ class ImapPreset:
     name: str  # a brand name, the same in every language
     host: str
     port: int
-    security: str  # "ssl", "starttls" or "none" (see imap_session.SECURITIES)
+    security: str  # "ssl", "starttls" or "none" (see session.SECURITIES)
     app_password_with_2fa: bool
     domains: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()

@@ -1,24 +1,17 @@
-"""The mailbox sync protocol: which folders, from which UID, in which batches, and what to remember.
+"""The mailbox sync protocol: from which UID each folder is read, in which batches, what to remember.
 
-Pure decisions first, then the engine that drives an :class:`~.imap_session.ImapSession`:
+Which folders a mailbox syncs is decided in :mod:`.folders`, what a header says in :mod:`.summaries`;
+this module drives an :class:`~.session.ImapSession` over them:
 
-- :func:`describe_folders` / :func:`folders_to_sync`: the folders a mailbox syncs. Trash, Junk and
-  Drafts never, found by SPECIAL-USE or by their usual names in common languages; Sent by ``\\Sent``
-  or its usual names. **Gmail**: every label is a view of "All Mail" (``\\All``), so scope "all"
-  syncs that one folder only, which holds INBOX, Sent and every label once, archived mail included,
-  and no Spam or Trash; the drafts it also holds are skipped by their ``\\Draft`` flag. Other
-  virtual views (``\\Flagged``, ``\\Important``) are skipped in scope "all".
 - :class:`Checkpoint` and :func:`plan_folder`: per folder ``(uidvalidity, last_uid,
   highestmodseq)``. ``last_uid`` means "every message with a UID up to this one is handled (stored
   and committed, or judged not worth storing)". A new UIDVALIDITY, or a server whose UIDNEXT went
   backwards, plans a ``rescan`` from UID 1: the caller de-duplicates by :attr:`HeaderSummary.
   dedupe_key` (the Message-Id). A folder with nothing new is told by one STATUS command.
-- :func:`summarize_header`: participants (From, To, Cc, Bcc, Reply-To; not Sender, which names a
-  list or a secretary rather than a party), Message-Id, In-Reply-To, References, Date and Subject,
-  from the header alone, to decide which bodies to download.
 - :func:`sync_folder` (driver) over :func:`plan_pass` and :func:`iter_batches` (primitives):
   headers in UID batches, bodies only for the messages the caller wants, checkpoints the caller
-  saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH.
+  saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH;
+  :func:`messages_at`: given UIDs of a folder, for a second look.
 
 **Crash safety.** Messages come in ascending UID order. Each :class:`HeaderMessage` carries the
 ``checkpoint`` that is true once it is handled; each :class:`HeaderBatch` the one that is true once
@@ -34,8 +27,6 @@ bytes), and one bounded window of UIDs are held at a time.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -43,44 +34,34 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import replace
-from datetime import UTC
 from datetime import datetime
-from email.header import decode_header
-from email.header import make_header
-from email.parser import HeaderParser
-from email.utils import parsedate_to_datetime
 
-from .addresses import address_variants
-from .addresses import normalize_address
-from .addresses import split_addresses
-from .imap_session import FetchedHeader
-from .imap_session import Folder
-from .imap_session import FolderStatus
-from .imap_session import ImapSession
+from ..addresses import address_variants
+from ..addresses import normalize_address
+from .session import FetchedHeader
+from .session import FolderStatus
+from .session import ImapSession
+from .summaries import SYNC_HEADER_FIELDS
+from .summaries import HeaderSummary
+from .summaries import summarize_header
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_BODY_CHUNK_BYTES",
-    "NEVER_SYNCED_ROLES",
-    "SYNC_HEADER_FIELDS",
+    "INCREMENTAL",
+    "INITIAL",
+    "RESCAN",
+    "UP_TO_DATE",
     "Checkpoint",
-    "FolderChoice",
     "FolderPlan",
-    "FolderSelection",
     "HeaderBatch",
     "HeaderMessage",
-    "HeaderSummary",
     "PassResult",
-    "describe_folders",
-    "find_folder",
-    "folder_role",
-    "folders_to_sync",
     "history_batches",
     "iter_batches",
     "messages_at",
     "plan_folder",
     "plan_pass",
-    "summarize_header",
     "sync_folder",
 ]
 
@@ -88,304 +69,6 @@ DEFAULT_BATCH_SIZE = 200
 DEFAULT_BODY_CHUNK_BYTES = 8 * 1024 * 1024
 _BODY_CHUNK_COUNT = 50
 _MAX_SEARCH_WINDOW_FACTOR = 64  # sparse UID ranges: probe windows of up to 64 batches by SEARCH
-
-# The header fields fetched in the header pass: participants and threading to decide, plus what the
-# robot-mail, envelope and direction rules read, so that a mail can be judged before its body is
-# downloaded.
-SYNC_HEADER_FIELDS = (
-    "From",
-    "Sender",
-    "To",
-    "Cc",
-    "Bcc",
-    "Reply-To",
-    "Message-ID",
-    "In-Reply-To",
-    "References",
-    "Date",
-    "Subject",
-    "Delivered-To",
-    "X-Original-To",
-    "Envelope-To",
-    "Return-Path",
-    "Auto-Submitted",
-    "Precedence",
-    "List-Id",
-    "List-Unsubscribe",
-    "X-Auto-Response-Suppress",
-    "X-Autoreply",
-    "X-Autorespond",
-    "Content-Type",
-)
-
-# ---------------------------------------------------------------------------------------------
-# Folders
-# ---------------------------------------------------------------------------------------------
-
-ROLE_INBOX = "inbox"
-ROLE_SENT = "sent"
-ROLE_DRAFTS = "drafts"
-ROLE_TRASH = "trash"
-ROLE_JUNK = "junk"
-ROLE_ARCHIVE = "archive"
-ROLE_ALL = "all"
-ROLE_FLAGGED = "flagged"
-ROLE_IMPORTANT = "important"
-ROLE_NOT_MAIL = "not_mail"
-ROLE_OTHER = "other"
-NEVER_SYNCED_ROLES = frozenset({ROLE_DRAFTS, ROLE_TRASH, ROLE_JUNK})
-
-_SPECIAL_USE_ROLES = {
-    "\\sent": ROLE_SENT,
-    "\\drafts": ROLE_DRAFTS,
-    "\\trash": ROLE_TRASH,
-    "\\junk": ROLE_JUNK,
-    "\\archive": ROLE_ARCHIVE,
-    "\\all": ROLE_ALL,
-    "\\flagged": ROLE_FLAGGED,
-    "\\important": ROLE_IMPORTANT,
-}
-
-# Usual names of folders without a SPECIAL-USE attribute, compared case-insensitively with the last
-# part of the name, for folders at the top level or directly under INBOX or [Gmail].
-_ROLE_NAMES = {
-    ROLE_SENT: (
-        "sent",
-        "sent items",
-        "sent messages",
-        "sent mail",
-        "sent-mail",
-        "sent e-mail",
-        "gesendet",
-        "gesendete elemente",
-        "gesendete objekte",
-        "gesendete nachrichten",
-        "envoyés",
-        "éléments envoyés",
-        "messages envoyés",
-        "enviados",
-        "elementos enviados",
-        "mensajes enviados",
-        "itens enviados",
-        "inviati",
-        "posta inviata",
-        "elementi inviati",
-        "verzonden",
-        "verzonden items",
-        "wysłane",
-        "elementy wysłane",
-        "odeslané",
-        "skickat",
-        "skickade objekt",
-        "sendt",
-        "sendte elementer",
-        "lähetetyt",
-        "отправленные",
-        "已发送",
-        "送信済み",
-    ),
-    ROLE_DRAFTS: (
-        "drafts",
-        "draft",
-        "entwürfe",
-        "brouillons",
-        "borradores",
-        "rascunhos",
-        "bozze",
-        "concepten",
-        "kopie robocze",
-        "koncepty",
-        "utkast",
-        "kladder",
-        "luonnokset",
-        "черновики",
-        "草稿",
-        "下書き",
-    ),
-    ROLE_TRASH: (
-        "trash",
-        "bin",
-        "deleted",
-        "deleted items",
-        "deleted messages",
-        "papierkorb",
-        "gelöschte elemente",
-        "gelöschte objekte",
-        "corbeille",
-        "éléments supprimés",
-        "papelera",
-        "elementos eliminados",
-        "lixeira",
-        "lixo",
-        "itens excluídos",
-        "cestino",
-        "posta eliminata",
-        "elementi eliminati",
-        "prullenbak",
-        "verwijderde items",
-        "kosz",
-        "elementy usunięte",
-        "koš",
-        "papperskorgen",
-        "borttagna objekt",
-        "papirkurv",
-        "slettede elementer",
-        "roskakori",
-        "корзина",
-        "удаленные",
-        "удалённые",
-        "已删除",
-        "ゴミ箱",
-    ),
-    ROLE_JUNK: (
-        "junk",
-        "spam",
-        "junk e-mail",
-        "junk email",
-        "junk mail",
-        "bulk mail",
-        "spamverdacht",
-        "junk-e-mail",
-        "courrier indésirable",
-        "indésirables",
-        "correo no deseado",
-        "lixo eletrônico",
-        "posta indesiderata",
-        "ongewenste e-mail",
-        "wiadomości-śmieci",
-        "skräppost",
-        "uønsket e-post",
-        "roskaposti",
-        "спам",
-        "垃圾邮件",
-        "迷惑メール",
-    ),
-    ROLE_ARCHIVE: ("archive", "archives", "archiv", "archivo", "archivio", "archief", "архив"),
-    ROLE_NOT_MAIL: (
-        "outbox",
-        "notes",
-        "calendar",
-        "contacts",
-        "tasks",
-        "journal",
-        "conversation history",
-        "sync issues",
-        "postausgang",
-        "boîte d'envoi",
-        "bandeja de salida",
-        "posta in uscita",
-        "postvak uit",
-    ),
-}
-_NAME_ROLES = {name: role for role, names in _ROLE_NAMES.items() for name in names}
-_ROLE_PARENTS = frozenset({"", "inbox", "[gmail]", "[google mail]"})
-
-
-def _split_name(folder: Folder) -> tuple[str, str]:
-    """``(parent, leaf)`` of a folder name, lower-cased."""
-    name = folder.name
-    if folder.delimiter and folder.delimiter in name:
-        parent, _sep, leaf = name.rpartition(folder.delimiter)
-    else:
-        parent, leaf = "", name
-    return parent.casefold(), leaf.strip().casefold()
-
-
-def folder_role(folder: Folder) -> str:
-    """The role of a folder: SPECIAL-USE first, then INBOX, then the usual names."""
-    if folder.special_use:
-        role = _SPECIAL_USE_ROLES.get(folder.special_use.lower())
-        if role:
-            return role
-    if folder.name.upper() == "INBOX":
-        return ROLE_INBOX
-    parent, leaf = _split_name(folder)
-    if parent in _ROLE_PARENTS:
-        return _NAME_ROLES.get(leaf, ROLE_OTHER)
-    return ROLE_OTHER
-
-
-@dataclass(frozen=True, slots=True)
-class FolderChoice:
-    """A folder as the settings show it.
-
-    ``choosable``: the user may pick it (never Trash, Junk, Drafts, nor a folder that cannot be
-    selected). ``in_all_scope``: synced when the scope is "all folders". ``reason`` says why a
-    folder is not choosable or not in the "all" scope: ``drafts``, ``trash``, ``junk``,
-    ``not_selectable``, ``covered_by_all_mail``, ``virtual_view`` or ``not_mail``.
-    """
-
-    name: str
-    role: str
-    choosable: bool
-    in_all_scope: bool
-    reason: str | None = None
-
-
-def describe_folders(folders: Iterable[Folder]) -> list[FolderChoice]:
-    """Every folder with its role and whether it is synced, INBOX first then the server's order."""
-    folders = list(folders)
-    has_all_mail = any(folder_role(folder) == ROLE_ALL and folder.selectable for folder in folders)
-    choices = []
-    for folder in folders:
-        role = folder_role(folder)
-        reason = None
-        choosable = in_all = True
-        if not folder.selectable:
-            choosable = in_all = False
-            reason = "not_selectable"
-        elif role in NEVER_SYNCED_ROLES:
-            choosable = in_all = False
-            reason = role
-        elif role in (ROLE_FLAGGED, ROLE_IMPORTANT):
-            in_all, reason = False, "virtual_view"
-        elif role == ROLE_NOT_MAIL:
-            in_all, reason = False, "not_mail"
-        elif has_all_mail and role != ROLE_ALL:
-            in_all, reason = False, "covered_by_all_mail"
-        choices.append(FolderChoice(folder.name, role, choosable, in_all, reason))
-    choices.sort(key=lambda choice: choice.role != ROLE_INBOX)
-    return choices
-
-
-@dataclass(frozen=True, slots=True)
-class FolderSelection:
-    """The folders to sync (``names``), and the chosen ones that are ``missing`` from the server or
-    ``refused`` (Trash, Junk, Drafts, not selectable)."""
-
-    names: tuple[str, ...]
-    missing: tuple[str, ...] = ()
-    refused: tuple[str, ...] = ()
-
-
-def folders_to_sync(
-    folders: Iterable[Folder], scope: str = "all", chosen: Iterable[str] = ()
-) -> FolderSelection:
-    """The folders a pass syncs: scope ``"all"``, or ``"chosen"`` with the chosen names."""
-    if scope not in ("all", "chosen"):
-        raise ValueError(f"scope must be 'all' or 'chosen', not {scope!r}")
-    choices = describe_folders(folders)
-    if scope == "all":
-        return FolderSelection(tuple(c.name for c in choices if c.in_all_scope))
-    by_name = {choice.name: choice for choice in choices}
-    wanted = list(dict.fromkeys(chosen))
-    return FolderSelection(
-        names=tuple(c.name for c in choices if c.name in wanted and c.choosable),
-        missing=tuple(name for name in wanted if name not in by_name),
-        refused=tuple(name for name in wanted if name in by_name and not by_name[name].choosable),
-    )
-
-
-def find_folder(folders: Iterable[Folder], role: str) -> str | None:
-    """The name of the folder with this role (``"archive"``, ``"trash"``, ``"sent"``...), if any.
-
-    SPECIAL-USE wins over names; among equals, the server's first. For two-way archiving.
-    """
-    folders = [folder for folder in folders if folder.selectable]
-    for folder in folders:
-        if folder.special_use and _SPECIAL_USE_ROLES.get(folder.special_use.lower()) == role:
-            return folder.name
-    return next((folder.name for folder in folders if folder_role(folder) == role), None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -530,113 +213,6 @@ def plan_pass(session: ImapSession, folder: str, checkpoint: Checkpoint | None) 
     if adopted is not checkpoint and plan.action == UP_TO_DATE and plan.save_now is None:
         plan = replace(plan, save_now=plan.start)  # remember the new UIDVALIDITY
     return plan
-
-
-# ---------------------------------------------------------------------------------------------
-# Headers
-# ---------------------------------------------------------------------------------------------
-
-_MSGID_RE = re.compile(r"<[^<>\s]+>")
-
-
-@dataclass(frozen=True, slots=True)
-class HeaderSummary:
-    """What the header says, with addresses normalised (:func:`.addresses.normalize_address`)."""
-
-    message_id: str | None
-    in_reply_to: str | None
-    references: tuple[str, ...]
-    date: datetime | None
-    subject: str
-    sender: str | None
-    to: tuple[str, ...]
-    cc: tuple[str, ...]
-    bcc: tuple[str, ...]
-    reply_to: tuple[str, ...]
-    dedupe_key: str
-
-    @property
-    def participants(self) -> tuple[str, ...]:
-        """From, To, Cc, Bcc, then Reply-To: each address once, in that order."""
-        head = (self.sender,) if self.sender else ()
-        return tuple(dict.fromkeys((*head, *self.to, *self.cc, *self.bcc, *self.reply_to)))
-
-    @property
-    def thread_ids(self) -> tuple[str, ...]:
-        """The Message-Ids this mail answers: In-Reply-To first, then References, newest first."""
-        parents = (self.in_reply_to,) if self.in_reply_to else ()
-        return tuple(dict.fromkeys((*parents, *reversed(self.references))))
-
-
-def _message_ids(value: str | None) -> list[str]:
-    return _MSGID_RE.findall(value or "")
-
-
-def _single_id(value: str | None) -> str | None:
-    ids = _message_ids(value)
-    if ids:
-        return ids[0]
-    text = " ".join((value or "").split())
-    return text or None
-
-
-def _decoded(value: str | None) -> str:
-    if not value:
-        return ""
-    try:
-        text = str(make_header(decode_header(value)))
-    except (ValueError, LookupError, UnicodeError):
-        text = value
-    return " ".join(text.split())
-
-
-def _parse_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        date = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if date is None:
-        return None
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=UTC)
-    return date.astimezone(UTC)
-
-
-def summarize_header(header: bytes | str) -> HeaderSummary:
-    """Read participants, threading, date and subject from a raw header block."""
-    text = header.decode("utf-8", "replace") if isinstance(header, bytes) else header
-    message = HeaderParser().parsestr(text, headersonly=True)
-
-    def addresses(name: str) -> tuple[str, ...]:
-        return tuple(addr for _name, addr in split_addresses(*(message.get_all(name) or [])))
-
-    senders = addresses("From")
-    message_id = _single_id(message.get("Message-ID"))
-    summary = HeaderSummary(
-        message_id=message_id,
-        in_reply_to=_single_id(message.get("In-Reply-To")),
-        references=tuple(
-            dict.fromkeys(_message_ids(" ".join(message.get_all("References") or [])))
-        ),
-        date=_parse_date(message.get("Date")),
-        subject=_decoded(message.get("Subject")),
-        sender=senders[0] if senders else None,
-        to=addresses("To"),
-        cc=addresses("Cc"),
-        bcc=addresses("Bcc"),
-        reply_to=addresses("Reply-To"),
-        dedupe_key="",
-    )
-    return replace(summary, dedupe_key=message_id or _fallback_key(summary, message.get("Date")))
-
-
-def _fallback_key(summary: HeaderSummary, date_text: str | None) -> str:
-    """A stable key for mail without Message-Id: the same mail gives the same key in any folder."""
-    parts = [" ".join((date_text or "").split()), summary.sender or "", summary.subject]
-    parts += [",".join(summary.to), ",".join(summary.cc)]
-    return "sha256:" + hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""What mail clients write when they forward a message, per language: the data behind forwards.py.
+"""What mail clients write when they forward a message, per language: the data behind recovery.py.
 
 This module holds tables only, no logic. Each table says which client writes it; a phrase is listed
 once per language even when several clients share it. Keys are compared after :func:`fold`

@@ -1,6 +1,6 @@
 """The IMAP adapter: the only code of the addon that talks to an IMAP server.
 
-A small protocol over ``imapclient`` that the mailbox model and :mod:`.imap_sync` call, and nothing
+A small protocol over ``imapclient`` that the mailbox model and :mod:`.sync` call, and nothing
 else: :meth:`ImapSession.connect` (SSL/TLS, STARTTLS, or plain for a server on this machine only),
 :meth:`~ImapSession.login` (or :meth:`~ImapSession.oauth2_login` with an OAuth 2.0 access token,
 SASL XOAUTH2/OAUTHBEARER), :meth:`~ImapSession.list_folders` with their SPECIAL-USE flags,
@@ -660,7 +660,7 @@ class ImapSession:
     def fetch_bodies(self, uids: Iterable[int]) -> list[FetchedBody]:
         """Whole messages (``BODY.PEEK[]``) of the given UIDs of the selected folder, in UID order.
 
-        The caller bounds memory by asking for a few at a time (:mod:`.imap_sync` groups them by
+        The caller bounds memory by asking for a few at a time (:mod:`.sync` groups them by
         size). UIDs that no longer exist are left out.
         """
         wanted = sorted(set(uids))
