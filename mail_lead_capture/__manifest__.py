@@ -20,6 +20,7 @@
         "wizard/mail_capture_unmatched_link_views.xml",
         "wizard/mail_capture_refile_views.xml",
         "views/crm_lead_views.xml",
+        "views/fetchmail_server_views.xml",
         "views/mail_capture_address_views.xml",
         "views/mail_capture_block_views.xml",
         "views/mail_capture_log_views.xml",

@@ -1,4 +1,5 @@
 from . import crm_lead
+from . import fetchmail_server
 from . import ir_mail_server
 from . import ir_ui_menu
 from . import mail_capture_address

@@ -140,7 +140,9 @@ class MailCaptureEngine(models.AbstractModel):
             message, {"recipients": recipients}
         )
         if not routes:
-            return None
+            # an incoming mail server that captures every mail: its company's, whatever the envelope
+            server = self.env["fetchmail.server"]._lead_capture_processing()
+            return (server.lead_capture_company_id, "archive") if server else None
         return self.env["res.company"]._lead_capture_company_of_alias(routes[0][4])
 
     @api.model
@@ -773,21 +775,29 @@ class MailCaptureEngine(models.AbstractModel):
                 rule,
                 body=content.body,
                 attachments=content.attachments,
-                source=source if source in ("capture", "inbound", "sync") else "capture",
+                source=source if source in ("capture", "inbound", "sync", "archive") else "capture",
+                send_email=not (filing.forwarder and tell),  # else the forwarder's email says it
             )
         trace = self.env["mail.capture.trace"]._refused(reason, queued_for=queued and owner)
         outcome = "queued" if queued else "refused"
         self._log_decision(mail, company, owner, source, outcome, trace, rule=rule)
         if filing.forwarder and tell:
-            self._tell_forwarder(mail, company, filing.forwarder, trace)
+            self._tell_forwarder(mail, company, filing.forwarder, trace, queued)
         return False
 
     @api.model
-    def _tell_forwarder(self, mail, company, forwarder, trace):
+    def _tell_forwarder(self, mail, company, forwarder, trace, queued=None):
         name, address = forwarder
+        link = queued._notify_get_action_link("view") if queued else False
         body = self.env["ir.qweb"]._render(
             "mail_lead_capture.mail_capture_failed_email",
-            {"company": company, "subject": mail.subject, "trace": trace, "name": name},
+            {
+                "company": company,
+                "subject": mail.subject,
+                "trace": trace,
+                "name": name,
+                "link": link,
+            },
         )
         self._send_explanation(
             company, formataddr((name, address)), mail.subject, body, mail.message_id

@@ -34,6 +34,7 @@ class MailCaptureLog(models.Model):
             ("capture", "Capture address"),
             ("inbound", "Incoming-mail address"),
             ("sync", "Mailbox sync"),
+            ("archive", "Archive mailbox"),
             ("unmatched", "Unmatched mail"),
             ("correction", "Corrected by a user"),
         ],

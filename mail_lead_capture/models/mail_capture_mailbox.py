@@ -220,6 +220,26 @@ class MailCaptureMailbox(models.Model):
     import_total = fields.Integer(compute="_compute_import_progress")
     import_done = fields.Integer(compute="_compute_import_progress")
     import_progress = fields.Float(string="First Import", compute="_compute_import_progress")
+    skipped_no_contact = fields.Integer(
+        string="No Known Contact",
+        compute="_compute_skipped",
+        help="Mail sync left alone: no participant is on a lead, and it answers no filed mail.",
+    )
+    skipped_robot = fields.Integer(
+        string="Robot Mail",
+        compute="_compute_skipped",
+        help="Mail sync left alone: auto-replies, bounces, newsletters, no-reply senders.",
+    )
+    skipped_colleagues = fields.Integer(
+        string="Between Colleagues",
+        compute="_compute_skipped",
+        help="Mail sync left alone: only the company's own users and domains take part.",
+    )
+    skipped_blocked = fields.Integer(
+        string="Blocked",
+        compute="_compute_skipped",
+        help="Mail sync left alone: every outside participant is blocked.",
+    )
     history_ids = fields.One2many("mail.capture.mailbox.history", "mailbox_id")
     location_ids = fields.One2many("mail.capture.mailbox.message", "mailbox_id")
 
@@ -308,6 +328,20 @@ class MailCaptureMailbox(models.Model):
                 mailbox.import_progress = 100.0
             else:
                 mailbox.import_progress = 100.0 * done / total if total else 0.0
+
+    @api.depends(
+        "folder_ids.skipped_no_contact",
+        "folder_ids.skipped_robot",
+        "folder_ids.skipped_colleagues",
+        "folder_ids.skipped_blocked",
+    )
+    def _compute_skipped(self):
+        for mailbox in self:
+            folders = mailbox.folder_ids
+            mailbox.skipped_no_contact = sum(folders.mapped("skipped_no_contact"))
+            mailbox.skipped_robot = sum(folders.mapped("skipped_robot"))
+            mailbox.skipped_colleagues = sum(folders.mapped("skipped_colleagues"))
+            mailbox.skipped_blocked = sum(folders.mapped("skipped_blocked"))
 
     # ------------------------------------------------------------
     # CONSTRAINTS AND ONCHANGE

@@ -89,6 +89,28 @@ class MailCaptureMailboxFolder(models.Model):
     error_message = fields.Text(string="Last Error", readonly=True)
     error_date = fields.Datetime(readonly=True)
     error_count = fields.Integer(readonly=True)
+    # Mail the sync examined and left alone, by reason (see MailboxPass.skip_reason): counted
+    # with the checkpoint that goes past it, in the same transaction.
+    skipped_no_contact = fields.Integer(
+        string="Skipped: No Known Contact",
+        readonly=True,
+        help="Mail with no participant on a lead, that answers no filed mail.",
+    )
+    skipped_robot = fields.Integer(
+        string="Skipped: Robot Mail",
+        readonly=True,
+        help="Auto-replies, bounces, newsletters, no-reply senders.",
+    )
+    skipped_colleagues = fields.Integer(
+        string="Skipped: Colleagues",
+        readonly=True,
+        help="Mail only between the company's own users and domains.",
+    )
+    skipped_blocked = fields.Integer(
+        string="Skipped: Blocked",
+        readonly=True,
+        help="Mail whose every outside participant is blocked.",
+    )
     waiting_replies = fields.Json(
         readonly=True,
         help="Replies examined here that answer mail no lead holds yet, by UID: filed when their "

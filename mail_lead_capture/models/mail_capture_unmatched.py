@@ -83,6 +83,7 @@ class MailCaptureUnmatched(models.Model):
             ("capture", "Capture address"),
             ("inbound", "Incoming-mail address"),
             ("sync", "Mailbox sync"),
+            ("archive", "Archive mailbox"),
         ],
         readonly=True,
         default="capture",
@@ -242,9 +243,12 @@ class MailCaptureUnmatched(models.Model):
         attachments=(),
         source="capture",
         notify=True,
+        send_email=True,
     ):
         """Queue a mail for its owner; one pending item per owner and Message-Id.
 
+        The owner is told in Odoo's inbox and by an email with the reason and a link to the item
+        (``send_email=False`` when the caller's own email to them says it already);
         ``notify=False`` tells nobody (the owner put it back in the queue themselves).
         """
         existing = (
@@ -296,7 +300,39 @@ class MailCaptureUnmatched(models.Model):
             body=self.env._("This mail was kept for your review: %(reason)s", reason=reason),
             email_layout_xmlid="mail.mail_notification_light",
         )
+        if send_email:
+            item._email_owner()
         return item
+
+    def _email_owner(self):
+        """Email the owner that this mail waits for their review: why, and a link to it.
+
+        Sent whatever the owner's notification preference: mail that waits for a choice is easy
+        to miss in Odoo's inbox, and nothing else happens to it until they decide.
+        """
+        self.ensure_one()
+        owner = self.user_id
+        if not owner.email:
+            return
+        body = self.env["ir.qweb"]._render(
+            "mail_lead_capture.mail_capture_review_email",
+            {"item": self, "owner": owner, "link": self._notify_get_action_link("view")},
+        )
+        self.env["mail.mail"].sudo().create(
+            {
+                "author_id": False,
+                "email_from": self.company_id.email_formatted or self.company_id.catchall_formatted,
+                "email_to": owner.email_formatted,
+                "subject": self.env._(
+                    "Mail waiting for your review: %(subject)s", subject=self.subject or "-"
+                ),
+                "body_html": body,
+                "model": self._name,
+                "res_id": self.id,
+                "headers": {"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+                "auto_delete": True,
+            }
+        ).send()
 
     @api.autovacuum
     def _gc_discarded(self):

@@ -8,10 +8,19 @@ from odoo import models
 from odoo.exceptions import AccessError
 
 from ..tools import addresses
+from ..tools import automated
 from ..tools import envelope
 from ..tools import raw_mail
 
 _logger = logging.getLogger(__name__)
+
+# The custom values key that marks the route of an incoming mail server capturing every mail.
+ARCHIVE_ROUTE_KEY = "lead_capture_fetchmail_server_id"
+# Robot mail that no route turns into a lead (item of tools.automated). Mailing-list, bulk and
+# no-reply senders still reach a sales team's alias: web forms and sign-up services send so.
+ROBOT_KINDS = frozenset(
+    {automated.BOUNCE, automated.RECEIPT, automated.AUTO_REPLY, automated.AUTO_GENERATED}
+)
 
 CAPTURE_MESSAGE_FIELDS = {
     "lead_capture_trace",
@@ -140,20 +149,70 @@ class MailThread(models.AbstractModel):
                 message, message_dict, model=model, thread_id=thread_id, custom_values=custom_values
             )
         except ValueError:
-            capture_routes = self._lead_capture_envelope_routes(message, message_dict)
+            capture_routes = self._lead_capture_capture_routes(message, message_dict)
             if not capture_routes:
                 raise
             return capture_routes
-        if not routes or message_dict.get("is_bounce"):
+        if message_dict.get("is_bounce"):
             return routes
-        capture_routes = self._lead_capture_envelope_routes(message, message_dict)
-        if not capture_routes:
-            return routes
-        # The capture engine files the mail itself (following replies to their lead), so a
-        # reply or fallback route without alias would post it a second time.
+        capture_routes = self._lead_capture_capture_routes(message, message_dict)
+        if not capture_routes or not (routes or self._lead_capture_is_archive(capture_routes[0])):
+            return self._lead_capture_without_robot_leads(message, message_dict, routes)
+        # One mail, one lead: the capture engine files the mail itself (following replies to
+        # their lead), so a reply or fallback route without alias, or another alias that would
+        # make a lead of it (a sales team's, as a visible recipient), would file it a second time.
+        # An archive mailbox's mail also keeps its replies to other documents (a quotation...):
+        # Odoo keeps one mail per Message-Id, so a later copy through the catchall is dropped.
+        archive = self._lead_capture_is_archive(capture_routes[0])
         known = {route[4] for route in capture_routes}
-        kept = [route for route in routes if route[4] and route[4] not in known]
+        kept = [
+            route
+            for route in routes
+            if (route[4] or (archive and route[0] != "crm.lead"))
+            and route[4] not in known
+            and not self._lead_capture_makes_lead(route)
+        ]
         return kept + capture_routes
+
+    @api.model
+    def _lead_capture_capture_routes(self, message, message_dict):
+        """The capture routes of a mail: its capture aliases, else its archive mailbox's."""
+        routes = self._lead_capture_envelope_routes(message, message_dict)
+        if routes:
+            return routes
+        server = self.env["fetchmail.server"]._lead_capture_processing()
+        if not server:
+            return []
+        return [
+            ("crm.lead", 0, {ARCHIVE_ROUTE_KEY: server.id}, self.env.uid, self.env["mail.alias"])
+        ]
+
+    @api.model
+    def _lead_capture_is_archive(self, route):
+        return isinstance(route[2], dict) and ARCHIVE_ROUTE_KEY in route[2]
+
+    @api.model
+    def _lead_capture_makes_lead(self, route):
+        """True when Odoo's ``route`` would create a lead (an alias or fallback of crm.lead)."""
+        return route[0] == "crm.lead" and not route[1]
+
+    @api.model
+    def _lead_capture_without_robot_leads(self, message, message_dict, routes):
+        """Drop the routes that would make a lead of robot mail (an out-of-office reply to a sales
+        team's alias...): robot mail never becomes a lead, through no route. Replies to an
+        existing record are kept."""
+        if not routes or not any(self._lead_capture_makes_lead(route) for route in routes):
+            return routes
+        kind = automated.automated_kind(message)
+        if kind not in ROBOT_KINDS:
+            return routes
+        _logger.info(
+            "Robot mail (%s) from %s with Message-Id %s: no lead is made of it",
+            kind,
+            message_dict.get("email_from"),
+            message_dict.get("message_id"),
+        )
+        return [route for route in routes if not self._lead_capture_makes_lead(route)]
 
     @api.model
     def _lead_capture_envelope_routes(self, message, message_dict):
@@ -192,6 +251,10 @@ class MailThread(models.AbstractModel):
         thread_id = False
         Engine = self.env["mail.capture.engine"].sudo()
         for route in capture_routes:
+            if self._lead_capture_is_archive(route):
+                server = self.env["fetchmail.server"].sudo().browse(route[2][ARCHIVE_ROUTE_KEY])
+                thread_id = server._lead_capture_file_mail(message, dict(message_dict)) or thread_id
+                continue
             alias = route[4]
             company, mode = self.env["res.company"]._lead_capture_company_of_alias(alias)
             thread_id = (
@@ -237,6 +300,8 @@ class MailThread(models.AbstractModel):
 
     @api.model
     def _lead_capture_is_route(self, route):
+        if self._lead_capture_is_archive(route):
+            return True
         alias = route[4] if len(route) > 4 else None
         return bool(alias) and bool(
             self.env["res.company"]._lead_capture_company_of_alias(alias)[1]

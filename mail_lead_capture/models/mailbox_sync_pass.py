@@ -38,6 +38,14 @@ KNOWN_CACHE_SIZE = 5_000
 WAITING_REPLIES_MAX = 500
 WAITING_REPLY_IDS = 5
 WAITING_REPLY_DAYS = 14
+# Why the pass left a mail alone, from the filters' verdict on its header: the folder field that
+# counts it (anything the filters keep but that is on no lead counts as "no known contact").
+SKIP_FIELDS = {
+    filters.SCREENED_AUTOMATED: "skipped_robot",
+    filters.INTERNAL: "skipped_colleagues",
+    filters.BLOCKED: "skipped_blocked",
+}
+SKIP_NO_CONTACT = "skipped_no_contact"
 
 
 class MailboxPass:
@@ -78,6 +86,7 @@ class MailboxPass:
         self.server_new = False  # a folder's STATUS showed mail past its checkpoint
         self.stored = 0
         self.examined = 0
+        self.last_skip = None  # the folder field counting the last mail ``wants`` declined
         self.round_trips = 0
 
     @property
@@ -159,6 +168,7 @@ class MailboxPass:
         # was read: a batch is judged whole before any of it is stored.
         handled = folder.import_done if importing else 0
         progress = {"handled": handled, "pending": []}  # pending: examined UIDs, ascending
+        skips = []  # (uid, folder field) of the examined mail left alone, ascending
 
         def wants_body(message):
             progress["pending"].append(message.uid)
@@ -166,10 +176,12 @@ class MailboxPass:
             wanted = self.wants(message)
             if not wanted:
                 self.remember_reply(folder, message)
+                skips.extend([(message.uid, self.last_skip)] if self.last_skip else [])
             return wanted
 
         def with_progress(values, last_uid):
             values.update(self.waiting_values(folder))
+            values.update(self.skip_values(folder, skips, last_uid))
             if importing:
                 done = bisect.bisect_right(progress["pending"], last_uid)
                 values["import_done"] = progress["handled"] + done
@@ -301,10 +313,12 @@ class MailboxPass:
         owner sees it (``message_id``: the same mail in another folder or mailbox, or a folder
         rescanned after a UIDVALIDITY change). At most two indexed queries (the addresses, unless
         :attr:`lead_addresses` holds them all or :attr:`known` remembers them; then what is filed
-        already), no record loaded.
+        already), no record loaded. A mail left alone is counted by :attr:`last_skip`'s reason.
         """
+        self.last_skip = None
         screening = filters.screen(participants, self.rules, automated=automated_kind)
         if screening.screened:
+            self.last_skip = SKIP_FIELDS.get(screening.screened, SKIP_NO_CONTACT)
             return False
         if message_id and message_id in self.pending_ids:
             return False  # about to be filed, from another folder
@@ -312,12 +326,14 @@ class MailboxPass:
         if not wanted and not self.pending_ids.isdisjoint(thread_ids):
             wanted = True
         if not wanted and not thread_ids:
+            self.last_skip = SKIP_NO_CONTACT
             return False
         asked = set() if wanted else set(thread_ids)
         if message_id:
             asked.add(message_id)
         filed = self.filed(asked) if asked else {}
         if not wanted and filed.keys().isdisjoint(thread_ids):
+            self.last_skip = SKIP_NO_CONTACT
             return False
         if not message_id:
             return True
@@ -406,6 +422,18 @@ class MailboxPass:
             seen = not private or private == self.owner.id
             found[message.message_id] = found.get(message.message_id, False) or seen
         return found
+
+    @staticmethod
+    def skip_values(folder, skips, last_uid):
+        """The folder's skip counters with the ``skips`` ``(uid, field)`` up to ``last_uid``
+        added, taken out of ``skips``: counted with the checkpoint that goes past them, so a
+        kill counts nothing twice."""
+        counted = bisect.bisect_right(skips, (last_uid, "~"))
+        values = {}
+        for _uid, field in skips[:counted]:
+            values[field] = values.get(field, folder[field]) + 1
+        del skips[:counted]
+        return values
 
     def file(self, folder, message, raw):
         """File one downloaded mail; a mail that breaks the engine waits in the owner's queue."""

@@ -10,6 +10,7 @@ from . import test_mailbox_privacy
 from . import test_mailbox_robustness
 from . import test_mailbox_sending
 from . import test_mailbox_settings
+from . import test_mailbox_skips
 from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_workers
@@ -19,6 +20,8 @@ from . import test_plain_text
 from . import test_private_mail_rpc
 from . import test_records
 from . import test_refile
+from . import test_review_notices
+from . import test_routes
 from . import test_sender_authenticity
 from . import test_tours
 from . import test_unmatched

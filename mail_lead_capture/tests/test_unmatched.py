@@ -54,9 +54,13 @@ class TestUnmatchedMail(LeadCaptureCase):
             ]
         )
         self.assertEqual(notified.notification_type, "inbox")
-        self.assertFalse(
-            self.sink.sent_to(self.bob.email), "queued for review is not a failure email"
-        )
+        # Issue 15: an email for every mail kept for review, whatever the owner's preference,
+        # with the reason and a link to the item (it used to be the inbox notice only).
+        told = self.sink.sent_to(self.bob.email)
+        self.assertEqual(len(told), 1, "one email, not one per notice")
+        self.assertIn("nadia@client.example", told[0].text, "the reason")
+        html = told[0].message.get_body(preferencelist=("html",)).get_content()
+        self.assertIn(f"model=mail.capture.unmatched&amp;res_id={item.id}", html, "its link")
 
     def test_create_a_lead_is_the_default(self):
         self.assertEqual(self.company.lead_capture_no_match, "create")

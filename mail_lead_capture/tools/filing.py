@@ -42,7 +42,7 @@ DEFAULT = "default"  # as the company's setting says: a new lead, or its owner's
 SKIP = "skip"  # leave it alone: logged, neither queued nor put on a lead
 CREATE = "create"  # make a lead for it whatever the setting
 
-Source = Literal["capture", "inbound", "unmatched", "sync"]
+Source = Literal["capture", "inbound", "unmatched", "sync", "archive"]
 
 
 @dataclass(frozen=True)
