@@ -128,3 +128,53 @@ def test_subject_in_unknown_charset_and_raw_bytes_is_still_read(policy):
     assert automated.automated_kind(raw) == automated.AUTO_REPLY
     message = email.message_from_bytes(raw, policy=policy)
     assert automated.automated_kind(message) == automated.AUTO_REPLY
+
+
+# A user's own bulk send (newsletter, mail merge) with the capture address in BCC.
+
+OWN = frozenset({"bob@acme.example", "karen@gmail.com"})
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"List-Unsubscribe": "<mailto:unsubscribe@acme.example>"},
+        {"List-Unsubscribe": "<https://acme.example/u>", "List-Unsubscribe-Post": "One-Click"},
+        {"Precedence": "bulk"},
+        {"X-Precedence": "Bulk"},
+        {"List-Id": "<news.acme.example>", "List-Unsubscribe": "<https://acme.example/u>"},
+    ],
+)
+def test_a_users_bulk_send_is_their_own(headers):
+    raw = _headers(From="Bob <Bob@Acme.example>", **headers)
+    assert automated.bulk_headers(raw)
+    assert automated.own_bulk_send(raw, "bob@acme.example", OWN)
+    parsed = email.message_from_bytes(raw, policy=email.policy.SMTP)
+    assert automated.own_bulk_send(parsed, "bob@acme.example", OWN)
+
+
+def test_received_bulk_mail_stays_robot_mail():
+    message = _headers(From="news@shop.example", Precedence="bulk")
+    assert automated.automated_kind(message) == automated.BULK
+    assert not automated.own_bulk_send(message, "news@shop.example", OWN)
+    assert not automated.own_bulk_send(message, None, OWN)
+
+
+def test_a_users_mail_without_bulk_headers_is_not_a_bulk_send():
+    message = _headers(From="bob@acme.example", Subject="Quote")
+    assert not automated.bulk_headers(message)
+    assert not automated.own_bulk_send(message, "bob@acme.example", OWN)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied", "Precedence": "bulk"},
+        {"Subject": "Automatic reply: away", "List-Unsubscribe": "<mailto:u@acme.example>"},
+        {"X-Failed-Recipients": "x@y.example", "Precedence": "bulk"},
+        {"Auto-Submitted": "auto-generated", "List-Unsubscribe": "<mailto:u@acme.example>"},
+    ],
+)
+def test_a_users_robot_mail_is_not_a_bulk_send(headers):
+    message = _headers(From="bob@acme.example", **headers)
+    assert not automated.own_bulk_send(message, "bob@acme.example", OWN)

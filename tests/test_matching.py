@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from mail_lead_capture.tools.matching import Candidate
 from mail_lead_capture.tools.matching import choose_lead
+from mail_lead_capture.tools.matching import choose_per_recipient
 
 NOW = datetime(2026, 11, 25, 12, 0)
 
@@ -86,3 +87,39 @@ def test_every_policy_files_on_each_open_lead():
     assert decision.others == (1, 2)
     single = choose_lead([Candidate(1, NOW, matched=("sue@yahoo.com",))], policy="every")
     assert (single.lead_id, single.also) == (1, ())
+
+
+# A user's own bulk send: one decision per recipient.
+
+
+def test_each_recipient_of_a_bulk_send_gets_its_own_lead():
+    older, newer = NOW - timedelta(days=3), NOW
+    candidates = [
+        Candidate(1, older, matched=("ann@a.example",)),
+        Candidate(2, newer, matched=("ann@a.example", "bea@b.example")),
+        Candidate(3, newer, is_open=False, matched=("cid@c.example",)),
+        Candidate(4, older, matched=("cid@c.example",)),
+    ]
+    result = choose_per_recipient(
+        ["ann@a.example", "bea@b.example", "cid@c.example", "dan@d.example", "ann@a.example"],
+        candidates,
+    )
+    # Ann's most recent lead; Bea is on the same lead, which gets the mail once (for Ann).
+    assert result["ann@a.example"].lead_id == 2
+    assert "bea@b.example" not in result
+    # Cid: the open lead wins over the more recent won one.
+    assert (result["cid@c.example"].kind, result["cid@c.example"].lead_id) == ("contact", 4)
+    assert result["cid@c.example"].address == "cid@c.example"
+    # Dan has no lead: the caller creates one or not, by the company's setting.
+    assert result["dan@d.example"].kind == "none"
+    assert list(result) == ["ann@a.example", "cid@c.example", "dan@d.example"]
+
+
+def test_a_bulk_send_is_never_ambiguous_nor_threaded():
+    candidates = [
+        Candidate(1, NOW, matched=("ann@a.example",), in_thread=True),
+        Candidate(2, NOW - timedelta(days=1), matched=("ann@a.example",)),
+    ]
+    result = choose_per_recipient(["ann@a.example"], candidates)
+    assert (result["ann@a.example"].kind, result["ann@a.example"].lead_id) == ("contact", 1)
+    assert result["ann@a.example"].others == ()

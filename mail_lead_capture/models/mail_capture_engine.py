@@ -82,13 +82,20 @@ class MailCaptureEngine(models.AbstractModel):
             # sender's, so an explanation would go to the person being impersonated.
             self._refuse_forged(message, message_dict, company, mode, sender, verdict)
             return False
+        rules = trusted_sender = None
         if mode == "capture" and not owner:
             disputed = company._lead_capture_disputed_owners(sender)
             if disputed:
                 self._refuse_disputed(message, company, sender, disputed)
                 return False
-            lead = self._thread_lead(capture.captured_mail(message, None), company)
-            if not lead:
+            # A trusted sender (no account) files as the user the company credits: their address
+            # is that user's side of the mail. The forged check above applied to them too.
+            owner = company._lead_capture_trusted_owner(sender)
+            if owner:
+                trusted_sender = sender
+                rules = company._lead_capture_filter_rules(owner)
+                rules = dataclasses.replace(rules, user_addresses=rules.user_addresses | {sender})
+            if not owner and not self._thread_lead(capture.captured_mail(message, None), company):
                 self._refuse_sender(message, message_dict, company, sender, sender_name)
                 return False
         filing = filings.Filing(
@@ -96,6 +103,8 @@ class MailCaptureEngine(models.AbstractModel):
             owner.id or 0,  # 0: the incoming-mail address, mail of no user
             mode,
             forwarder=(sender_name, sender) if owner else None,
+            rules=rules,
+            trusted_sender=trusted_sender,
         )
         mail = None  # read once, by _prepare_filing (address headers are costly to parse)
         try:
@@ -294,7 +303,8 @@ class MailCaptureEngine(models.AbstractModel):
                 return refuse(reason, "name_only", tell=False)
             mail = dataclasses.replace(mail, author=forwards.Mailbox(mail.author.name, address))
         rules = filing.rules or company._lead_capture_filter_rules(owner or None)
-        screening = filters.screen(mail.participants, rules, automated=content.automated)
+        own_bulk, robot = self._own_bulk(mail, content, rules)
+        screening = filters.screen(mail.participants, rules, automated=robot)
         direction = (
             INCOMING
             if filing.source == "inbound"
@@ -315,19 +325,26 @@ class MailCaptureEngine(models.AbstractModel):
             mail.recipients,
             set(screening.kept),
         )
-        lost = None
-        if filing.lead_id:
-            decision = matching.Decision("chosen", filing.lead_id)
-        elif filing.force_create:
-            decision = matching.Decision("none")
-        else:
-            decision = self._decide_lead(mail, screening.kept, company)
-            decision, lost = self._lost_decision(decision, screening.kept, company)
+        if own_bulk and not (filing.lead_id or filing.force_create or filing.source == "inbound"):
+            return self._file_bulk(mail, content, filing, direction, people, screening.kept)
+        decision, lost = self._decision(mail, screening.kept, company, filing)
         if decision.kind == "ambiguous":
             leads = self.env["crm.lead"].browse(decision.others)
             # These names stay, for the owner to choose among the leads (Unmatched Mail's link).
             reason = Trace._refusal("ambiguous", leads=", ".join(leads.mapped("display_name")))
             return refuse(reason, "ambiguous", tell=False)
+        # A known contact (a lead's customer, a CRM contact) with no open or won lead.
+        filed, filing = self._known_contact_filing(
+            decision if not (filing.force_create or lost) else None,
+            people,
+            mail,
+            content,
+            filing,
+            direction,
+            screening.kept,
+        )
+        if filed is not None:
+            return filed
         if decision.kind == "none" and filing.no_match == filings.SKIP:
             reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False, queue=False)
@@ -364,6 +381,7 @@ class MailCaptureEngine(models.AbstractModel):
             lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = Trace._filed(decision, lead, people, created)
         trace += self._lost_note(lead, lost, created)
+        trace += self._trusted_note(filing)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
         trace += self._hidden_copy_note(lead, mail)
@@ -375,6 +393,17 @@ class MailCaptureEngine(models.AbstractModel):
         self._log_decision(mail, company, owner, filing.source, outcome, trace, lead, message)
         self._file_mail_also(decision, mail, content, filing, direction, partners, screening.kept)
         return lead.id
+
+    @api.model
+    def _decision(self, mail, kept, company, filing):
+        """``(matching.Decision, lost lead or None)``: a person's choice (``filing.lead_id``, or a
+        new lead with ``force_create``), else the leads of the ``kept`` addresses and the thread."""
+        if filing.lead_id:
+            return matching.Decision("chosen", filing.lead_id), None
+        if filing.force_create:
+            return matching.Decision("none"), None
+        decision = self._decide_lead(mail, kept, company)
+        return self._lost_decision(decision, kept, company)
 
     @api.model
     def _file_mail_also(self, decision, mail, content, filing, direction, partners, kept_addresses):
@@ -606,13 +635,13 @@ class MailCaptureEngine(models.AbstractModel):
         return rows[0][0] if rows else False
 
     def _is_duplicate(self, lead, mail, owner=None):
-        """Return the message already holding ``mail`` on ``lead``, if any.
+        """Return the message already holding ``mail`` on ``lead`` (or contact), if any.
 
         With ``owner`` (a user, possibly empty), only a copy that the owner can see counts: a
         colleague's private synced copy is not one (see :meth:`_file_mail`).
         """
         Message = self.env["mail.message"].sudo()
-        base = [("model", "=", "crm.lead"), ("res_id", "=", lead.id)]
+        base = [("model", "=", lead._name), ("res_id", "=", lead.id)]
         if owner is not None:
             base.append(("lead_capture_private_user_id", "in", [False, *owner.ids]))
         if mail.message_id:
@@ -756,9 +785,13 @@ class MailCaptureEngine(models.AbstractModel):
             .message_post(**values)
         )
         # "Last Email" is read by whoever reads the lead: a private mail does not move it.
-        if not (filing.private and filing.owner_id) and (
-            not lead.email_last_date
-            or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
+        if (
+            lead._name == "crm.lead"
+            and not (filing.private and filing.owner_id)
+            and (
+                not lead.email_last_date
+                or (mail.date and mail.date.replace(tzinfo=None) > lead.email_last_date)
+            )
         ):
             lead.email_last_date = (
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
@@ -1028,3 +1061,179 @@ class MailCaptureEngine(models.AbstractModel):
                 }
             )
         )
+
+    # ------------------------------------------------------------
+    # PEOPLE: KNOWN CONTACTS, USERS' BULK SENDS, TRUSTED SENDERS
+    # ------------------------------------------------------------
+
+    @api.model
+    def _known_contacts(self, addresses_, company):
+        """``{address: partner}`` for those of ``addresses_`` (normalised, in their order) that
+        are known contacts of ``company``: the customer of one of its leads (open, won, lost or
+        archived), or a contact marked as a CRM contact. One indexed query."""
+        spellings = {
+            variant: address
+            for address in addresses_
+            for variant in addresses.address_variants(address)
+        }
+        if not spellings:
+            return {}
+        self.env["res.partner"].flush_model(
+            ["email_normalized", "active", "company_id", "lead_capture_crm_contact"]
+        )
+        self.env["crm.lead"].flush_model(["partner_id", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id, p.email_normalized FROM res_partner p
+                    WHERE p.email_normalized IN %(spellings)s AND p.active
+                      AND (p.company_id IS NULL OR p.company_id = %(company)s)
+                      AND (p.lead_capture_crm_contact OR EXISTS (
+                            SELECT 1 FROM crm_lead l
+                             WHERE l.partner_id = p.id
+                               AND (l.company_id IS NULL OR l.company_id = %(company)s)))
+                    ORDER BY p.id""",
+                spellings=tuple(spellings),
+                company=company.id,
+            )
+        )
+        found = {}
+        for partner_id, value in rows:
+            found.setdefault(spellings[value], partner_id)
+        Partner = self.env["res.partner"]
+        return {a: Partner.browse(found[a]) for a in addresses_ if a in found}
+
+    @api.model
+    def _known_contact_filing(self, decision, people, mail, content, filing, direction, kept):
+        """For mail no lead matched (``decision`` "none"; None when a person chose to create a
+        lead or a lost lead matched): ``(result, filing)``. When one of ``people`` is a known
+        contact, the mail goes on that contact (``result`` False), or, by the company's setting,
+        ``filing.no_match`` becomes "create". Otherwise ``result`` is None and ``filing`` as it
+        was. Mail of the incoming-mail address always makes leads."""
+        if decision is None or decision.kind != "none" or filing.source == "inbound":
+            return None, filing
+        company = self.env["res.company"].browse(filing.company_id)
+        contact = next(iter(self._known_contacts(people, company).values()), None)
+        if not contact:
+            return None, filing
+        if company.lead_capture_known_contact == "contact":
+            return self._file_on_contact(contact, mail, content, filing, direction, kept), filing
+        return None, dataclasses.replace(filing, no_match=filings.CREATE)
+
+    @api.model
+    def _file_on_contact(self, contact, mail, content, filing, direction, kept):
+        """Post ``mail`` on ``contact``, a known contact with no open lead (company setting "File
+        it on the contact"). Returns False: no lead got it."""
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
+        author = mail.author.address if mail.author else None
+        partners = self._mail_partners(
+            mail, [a for a in kept if a in (author, contact.email_normalized)], owner, company
+        )
+        duplicate = self._is_duplicate(contact, mail, owner)
+        if duplicate:
+            trace = Trace._duplicate(contact)
+            self._log_decision(
+                mail, company, owner, filing.source, "duplicate", trace, message=duplicate
+            )
+            return False
+        trace = Trace._on_contact(contact) + self._trusted_note(filing)
+        message = self._post_on_lead(contact, mail, content, filing, direction, trace, partners)
+        if direction == INCOMING and owner and filing.source != "sync":
+            self._notify_inbox(contact, message, owner)
+        self._log_decision(mail, company, owner, filing.source, "captured", trace, message=message)
+        return False
+
+    @api.model
+    def _own_bulk(self, mail, content, rules):
+        """``(own bulk send?, robot kind)``: a user's own newsletter or mail merge is not robot
+        mail (``tools.automated.own_bulk_send``); its robot kind is dropped."""
+        author = mail.author.address if mail.author else None
+        message = content.message
+        if message is not None and automated.own_bulk_send(message, author, rules.user_addresses):
+            return True, None
+        return False, content.automated
+
+    @api.model
+    def _file_bulk(self, mail, content, filing, direction, people, kept):
+        """File a user's own bulk send (``tools.automated.own_bulk_send``) on each recipient's lead.
+
+        Each recipient is matched alone (``matching.choose_per_recipient``); one without a lead
+        gets the known-contact treatment, else a new lead when the company (or, for sync,
+        ``filing.no_match``) creates leads for unknown people, else nothing: a bulk send never
+        waits for review. Queries do not grow with the recipients (one matching round for all of
+        them); each lead that gets the mail costs its own message. Returns the first lead's id,
+        or False.
+        """
+        company = self.env["res.company"].browse(filing.company_id)
+        owner = self.env["res.users"].browse(filing.owner_id or ())
+        Trace = self.env["mail.capture.trace"]
+        sender = mail.author.name or mail.author.address  # a user: own_bulk_send says so
+        leads = self._leads_of(people, company)
+        on_lead = leads._lead_capture_contact_addresses()
+        decisions = matching.choose_per_recipient(
+            people,
+            [
+                matching.Candidate(
+                    lead_id=lead.id,
+                    last_activity=max(filter(None, (lead.email_last_date, lead.write_date))),
+                    is_open=lead.won_status != "won",
+                    matched=tuple(a for a in people if a in on_lead[lead]),
+                )
+                for lead in leads
+            ],
+        )
+        unmatched = [address for address, d in decisions.items() if d.kind == "none"]
+        known = self._known_contacts(unmatched, company) if unmatched else {}
+        on_contact = company.lead_capture_known_contact == "contact"
+        creates = filing.no_match == filings.CREATE or (
+            filing.no_match == filings.DEFAULT and company.lead_capture_no_match == "create"
+        )
+        to_create = [
+            a for a in unmatched if (a in known and not on_contact) or (a not in known and creates)
+        ]
+        matched = [a for a, d in decisions.items() if d.kind != "none"]
+        partners = self._mail_partners(mail, matched + to_create, owner, company)
+        by_address = {partner.email_normalized: partner for partner in partners}
+        first = False
+        for address, decision in decisions.items():
+            if decision.kind == "none" and address in known and on_contact:
+                contact = known[address]
+                if not self._is_duplicate(contact, mail, owner):
+                    trace = Trace._bulk(contact, sender, address, "contact")
+                    message = self._post_on_lead(
+                        contact, mail, content, filing, direction, trace, partners
+                    )
+                    self._log_decision(
+                        mail, company, owner, filing.source, "captured", trace, message=message
+                    )
+                continue
+            partner = by_address.get(address, self.env["res.partner"])
+            if decision.kind == "none":
+                if address not in to_create:
+                    continue
+                lead = self._create_lead(mail, direction, [address], partner, owner, company)
+                trace, outcome = Trace._bulk(lead, sender, address, "created"), "created"
+            else:
+                lead = self.env["crm.lead"].browse(decision.lead_id)
+                if self._is_duplicate(lead, mail, owner):
+                    first = first or lead.id
+                    continue
+                if partner and partner not in lead.partner_id | lead.contact_ids:
+                    lead.contact_ids = [fields.Command.link(partner.id)]
+                trace, outcome = Trace._bulk(lead, sender, address, "lead"), "captured"
+            message = self._post_on_lead(lead, mail, content, filing, direction, trace, partner)
+            self._log_decision(mail, company, owner, filing.source, outcome, trace, lead, message)
+            first = first or lead.id
+        if first is False and not (known and on_contact):
+            reason = Trace._refusal("bulk_no_match", addresses=", ".join(people))
+            return self._refuse(mail, content, filing, reason, "no_match", tell=False, queue=False)
+        return first
+
+    @api.model
+    def _trusted_note(self, filing):
+        """The words the trace gets for mail a trusted sender sent for the filing's owner."""
+        if not filing.trusted_sender:
+            return ""
+        owner = self.env["res.users"].browse(filing.owner_id)
+        return " " + self.env["mail.capture.trace"]._trusted(filing.trusted_sender, owner)

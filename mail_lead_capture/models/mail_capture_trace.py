@@ -131,6 +131,12 @@ class MailCaptureTrace(models.AbstractModel):
                 return self.env._(
                     "no lead has these contacts: %(addresses)s", addresses=values["addresses"]
                 )
+            case "bulk_no_match":
+                return self.env._(
+                    "it was sent in bulk to people on no lead (%(addresses)s), and the company "
+                    "does not create leads for them",
+                    addresses=values["addresses"],
+                )
             case "error":
                 return self.env._("processing failed (%(error)s)", error=values["error"])
             case "unreadable_mail":
@@ -294,6 +300,54 @@ class MailCaptureTrace(models.AbstractModel):
         return self.env._(
             "Already on lead %(lead)s: the same mail is not stored twice.",
             lead=lead.display_name,
+        )
+
+    @api.model
+    def _on_contact(self, contact):
+        return self.env._(
+            "Filed on contact %(contact)s: %(address)s is a known contact with no open lead, and "
+            "the company files such mail on the contact.",
+            contact=contact.display_name,
+            address=contact.email_normalized,
+        )
+
+    @api.model
+    def _bulk(self, record, sender, address, how):
+        """Where a user's bulk send went for one recipient ``address``: ``how`` is "lead" (the
+        recipient's lead), "created" (a new lead) or "contact" (a known contact without lead)."""
+        if how == "created":
+            return self.env._(
+                "New lead %(lead)s: %(user)s sent this mail in bulk (a newsletter or mail merge) "
+                "to %(address)s, who was on no lead.",
+                lead=record.display_name,
+                user=sender,
+                address=address,
+            )
+        if how == "contact":
+            return self.env._(
+                "Filed on contact %(contact)s: %(user)s sent this mail in bulk (a newsletter or "
+                "mail merge), and %(address)s, one of its recipients, is a known contact with no "
+                "open lead.",
+                contact=record.display_name,
+                user=sender,
+                address=address,
+            )
+        return self.env._(
+            "Filed on lead %(lead)s: %(user)s sent this mail in bulk (a newsletter or mail "
+            "merge), and each recipient's lead gets it; %(address)s is one of this lead's "
+            "contacts.",
+            lead=record.display_name,
+            user=sender,
+            address=address,
+        )
+
+    @api.model
+    def _trusted(self, sender, user):
+        return self.env._(
+            "Sent by %(sender)s, a trusted sender of the company without an account: filed as "
+            "%(user)s's mail.",
+            sender=sender,
+            user=user.name,
         )
 
     @api.model

@@ -287,11 +287,16 @@ class MailboxPass:
             self.known.clear()
         if len(self.pending_ids) > KNOWN_CACHE_SIZE:
             self.pending_ids.clear()
+        robot = automated.automated_kind(message.header)
+        if robot and automated.own_bulk_send(
+            message.header, summary.sender, self.rules.user_addresses
+        ):
+            robot = None  # a user's own newsletter: each recipient's lead gets it
         return self.wants_header(
             summary.participants,
             summary.thread_ids,
             direction=mail_direction(summary.sender, self.rules.user_addresses),
-            automated_kind=automated.automated_kind(message.header),
+            automated_kind=robot,
             message_id=summary.message_id,
         )
 
@@ -357,7 +362,8 @@ class MailboxPass:
         return any(self.known[address] for address in kept)
 
     def lead_participants(self, among=None, limit=None):
-        """The normalised addresses on the company's leads (their email, customer or contacts).
+        """The normalised addresses on the company's leads (their email, customer or contacts),
+        and of its CRM contacts (``res.partner.lead_capture_crm_contact``).
 
         With ``among`` (normalised addresses), those of them that are on a lead, whatever their
         spelling there. Without, every one, or None when there are over ``limit``. One query.
@@ -389,8 +395,13 @@ class MailboxPass:
                    SELECT p.email_normalized FROM res_partner p
                      JOIN %(relation)s r ON r.%(partner_column)s = p.id
                     WHERE p.email_normalized %(condition)s AND r.%(lead_column)s IN %(leads)s
+                   UNION
+                   SELECT p.email_normalized FROM res_partner p
+                    WHERE p.email_normalized %(condition)s AND p.lead_capture_crm_contact
+                      AND p.active AND (p.company_id IS NULL OR p.company_id = %(company)s)
                    %(limit)s""",
                 condition=condition,
+                company=self.company.id,
                 leads=leads,
                 relation=SQL.identifier(contacts.relation),
                 partner_column=SQL.identifier(contacts.column2),

@@ -8,6 +8,7 @@ from odoo.fields import Domain
 
 from ..tools import addresses
 from ..tools import filters
+from ..tools import trusted
 
 # Unambiguous lower-case letters and digits: the local part survives being read aloud or retyped.
 _ALIAS_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
@@ -84,6 +85,20 @@ class ResCompany(models.Model):
         help="Start a new lead: the mail starts a new lead with the lost lead's customer, and its "
         "capture decision names the lost lead. Restore the lost lead: the lost lead is restored "
         "and gets the mail.",
+    )
+    lead_capture_known_contact = fields.Selection(
+        [("contact", "File it on the contact"), ("lead", "Create a lead")],
+        string="When a Known Contact Has No Open Lead",
+        default="contact",
+        required=True,
+        help="Mail with a known contact (a lead's customer, or a contact marked as a CRM contact) "
+        "who has no open or won lead. File it on the contact: it shows in the contact's Mail. "
+        "Create a lead: it starts a new lead, whatever happens to mail of unknown people.",
+    )
+    lead_capture_trusted_sender_ids = fields.One2many(
+        "mail.capture.trusted.sender",
+        "company_id",
+        string="Trusted Senders",
     )
     lead_capture_authserv_ids = fields.Char(
         string="Trusted Mail Servers",
@@ -269,6 +284,27 @@ class ResCompany(models.Model):
         """The users who all claim ``address`` (empty unless two or more do)."""
         users = self._lead_capture_address_owners().get(address, self.env["res.users"])
         return users if len(users) > 1 else users.browse()
+
+    def _lead_capture_trusted_owner(self, sender):
+        """The user a trusted sender's mail is filed as (``tools.trusted``), or an empty recordset.
+
+        One query, made only for mail from someone who is not a user.
+        """
+        self.ensure_one()
+        Trusted = self.env["mail.capture.trusted.sender"].sudo()
+        query = Trusted._search([("company_id", "=", self.id)])
+        rows = self.env.execute_query(
+            query.select(
+                *(Trusted._field_to_sql(Trusted._table, f) for f in ("kind", "entry", "user_id"))
+            )
+        )
+        by_kind = {"address": {}, "domain": {}}
+        for kind, entry, user_id in rows:
+            if kind in by_kind:
+                by_kind[kind][entry] = user_id
+        user_id = trusted.credited(sender, by_kind["address"], by_kind["domain"])
+        user = self.env["res.users"].sudo().browse(user_id or ())
+        return user.filtered(lambda u: u.active and not u.share and self in u.company_ids)
 
     def _lead_capture_filter_rules(self, user=None):
         """Return the :class:`~..tools.filters.FilterRules` of this company, for ``user``'s mail.

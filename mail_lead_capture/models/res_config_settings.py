@@ -29,6 +29,13 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.lead_capture_lost",
         readonly=False,
     )
+    lead_capture_known_contact = fields.Selection(
+        related="company_id.lead_capture_known_contact",
+        readonly=False,
+    )
+    lead_capture_trusted_sender_count = fields.Integer(
+        compute="_compute_lead_capture_trusted_sender_count"
+    )
     lead_capture_authserv_ids = fields.Char(
         related="company_id.lead_capture_authserv_ids",
         readonly=False,
@@ -100,6 +107,25 @@ class ResConfigSettings(models.TransientModel):
     def _compute_lead_capture_has_alias_domain(self):
         for settings in self:
             settings.lead_capture_has_alias_domain = bool(settings.company_id.alias_domain_id)
+
+    def _compute_lead_capture_trusted_sender_count(self):
+        Trusted = self.env["mail.capture.trusted.sender"]
+        can_read = Trusted.has_access("read")
+        for settings in self:
+            settings.lead_capture_trusted_sender_count = (
+                Trusted.search_count([("company_id", "=", settings.company_id.id)])
+                if can_read
+                else 0
+            )
+
+    def action_lead_capture_trusted_senders(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "mail_lead_capture.mail_capture_trusted_sender_action"
+        )
+        action["domain"] = [("company_id", "=", self.company_id.id)]
+        action["context"] = {"default_company_id": self.company_id.id}
+        return action
 
     def action_lead_capture_regenerate_alias(self):
         self.ensure_one()

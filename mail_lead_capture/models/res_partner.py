@@ -9,6 +9,12 @@ class ResPartner(models.Model):
     # Email capture looks partners up by normalised address for every mail it files; core leaves
     # this column unindexed.
     email_normalized = fields.Char(index=True)
+    lead_capture_crm_contact = fields.Boolean(
+        string="CRM Contact",
+        help="Email capture files mail with this contact even when they have no lead: on their "
+        "open lead when there is one, else on the contact (or on a new lead, by the company's "
+        "setting). Synced mailboxes download their mail too.",
+    )
     lead_capture_message_count = fields.Integer(
         compute="_compute_lead_capture_message_count",
         string="Captured Mail",

@@ -18,6 +18,7 @@ from . import test_mailbox_tour
 from . import test_mailbox_watch
 from . import test_mailbox_workers
 from . import test_ownership
+from . import test_people
 from . import test_plain_text
 from . import test_private_mail_rpc
 from . import test_records

@@ -36,6 +36,14 @@ The first matching row wins, in that order. What is deliberately *not* evidence:
 Exchange's and Outlook's out-of-office replies are recognised by ``Auto-Submitted: auto-replied``
 (which Exchange Online sets) and by their localised "Automatic reply:" subject prefix (which older
 servers rely on alone).
+
+**A user's own bulk send** (:func:`own_bulk_send`): a newsletter or mail merge that one of the
+company's users sends to customers, with the capture address in BCC, carries the same headers as the
+newsletters they receive (``List-Unsubscribe``, ``Precedence: bulk``, ``List-Id``...). Written by a
+person for the people it names, it is not screened: the models file it on each recipient's lead.
+What tells it apart is only its author, one of the company's own addresses; a bulk mail received
+from anyone else stays robot mail. Bounces, receipts and automatic replies are never a bulk send,
+even from a user's address.
 """
 
 from __future__ import annotations
@@ -53,11 +61,14 @@ __all__ = [
     "AUTO_REPLY",
     "BOUNCE",
     "BULK",
+    "BULK_KINDS",
     "KINDS",
     "MAILING_LIST",
     "NO_REPLY",
     "RECEIPT",
     "automated_kind",
+    "bulk_headers",
+    "own_bulk_send",
 ]
 
 BOUNCE = "bounce"
@@ -68,6 +79,10 @@ BULK = "bulk"
 AUTO_GENERATED = "auto_generated"
 NO_REPLY = "no_reply"
 KINDS = (BOUNCE, RECEIPT, AUTO_REPLY, MAILING_LIST, BULK, AUTO_GENERATED, NO_REPLY)
+# The kinds that only say a mail went out to many people at once.
+BULK_KINDS = frozenset({MAILING_LIST, BULK})
+# Headers that bulk-sending programs (newsletter services, mail merges, list servers) add.
+_BULK_HEADERS = ("List-Unsubscribe", "List-Unsubscribe-Post", "List-Id")
 
 _SYSTEM_SENDER_RE = re.compile(r"^(?:mailer[-_.]?daemon|postmaster)(?:[+].*)?$")
 _NO_REPLY_SENDER_RE = re.compile(
@@ -130,10 +145,7 @@ def automated_kind(message: Message | bytes | str) -> str | None:
     ``message`` is an ``email.message.Message`` (any policy) or the raw mail, of which only the
     headers are parsed.
     """
-    if isinstance(message, bytes):
-        message = BytesHeaderParser().parsebytes(message)
-    elif isinstance(message, str):
-        message = HeaderParser().parsestr(message)
+    message = _headers_of(message)
     sender = addresses.normalize_address(header_text(message, "From")) or ""
     local_part = sender.rpartition("@")[0].lower()
     content_type = message.get_content_type()
@@ -168,6 +180,40 @@ def automated_kind(message: Message | bytes | str) -> str | None:
     if _NO_REPLY_SENDER_RE.match(local_part):
         return NO_REPLY
     return None
+
+
+def bulk_headers(message: Message | bytes | str) -> bool:
+    """True when ``message`` carries the headers of a bulk send: ``List-Unsubscribe``,
+    ``List-Unsubscribe-Post``, ``List-Id``, or ``Precedence``/``X-Precedence`` ``bulk``, ``list``
+    or ``junk``."""
+    message = _headers_of(message)
+    precedence = _token(header_text(message, "Precedence") or header_text(message, "X-Precedence"))
+    return precedence in ("bulk", "list", "junk") or any(
+        message.get(name) for name in _BULK_HEADERS
+    )
+
+
+def own_bulk_send(
+    message: Message | bytes | str, author: str | None, own_addresses: frozenset[str] | set[str]
+) -> bool:
+    """True when ``message`` is a bulk send written by one of ``own_addresses`` (normalised):
+    its ``author`` (normalised) is one of them, it has bulk headers (:func:`bulk_headers`), and the
+    only robot evidence it carries, if any, is of bulk sending (:data:`BULK_KINDS`)."""
+    if not author or author not in own_addresses:
+        return False
+    message = _headers_of(message)
+    if not bulk_headers(message):
+        return False
+    kind = automated_kind(message)
+    return kind is None or kind in BULK_KINDS
+
+
+def _headers_of(message: Message | bytes | str) -> Message:
+    if isinstance(message, bytes):
+        return BytesHeaderParser().parsebytes(message)
+    if isinstance(message, str):
+        return HeaderParser().parsestr(message)
+    return message
 
 
 def _token(value: str) -> str:

@@ -68,6 +68,8 @@ class Filing:
     ``rules``: the company's filter rules when the caller built them already (once per batch).
     ``private``: the posted message is its owner's only (a private mailbox's mail);
     ``location``: where it sits in a synced mailbox.
+    ``trusted_sender``: the address of the company's trusted sender (no Odoo account) who sent
+    the mail for the owner, named in the decision.
     """
 
     company_id: int
@@ -82,6 +84,7 @@ class Filing:
     rules: FilterRules | None = None
     private: bool = False
     location: Location | None = None
+    trusted_sender: str | None = None
 
 
 @dataclass(frozen=True)

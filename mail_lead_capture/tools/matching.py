@@ -14,6 +14,10 @@ Rules, in order:
    ``ask`` policy, several candidates are left for a person to choose; with the ``every`` policy,
    the mail also goes on every other matching open lead (``Decision.also``).
 3. **None** when nothing matches: the caller creates a lead or queues the mail.
+
+A user's own bulk send (``tools.automated.own_bulk_send``) is not one conversation but one per
+recipient: :func:`choose_per_recipient` decides for each recipient alone, by rule 2 without asking
+(open leads first, then the most recently active), and never by the thread.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from dataclasses import field
 from datetime import datetime
 from typing import Literal
 
-__all__ = ["Candidate", "Decision", "choose_lead"]
+__all__ = ["Candidate", "Decision", "choose_lead", "choose_per_recipient"]
 
 Policy = Literal["most_recent", "every", "ask"]
 
@@ -73,3 +77,31 @@ def choose_lead(candidates: Iterable[Candidate], policy: Policy = "most_recent")
         also = tuple(c.lead_id for c in by_contact[1:] if c.is_open)
         return Decision("contact", best.lead_id, best.matched[0], others, also)
     return Decision("contact", best.lead_id, best.matched[0], others)
+
+
+def choose_per_recipient(
+    recipients: Iterable[str], candidates: Iterable[Candidate]
+) -> dict[str, Decision]:
+    """Decide, for each recipient address of a bulk send, which lead gets its copy.
+
+    ``candidates`` are every lead matching any recipient (``matched`` naming which ones). Each
+    recipient gets the decision :func:`choose_lead` makes with the leads matching that recipient
+    alone ("none" when there is none). A lead matching several recipients gets the mail once:
+    the later recipients that would choose it again are left out of the result.
+    """
+    candidates = list(candidates)
+    taken: set[int] = set()
+    result: dict[str, Decision] = {}
+    for address in dict.fromkeys(recipients):
+        own = [
+            Candidate(c.lead_id, c.last_activity, c.is_open, (address,))
+            for c in candidates
+            if address in c.matched
+        ]
+        decision = choose_lead(own)
+        if decision.kind == "contact" and decision.lead_id in taken:
+            continue
+        if decision.lead_id:
+            taken.add(decision.lead_id)
+        result[address] = Decision(decision.kind, decision.lead_id, decision.address)
+    return result
