@@ -345,7 +345,9 @@ class MailCaptureEngine(models.AbstractModel):
         )
         if filed is not None:
             return filed
-        if decision.kind == "none" and filing.no_match == filings.SKIP:
+        # A lost lead's contact writing again is a returning customer, whichever way the mail
+        # came: "skip" (a mailbox that files on known leads only) does not apply.
+        if decision.kind == "none" and filing.no_match == filings.SKIP and not lost:
             reason = Trace._refusal("no_match", addresses=", ".join(people))
             return refuse(reason, "no_match", tell=False, queue=False)
         if (

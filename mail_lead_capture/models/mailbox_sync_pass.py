@@ -362,14 +362,23 @@ class MailboxPass:
         return any(self.known[address] for address in kept)
 
     def lead_participants(self, among=None, limit=None):
-        """The normalised addresses on the company's leads (their email, customer or contacts),
-        and of its CRM contacts (``res.partner.lead_capture_crm_contact``).
+        """The normalised addresses on the company's open, won and lost leads (their email,
+        customer or contacts), and of its CRM contacts (``res.partner.lead_capture_crm_contact``).
 
         With ``among`` (normalised addresses), those of them that are on a lead, whatever their
         spelling there. Without, every one, or None when there are over ``limit``. One query.
         """
-        Lead = self.env["crm.lead"].sudo()
-        leads = Lead._search(self.company._lead_capture_lead_domain()).subselect()
+        Lead = self.env["crm.lead"].sudo().with_context(active_test=False)
+        # Lost leads count: their contacts' mail makes a new lead naming them, or restores them
+        # (the company's setting), as on the capture address. Other archived leads do not.
+        leads = Lead._search(
+            [
+                *self.company._lead_capture_lead_domain(),
+                "|",
+                ("active", "=", True),
+                ("won_status", "=", "lost"),
+            ]
+        ).subselect()
         contacts = Lead._fields["contact_ids"]
         spellings = None
         if among is not None:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from unittest.mock import patch
 
 from odoo.api import SUPERUSER_ID
 from odoo.api import Environment
@@ -22,6 +23,7 @@ from odoo.tests import tagged
 from odoo.tools import config
 from odoo.tools import mute_logger
 
+from ..models.mailbox_fleet import MailboxFleet
 from . import dovecot_server
 from .latency_proxy import LatencyProxy
 from .mailbox_common import SYNC_LOGGERS
@@ -174,6 +176,19 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
                 expected += ids
                 logins.append(login)
             start = threading.Barrier(2)
+            # Both workers make their first claim before either syncs anything: on a busy
+            # machine one thread could otherwise claim all eight before the other one starts.
+            first_claims = threading.Barrier(2, timeout=60)
+            claimed_once = threading.local()
+            claim = MailboxFleet.claim
+
+            def claim_then_meet(fleet, limit):
+                ids = claim(fleet, limit)
+                if not getattr(claimed_once, "done", False):
+                    claimed_once.done = True
+                    first_claims.wait()
+                return ids
+
             synced = []
 
             def work():
@@ -181,10 +196,11 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
                 synced.append(self.run_sync_loop())
 
             workers = [threading.Thread(target=work) for _n in range(2)]
-            for thread in workers:
-                thread.start()
-            for thread in workers:
-                thread.join(120)
+            with patch.object(MailboxFleet, "claim", claim_then_meet):
+                for thread in workers:
+                    thread.start()
+                for thread in workers:
+                    thread.join(120)
         self.assertEqual(sorted(synced) and sum(synced), 8, "each mailbox synced once in all")
         self.assertTrue(all(synced), f"both workers took part: {synced}")
         self.assertEqual(self.filed(lead_id), sorted(expected), "each mail filed once")

@@ -79,6 +79,46 @@ class TestWonAndLost(MailboxCase):
             [("subject", "=", subject), ("lead_capture_trace", "!=", False)]
         )
 
+    def synced(self, subject):
+        """Hana's mail in Bob's INBOX, through a real sync pass; its filed message."""
+        self.append(sender="Hana Sato <hana@client.example>", to=self.bob.email, subject=subject)
+        self.sync(self.make_mailbox())
+        return self.env["mail.message"].search(
+            [("subject", "=", subject), ("lead_capture_trace", "!=", False)]
+        )
+
+    def test_synced_mail_goes_to_the_open_successor_not_the_won_lead(self):
+        self.lead.action_set_won()
+        successor = self.env["crm.lead"].create(
+            {"name": "Osaka, second floor", "partner_id": self.hana.id, "user_id": self.bob.id}
+        )
+        self.lead.email_last_date = "2030-01-01 00:00:00"
+        message = self.synced("Second floor, synced")
+        self.assertEqual(message.res_id, successor.id)
+
+    def test_synced_mail_of_a_won_lead_without_successor_is_filed_on_it(self):
+        self.lead.action_set_won()
+        message = self.synced("Invoice question, synced")
+        self.assertEqual(message.res_id, self.lead.id)
+
+    def test_synced_mail_of_a_lost_leads_contact_starts_a_new_lead_naming_it(self):
+        self.lead.action_set_lost()
+        message = self.synced("Trying again, synced")
+        self.assertEqual(len(message), 1, "the sync downloads a lost lead's contact's mail")
+        new = self.env["crm.lead"].browse(message.res_id)
+        self.assertNotEqual(new, self.lead)
+        self.assertEqual(new.partner_id, self.hana, "the same customer")
+        self.assertIn("were on lost lead Osaka office", message.lead_capture_trace)
+        self.assertFalse(self.lead.active, "the lost lead stays lost")
+
+    def test_synced_mail_restores_the_lost_lead_by_setting(self):
+        self.company.lead_capture_lost = "restore"
+        self.lead.action_set_lost()
+        message = self.synced("Trying again, synced")
+        self.assertEqual(message.res_id, self.lead.id)
+        self.assertTrue(self.lead.active)
+        self.assertEqual(self.lead.won_status, "pending")
+
     def test_an_open_successor_gets_the_mail_before_the_won_lead(self):
         self.lead.action_set_won()
         successor = self.env["crm.lead"].create(
