@@ -25,7 +25,6 @@ Targets: 2. at least 10x shorter than 1.; 3. at least 3x shorter than 2.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import logging
 import os
@@ -43,19 +42,14 @@ from odoo.modules.registry import Registry
 from odoo.tools import mute_logger
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "dev"))
+from common import load_module as _load  # noqa: E402  (dev/common.py: a module by its path)
+
 QUIET = (
     "odoo.addons.mail.models.mail_thread",
     "odoo.addons.mail_lead_capture.models.mail_capture_mailbox",
     "odoo.addons.mail_lead_capture.models.mailbox_fleet",
 )
-
-
-def _load(name: str, path: Path):
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 mailbox_bench = _load("mlc_bench_mailbox", ROOT / "bench" / "mailbox.py")

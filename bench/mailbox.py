@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib.util
 import json
 import logging
 import statistics
@@ -49,20 +48,14 @@ from odoo.modules.registry import Registry
 from odoo.tools import mute_logger
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "dev"))
+from common import load_module as _load  # noqa: E402  (dev/common.py: a module by its path)
+
 QUIET = (
     "odoo.addons.mail.models.fetchmail",
     "odoo.addons.mail.models.mail_thread",
     "odoo.addons.mail_lead_capture.models.mail_capture_mailbox",
 )
-
-
-def _load(name: str, path: Path):
-    """A module of this repository loaded by its path (registered first: dataclasses need it)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 # The mail generator and the Dovecot rig of the protocol benchmark: the same mailbox, not a copy.

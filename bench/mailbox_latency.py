@@ -21,7 +21,6 @@ percentile under 60 s), and the wait the scheduled action alone would give, from
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import logging
 import random
 import statistics
@@ -37,16 +36,8 @@ from odoo import api
 from odoo.modules.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load(name: str, path: Path):
-    """A module of this repository loaded by its path (registered first: dataclasses need it)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = sys.modules[name] = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
+sys.path.insert(0, str(ROOT / "dev"))
+from common import load_module as _load  # noqa: E402  (dev/common.py: a module by its path)
 
 mailbox_bench = _load("mlc_bench_mailbox", ROOT / "bench" / "mailbox.py")
 rig = mailbox_bench.rig
