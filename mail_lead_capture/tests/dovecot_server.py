@@ -213,6 +213,20 @@ def _run_as() -> tuple[int, int, str, str]:
     return uid, gid, user, group
 
 
+def kill_group(process) -> None:
+    """Kill a throwaway server's master and every process it started (they share its process
+    group: no need to be gentle), then reap it; ``None`` is a server already stopped."""
+    if process is None:
+        return
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=10)
+    if process.stderr:
+        process.stderr.close()
+
+
 class DovecotServer:
     """A throwaway Dovecot on 127.0.0.1 (see the module's documentation).
 
@@ -321,14 +335,7 @@ class DovecotServer:
     def _terminate(self) -> None:
         """Kill the master and every process it started: they all share its process group."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # a throwaway server: no need to be gentle
-            process.wait(timeout=10)
-        if process.stderr:
-            process.stderr.close()
+        kill_group(process)
 
     def stop(self) -> None:
         """Stop Dovecot (its master stops every process it started) and remove the directory."""

@@ -32,7 +32,6 @@ import imaplib
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -555,13 +554,7 @@ class CyrusServer(_MailHelpers):
     def _terminate(self) -> None:
         """Stop the master and every imapd it started: they share its process group."""
         process, self._process = self._process, None
-        if process is None:
-            return
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)  # a throwaway server
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                process.wait(timeout=10)
+        dovecot_server.kill_group(process)
 
     def stop(self) -> None:
         self._terminate()
