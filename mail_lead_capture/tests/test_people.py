@@ -118,8 +118,31 @@ class TestKnownContact(PeopleMixin, MailboxCase):
     def test_a_crm_contact_of_another_company_is_a_stranger(self):
         self.ken.company_id = self.env["res.company"].create({"name": "Globex"})
         with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_engine"):
-            self.bcc("Catching up", to="Ken Ito <ken@known.example>")
+            message = self.bcc("Catching up", to="Ken Ito <ken@known.example>")
         self.assertFalse(self.ken.message_ids.filtered("lead_capture_trace"))
+        # Acme's own lead, with a contact Acme may use: not Globex's partner (Odoo's company
+        # check would refuse the lead, and the mail would wait for review).
+        lead = self.env["crm.lead"].browse(message.res_id)
+        self.assertEqual(message.model, "crm.lead")
+        self.assertEqual(lead.company_id, self.company)
+        self.assertEqual(lead.partner_id.email_normalized, "ken@known.example")
+        self.assertNotEqual(lead.partner_id, self.ken)
+        self.assertIn(lead.partner_id.company_id, (self.company, self.env["res.company"]))
+        self.assertEqual(self.last_log().outcome, "created")
+        self.assertFalse(self.env["mail.capture.unmatched"].search([]), "nothing to review")
+
+    def test_mail_with_a_contact_of_another_company_on_an_open_lead_links_a_usable_partner(self):
+        globex = self.env["res.company"].create({"name": "Globex"})
+        self.env["res.partner"].create(
+            {"name": "Hana at Globex", "email": "hana2@client.example", "company_id": globex.id}
+        )
+        message = self.bcc("Plans", to="Hana Sato <hana@client.example>, hana2@client.example")
+        self.assertEqual((message.model, message.res_id), ("crm.lead", self.lead.id))
+        added = self.lead.contact_ids.filtered(
+            lambda p: p.email_normalized == "hana2@client.example"
+        )
+        self.assertEqual(len(added), 1)
+        self.assertNotEqual(added.company_id, globex, "not Globex's own partner")
 
     def test_sync_downloads_a_known_contacts_mail_onto_the_contact_privately(self):
         self.karen.group_ids = [(4, self.env.ref("sales_team.group_sale_salesman_all_leads").id)]
