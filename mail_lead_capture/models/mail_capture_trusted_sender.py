@@ -1,6 +1,7 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 
 from ..tools import filters
@@ -104,6 +105,17 @@ class MailCaptureTrustedSender(models.Model):
         return super().create([self._clean_vals(vals) for vals in vals_list])
 
     def write(self, vals):
+        # Odoo checks a write's record rules on the records as they were: moving an entry into a
+        # company one does not work in would make that company trust it.
+        if vals.get("company_id") and not self.env.su:
+            company = self.env["res.company"].browse(vals["company_id"])
+            if company not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "Trusted senders stay in the companies you work in: choose one of the "
+                        "companies selected in your company switcher."
+                    )
+                )
         return super().write(self._clean_vals(vals))
 
     # ------------------------------------------------------------
