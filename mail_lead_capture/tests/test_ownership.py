@@ -26,6 +26,15 @@ class RpcMixin:
             {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
         )
 
+    def bobs_mailbox_over_rpc(self, password="x"):
+        """Log in as Bob and create his mailbox over JSON-RPC; its id."""
+        self.authenticate("bob", "bob")
+        return self.rpc(
+            "mail.capture.mailbox",
+            "create",
+            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": password}],
+        )[0]
+
     def assertRpcRefused(self, model, method, *args, **kwargs):
         with mute_logger(*HTTP_LOGGERS), self.assertRaises(JsonRpcException) as caught:
             self.rpc(model, method, *args, **kwargs)
@@ -341,12 +350,7 @@ class TestMailboxPasswordOverRpc(RpcMixin, LeadCaptureHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.authenticate("bob", "bob")
-        self.mailbox_id = self.rpc(
-            "mail.capture.mailbox",
-            "create",
-            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": self.SECRET}],
-        )[0]
+        self.mailbox_id = self.bobs_mailbox_over_rpc(self.SECRET)
 
     def test_nothing_reads_the_password_back(self):
         ids = [self.mailbox_id]
@@ -396,12 +400,7 @@ class TestMailboxSyncStateOverRpc(RpcMixin, LeadCaptureHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.authenticate("bob", "bob")
-        self.mailbox_id = self.rpc(
-            "mail.capture.mailbox",
-            "create",
-            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": "x"}],
-        )[0]
+        self.mailbox_id = self.bobs_mailbox_over_rpc()
         self.mailbox = self.env["mail.capture.mailbox"].browse(self.mailbox_id)
         # as a Test Connection that worked leaves it: due for its first pass
         self.mailbox.sudo().write({"state": "connected"})
