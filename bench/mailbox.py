@@ -285,23 +285,21 @@ def _reset_peak() -> bool:
     return True
 
 
+def run_child(script: str, args, what: str, *options: str) -> dict:
+    """Run the bench ``script`` again in a process of its own, on the same database and Odoo
+    options, with ``options``; what it prints last, a JSON object. ``what`` names the run in the
+    error raised when the child fails."""
+    command = [sys.executable, script, "--database", args.database, *options, "--", *args.odoo_args]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"{what} failed: {result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def memory_run(args, env, server, owner, size: int, variant: int) -> dict:
     warm = new_mailbox(env, server, owner, 500, variant + 100)
     target = new_mailbox(env, server, owner, size, variant)
-    command = [
-        sys.executable,
-        __file__,
-        "--database",
-        args.database,
-        "--memory-run",
-        f"{warm.id},{target.id}",
-        "--",
-        *args.odoo_args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise RuntimeError(f"the memory run failed: {result.stderr[-2000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return run_child(__file__, args, "the memory run", "--memory-run", f"{warm.id},{target.id}")
 
 
 def main() -> int:

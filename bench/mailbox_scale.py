@@ -25,7 +25,6 @@ import cProfile
 import json
 import logging
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -110,21 +109,14 @@ def child(args) -> int:
 def run_size(args, env, server, owner, size: int, variant: int) -> dict:
     warm = mailbox_bench.new_mailbox(env, server, owner, args.warm_up, variant + 100)
     target = mailbox_bench.new_mailbox(env, server, owner, size, variant)
-    command = [
-        sys.executable,
+    return mailbox_bench.run_child(
         __file__,
-        "--database",
-        args.database,
+        args,
+        f"the first import of {size:,} mails",
         "--child",
         f"{warm.id},{target.id},{size}",
         *(["--profile", args.profile] if args.profile else []),
-        "--",
-        *args.odoo_args,
-    ]
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise RuntimeError(f"the first import of {size:,} mails failed: {result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    )
 
 
 def main() -> int:

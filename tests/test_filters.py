@@ -163,8 +163,8 @@ def test_matching_domain(domain, domains, expected):
         ("mail.example.co.uk", ("domain", "mail.example.co.uk")),
     ],
 )
-def test_classify_block_entry(text, expected):
-    assert filters.classify_block_entry(text) == expected
+def test_read_entry(text, expected):
+    assert filters.read_entry(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -190,9 +190,9 @@ def test_classify_block_entry(text, expected):
         42,
     ],
 )
-def test_classify_block_entry_refuses_what_is_neither(text):
-    with pytest.raises(ValueError):
-        filters.classify_block_entry(text)
+def test_read_entry_refuses_what_is_neither(text):
+    with pytest.raises(ValueError, match=filters.NOT_AN_ENTRY):
+        filters.read_entry(text)
 
 
 _labels = st.sampled_from(["acme", "globex", "mail", "eu", "initech", "example", "news"])

@@ -2,6 +2,7 @@
 
 import pytest
 
+from mail_lead_capture.tools import filters
 from mail_lead_capture.tools import trusted
 
 
@@ -17,22 +18,28 @@ from mail_lead_capture.tools import trusted
     ],
 )
 def test_entries_are_read_as_typed(text, expected):
-    assert trusted.read_entry(text) == expected
+    assert filters.read_entry(text, public_domains=False) == expected
 
 
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        ("gmail.com", trusted.PUBLIC_DOMAIN),
-        ("@outlook.com", trusted.PUBLIC_DOMAIN),
-        ("", trusted.NOT_AN_ENTRY),
-        ("sue, bea@x.example", trusted.NOT_AN_ENTRY),
-        ("not a domain", trusted.NOT_AN_ENTRY),
+        ("gmail.com", filters.PUBLIC_DOMAIN),
+        ("@outlook.com", filters.PUBLIC_DOMAIN),
+        ("", filters.NOT_AN_ENTRY),
+        ("sue, bea@x.example", filters.NOT_AN_ENTRY),
+        ("not a domain", filters.NOT_AN_ENTRY),
     ],
 )
 def test_public_domains_and_nonsense_are_refused(text, code):
     with pytest.raises(ValueError, match=code):
-        trusted.read_entry(text)
+        filters.read_entry(text, public_domains=False)
+
+
+def test_a_block_may_name_a_public_domain_a_trusted_sender_may_not():
+    assert filters.read_entry("Gmail.com") == ("domain", "gmail.com")
+    with pytest.raises(ValueError, match=filters.PUBLIC_DOMAIN):
+        filters.read_entry("Gmail.com", public_domains=False)
 
 
 def test_an_address_wins_over_its_domain_and_a_domain_covers_subdomains():

@@ -76,7 +76,7 @@ class MailCaptureBlock(models.Model):
     def _compute_kind(self):
         for block in self:
             try:
-                block.kind = filters.classify_block_entry(block.entry)[0]
+                block.kind = filters.read_entry(block.entry)[0]
             except ValueError:
                 block.kind = False
 
@@ -139,7 +139,7 @@ class MailCaptureBlock(models.Model):
         if "entry" not in vals:
             return vals
         try:
-            _kind, entry = filters.classify_block_entry(vals["entry"])
+            _kind, entry = filters.read_entry(vals["entry"])
         except ValueError:
             raise ValidationError(
                 self.env._(

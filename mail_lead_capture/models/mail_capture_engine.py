@@ -671,7 +671,8 @@ class MailCaptureEngine(models.AbstractModel):
         One search for all addresses and one batch create for the missing ones: Odoo's
         ``_find_or_create_from_emails`` pairs each address with its partner by a linear scan, so
         its cost grows with the square of the number of addresses (a mail to thousands of people
-        would pass the gateway's time limit).
+        would pass the gateway's time limit). Only partners the company may use (shared, or
+        its own) are found: another company's partner on its lead fails Odoo's company check.
         """
         names = mail.names
         # No "contact created" note on each new partner: the captured mail says where it came from.
@@ -682,7 +683,11 @@ class MailCaptureEngine(models.AbstractModel):
         by_address = {}
         if spellings:
             for partner in Partner.search(
-                [("email_normalized", "in", list(spellings))], order="id"
+                [
+                    ("email_normalized", "in", list(spellings)),
+                    ("company_id", "in", [company.id, False]),
+                ],
+                order="id",
             ):
                 by_address.setdefault(spellings.get(partner.email_normalized), partner)
         missing = [address for address in dict.fromkeys(kept) if address not in by_address]

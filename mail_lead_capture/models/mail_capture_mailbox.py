@@ -44,6 +44,26 @@ ERROR_STATES = ("reauth", "error")
 TROUBLE_NOTICE_AFTER = timedelta(hours=1)
 STALL_FACTOR = 4
 STALL_MIN = timedelta(hours=24)
+# Fields only the sync writes (as superuser): an owner who sets them (a claim far in the future, a
+# next sync in ten years, a fake error) would stop or fake their mailbox's sync.
+SYNC_STATE_FIELDS = frozenset(
+    {
+        "state",
+        "last_error",
+        "error_date",
+        "error_count",
+        "retry_date",
+        "next_sync",
+        "last_sync",
+        "trouble_since",
+        "trouble_notified",
+        "last_mail_date",
+        "mail_rhythm",
+        "stalled",
+        "sync_claim_pid",
+        "sync_claim_until",
+    }
+)
 
 
 class MailCaptureMailbox(models.Model):
@@ -461,6 +481,7 @@ class MailCaptureMailbox(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_sync_state_vals(vals)
             if vals.get("email"):
                 vals["email"] = addresses.normalize_address(vals["email"]) or vals["email"]
         mailboxes = super().create(vals_list)
@@ -469,6 +490,7 @@ class MailCaptureMailbox(models.Model):
         return mailboxes
 
     def write(self, vals):
+        self._check_sync_state_vals(vals)
         if vals.get("auth_method"):
             # another way to sign in: the other providers' tokens go
             stale = [
@@ -496,6 +518,22 @@ class MailCaptureMailbox(models.Model):
                 mailbox._setup_outgoing()
             (sending - self.filtered("send_mail")).sudo()._outgoing_server().unlink()
         return result
+
+    def _check_sync_state_vals(self, vals):
+        """Refuse ``vals`` that set the sync's own fields, unless the sync (superuser) or an
+        administrator writes them."""
+        written = SYNC_STATE_FIELDS.intersection(vals)
+        if not written or self.env.su or self.env.user.has_group("base.group_system"):
+            return
+        raise UserError(
+            self.env._(
+                "Only the sync changes these fields of a mailbox: %(fields)s. To sync now, click "
+                "Sync Now; to start again after an error, click Test Connection.",
+                fields=", ".join(
+                    sorted(self._fields[name]._description_string(self.env) for name in written)
+                ),
+            )
+        )
 
     def _export_rows(self, fields, *, _is_toplevel_call=True):
         tokens = {

@@ -1,9 +1,10 @@
 from odoo import api
 from odoo import fields
 from odoo import models
+from odoo.exceptions import AccessError
 from odoo.exceptions import ValidationError
 
-from ..tools import trusted
+from ..tools import filters
 
 
 class MailCaptureTrustedSender(models.Model):
@@ -12,7 +13,7 @@ class MailCaptureTrustedSender(models.Model):
     For people of the organisation without an Odoo account (an assistant, a partner agency): their
     forwards and BCC copies are accepted and filed as the credited user's, as if that user had sent
     them. Sender authenticity checks still apply. Decisions are made by ``tools.trusted``; this
-    model stores normalised entries.
+    model stores entries normalised by ``tools.filters.read_entry``.
     """
 
     _name = "mail.capture.trusted.sender"
@@ -72,7 +73,7 @@ class MailCaptureTrustedSender(models.Model):
     def _compute_kind(self):
         for sender in self:
             try:
-                sender.kind = trusted.read_entry(sender.entry)[0]
+                sender.kind = filters.read_entry(sender.entry, public_domains=False)[0]
             except ValueError:
                 sender.kind = False
 
@@ -104,6 +105,17 @@ class MailCaptureTrustedSender(models.Model):
         return super().create([self._clean_vals(vals) for vals in vals_list])
 
     def write(self, vals):
+        # Odoo checks a write's record rules on the records as they were: moving an entry into a
+        # company one does not work in would make that company trust it.
+        if vals.get("company_id") and not self.env.su:
+            company = self.env["res.company"].browse(vals["company_id"])
+            if company not in self.env.companies:
+                raise AccessError(
+                    self.env._(
+                        "Trusted senders stay in the companies you work in: choose one of the "
+                        "companies selected in your company switcher."
+                    )
+                )
         return super().write(self._clean_vals(vals))
 
     # ------------------------------------------------------------
@@ -115,9 +127,9 @@ class MailCaptureTrustedSender(models.Model):
         if "entry" not in vals:
             return vals
         try:
-            _kind, entry = trusted.read_entry(vals["entry"])
+            _kind, entry = filters.read_entry(vals["entry"], public_domains=False)
         except ValueError as error:
-            if error.args and error.args[0] == trusted.PUBLIC_DOMAIN:
+            if error.args and error.args[0] == filters.PUBLIC_DOMAIN:
                 message = self.env._(
                     "%(entry)s is a public mail provider: anyone can have an address there, so it "
                     "cannot be trusted as a whole. Enter the single addresses you trust.",

@@ -130,6 +130,18 @@ class LeadCaptureMixin:
         text = (SAMPLES / name).read_text()
         return Template(text).substitute(values).replace("\n", "\r\n").encode()
 
+    def name_only_forward(self, customer_name="Walter Bishop", tag="n1"):
+        """Raw bytes of Bob's Outlook forward to the capture address that names its customer
+        ``customer_name`` but gives no address (``tag`` makes its Message-Id unique)."""
+        return self.sample(
+            "capture/outlook_name_only_forward.eml",
+            forwarder=self.bob.email,
+            forwarder_name=self.bob.name,
+            capture=self.capture_address,
+            customer_name=customer_name,
+            tag=tag,
+        )
+
     def deliver(self, raw, envelope_to=None, envelope_header="Delivered-To"):
         """Deliver ``raw`` through Odoo's gateway, as a mail server delivering to ``envelope_to``."""
         if envelope_to:

@@ -26,6 +26,15 @@ class RpcMixin:
             {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
         )
 
+    def bobs_mailbox_over_rpc(self, password="x"):
+        """Log in as Bob and create his mailbox over JSON-RPC; its id."""
+        self.authenticate("bob", "bob")
+        return self.rpc(
+            "mail.capture.mailbox",
+            "create",
+            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": password}],
+        )[0]
+
     def assertRpcRefused(self, model, method, *args, **kwargs):
         with mute_logger(*HTTP_LOGGERS), self.assertRaises(JsonRpcException) as caught:
             self.rpc(model, method, *args, **kwargs)
@@ -341,12 +350,7 @@ class TestMailboxPasswordOverRpc(RpcMixin, LeadCaptureHttpCase):
 
     def setUp(self):
         super().setUp()
-        self.authenticate("bob", "bob")
-        self.mailbox_id = self.rpc(
-            "mail.capture.mailbox",
-            "create",
-            [{"email": "bob@acme.example", "host": "imap.acme.example", "password": self.SECRET}],
-        )[0]
+        self.mailbox_id = self.bobs_mailbox_over_rpc(self.SECRET)
 
     def test_nothing_reads_the_password_back(self):
         ids = [self.mailbox_id]
@@ -385,6 +389,100 @@ class TestMailboxPasswordOverRpc(RpcMixin, LeadCaptureHttpCase):
             "N3w-" + self.SECRET,
             "the new password was stored",
         )
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestMailboxSyncStateOverRpc(RpcMixin, LeadCaptureHttpCase):
+    """A mailbox's sync state (claims, next sync, errors, health) is the sync's own: its owner
+    cannot set it over JSON-RPC to stop or fake their mailbox's sync; an administrator can."""
+
+    FAR = "2099-01-01 00:00:00"
+
+    def setUp(self):
+        super().setUp()
+        self.mailbox_id = self.bobs_mailbox_over_rpc()
+        self.mailbox = self.env["mail.capture.mailbox"].browse(self.mailbox_id)
+        # as a Test Connection that worked leaves it: due for its first pass
+        self.mailbox.sudo().write({"state": "connected"})
+
+    def sync_state(self):
+        self.env.invalidate_all()
+        mailbox = self.mailbox.sudo()
+        return {name: mailbox[name] for name in ("state", "next_sync", "retry_date")} | {
+            "claim": (mailbox.sync_claim_pid, mailbox.sync_claim_until),
+            "error_count": mailbox.error_count,
+            "stalled": mailbox.stalled,
+        }
+
+    def test_the_owner_cannot_claim_or_postpone_their_mailboxs_sync(self):
+        before = self.sync_state()
+        Mailbox = self.env["mail.capture.mailbox"]
+        self.assertIn(self.mailbox, Mailbox.search(Mailbox._due_domain()))
+        for values in (
+            {"sync_claim_pid": 1, "sync_claim_until": self.FAR},
+            {"sync_claim_until": self.FAR},
+            {"next_sync": self.FAR},
+            {"retry_date": self.FAR},
+            {"state": "draft"},
+            {"state": "connected", "last_error": "All good", "error_count": 0},
+            {"stalled": True, "trouble_since": "2026-01-01 00:00:00", "trouble_notified": True},
+            {"last_sync": self.FAR, "last_mail_date": self.FAR, "mail_rhythm": 1000.0},
+            {"direction": "two_way", "next_sync": self.FAR},  # not even beside a setting
+        ):
+            with self.subTest(values=values):
+                self.assertRpcRefused("mail.capture.mailbox", "write", [self.mailbox_id], values)
+                self.assertRpcRefused(
+                    "mail.capture.mailbox",
+                    "web_save",
+                    [self.mailbox_id],
+                    values,
+                    specification={"state": {}},
+                )
+                self.assertEqual(self.sync_state(), before)
+        self.assertRpcRefused(
+            "mail.capture.mailbox",
+            "create",
+            [
+                {
+                    "email": "bob.two@acme.example",
+                    "host": "imap.acme.example",
+                    "state": "connected",
+                    "sync_claim_until": self.FAR,
+                }
+            ],
+        )
+        self.assertEqual(Mailbox.search_count([("email", "=", "bob.two@acme.example")]), 0)
+        self.assertIn(self.mailbox, Mailbox.search(Mailbox._due_domain()), "still due")
+
+    def test_the_refusal_says_which_fields_and_what_to_do(self):
+        with mute_logger(*HTTP_LOGGERS):
+            response = self.url_open(
+                "/web/dataset/call_kw",
+                json={
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "mail.capture.mailbox",
+                        "method": "write",
+                        "args": [[self.mailbox_id], {"sync_claim_until": self.FAR}],
+                        "kwargs": {},
+                    },
+                },
+            ).json()
+        self.assertEqual(response["error"]["data"]["name"], "odoo.exceptions.UserError")
+        message = response["error"]["data"]["message"]
+        self.assertIn("Only the sync changes", message)
+        self.assertIn("Sync Claim Until", message)
+        self.assertIn("Sync Now", message)
+
+    def test_the_owner_still_edits_settings_and_an_administrator_the_sync_state(self):
+        self.rpc("mail.capture.mailbox", "write", [self.mailbox_id], {"direction": "two_way"})
+        self.assertEqual(self.mailbox.direction, "two_way")
+        self.authenticate("admin", "admin")
+        self.rpc("mail.capture.mailbox", "write", [self.mailbox_id], {"next_sync": False})
+        self.rpc("mail.capture.mailbox", "write", [self.mailbox_id], {"retry_date": self.FAR})
+        self.env.invalidate_all()
+        self.assertTrue(self.mailbox.retry_date)
 
 
 class BannerServer(dovecot_server._Listener):

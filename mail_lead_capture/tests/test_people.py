@@ -118,8 +118,31 @@ class TestKnownContact(PeopleMixin, MailboxCase):
     def test_a_crm_contact_of_another_company_is_a_stranger(self):
         self.ken.company_id = self.env["res.company"].create({"name": "Globex"})
         with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_engine"):
-            self.bcc("Catching up", to="Ken Ito <ken@known.example>")
+            message = self.bcc("Catching up", to="Ken Ito <ken@known.example>")
         self.assertFalse(self.ken.message_ids.filtered("lead_capture_trace"))
+        # Acme's own lead, with a contact Acme may use: not Globex's partner (Odoo's company
+        # check would refuse the lead, and the mail would wait for review).
+        lead = self.env["crm.lead"].browse(message.res_id)
+        self.assertEqual(message.model, "crm.lead")
+        self.assertEqual(lead.company_id, self.company)
+        self.assertEqual(lead.partner_id.email_normalized, "ken@known.example")
+        self.assertNotEqual(lead.partner_id, self.ken)
+        self.assertIn(lead.partner_id.company_id, (self.company, self.env["res.company"]))
+        self.assertEqual(self.last_log().outcome, "created")
+        self.assertFalse(self.env["mail.capture.unmatched"].search([]), "nothing to review")
+
+    def test_mail_with_a_contact_of_another_company_on_an_open_lead_links_a_usable_partner(self):
+        globex = self.env["res.company"].create({"name": "Globex"})
+        self.env["res.partner"].create(
+            {"name": "Hana at Globex", "email": "hana2@client.example", "company_id": globex.id}
+        )
+        message = self.bcc("Plans", to="Hana Sato <hana@client.example>, hana2@client.example")
+        self.assertEqual((message.model, message.res_id), ("crm.lead", self.lead.id))
+        added = self.lead.contact_ids.filtered(
+            lambda p: p.email_normalized == "hana2@client.example"
+        )
+        self.assertEqual(len(added), 1)
+        self.assertNotEqual(added.company_id, globex, "not Globex's own partner")
 
     def test_sync_downloads_a_known_contacts_mail_onto_the_contact_privately(self):
         self.karen.group_ids = [(4, self.env.ref("sales_team.group_sale_salesman_all_leads").id)]
@@ -384,3 +407,62 @@ class TestTrustedSenders(PeopleMixin, LeadCaptureHttpCase):
         )
         self.assertEqual(action["res_model"], "mail.capture.trusted.sender")
         self.assertEqual(action["domain"], [["company_id", "=", self.company.id]])
+
+    def test_another_companys_sales_manager_cannot_touch_our_trusted_senders_over_rpc(self):
+        globex = self.env["res.company"].create({"name": "Globex"})
+        for login, group in (("gia", "sale_manager"), ("gus", "sale_salesman")):
+            new_test_user(
+                self.env,
+                login=login,
+                email=f"{login}@globex.example",
+                groups=f"sales_team.group_{group},base.group_user",
+                company_id=globex.id,
+                company_ids=[(6, 0, globex.ids)],
+            )
+        ada = self.Trusted.create({"entry": "ada@agency.example", "user_id": self.bob.id})
+        gia = self.env["res.users"].search([("login", "=", "gia")])
+        self.authenticate("gia", "gia")
+        self.assertEqual(
+            self.call_kw("mail.capture.trusted.sender", "search_read", [[], ["entry"]]), []
+        )
+
+        def refused(method, args, kwargs=None):
+            with self.assertRaises(JsonRpcException) as caught, mute_logger("odoo.http"):
+                self.call_kw("mail.capture.trusted.sender", method, args, kwargs)
+            self.assertEqual(str(caught.exception), "odoo.exceptions.AccessError")
+            self.env.invalidate_all()
+
+        refused("read", [ada.ids, ["entry", "user_id"]])
+        refused("web_read", [ada.ids], {"specification": {"entry": {}}})
+        refused("write", [ada.ids, {"entry": "mallory@evil.example"}])
+        refused("unlink", [ada.ids])
+        # Acme's mail filed as Bob's on Globex's word: refused, whatever company it names.
+        refused(
+            "create",
+            [
+                [
+                    {
+                        "entry": "mallory@evil.example",
+                        "user_id": self.bob.id,
+                        "company_id": self.company.id,
+                    }
+                ]
+            ],
+        )
+        # Globex's own entry cannot be moved into Acme either.
+        own = self.call_kw(
+            "mail.capture.trusted.sender",
+            "create",
+            [[{"entry": "gia.assistant@globex.example", "user_id": gia.id}]],
+        )
+        self.assertEqual(self.Trusted.browse(own).company_id, globex)
+        refused("write", [own, {"company_id": self.company.id, "user_id": self.bob.id}])
+        self.assertEqual(self.Trusted.browse(own).company_id, globex)
+        self.assertEqual((ada.entry, ada.user_id), ("ada@agency.example", self.bob))
+        self.assertEqual(self.Trusted.search([("company_id", "=", self.company.id)]), ada)
+        # A salesperson, of either company, creates none.
+        self.authenticate("gus", "gus")
+        refused("create", [[{"entry": "gus.helper@globex.example", "user_id": gia.id}]])
+        self.authenticate("bob", "bob")
+        refused("create", [[{"entry": "bob.helper@acme.example", "user_id": self.bob.id}]])
+        self.assertEqual(len(self.Trusted.search([])), 2)

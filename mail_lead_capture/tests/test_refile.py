@@ -86,6 +86,24 @@ class TestRefile(RefileMixin, LeadCaptureCase):
         follow = self.sue_writes(subject="Lyon delivery date")
         self.assertEqual(follow.res_id, self.lyon.id, follow.lead_capture_trace)
 
+    def test_the_target_learns_contacts_its_company_may_use(self):
+        globex = self.env["res.company"].create({"name": "Globex"})
+        theirs = self.env["res.partner"].create(
+            {"name": "Ted at Globex", "email": "ted@other.example", "company_id": globex.id}
+        )
+        raw = self.build_mail(
+            sender=self.bob.email,
+            to="Sue Miller <sue@client.example>, ted@other.example",
+            subject="Lyon quote",
+        )
+        message = self.delivered(raw, "Lyon quote", envelope_to=self.capture_address)
+        self.assertEqual((message.model, message.res_id), ("crm.lead", self.paris.id))
+        self.refile(self.bob, message, lead_id=self.lyon.id)
+        ted = self.lyon.contact_ids.filtered(lambda p: p.email_normalized == "ted@other.example")
+        self.assertEqual(len(ted), 1, "the target learnt Ted's address")
+        self.assertNotEqual(ted, theirs, "not Globex's own partner")
+        self.assertIn(ted.company_id, (self.company, self.env["res.company"]))
+
     def test_a_contact_with_other_mail_on_the_source_stays_there(self):
         self.sue_writes(subject="Paris floor plan")
         message = self.sue_writes()

@@ -33,14 +33,7 @@ class TestReviewNotices(LeadCaptureCase):
         return told[0]
 
     def test_a_name_only_forward_is_emailed_with_its_reason_and_link(self):
-        raw = self.sample(
-            "capture/outlook_name_only_forward.eml",
-            forwarder=self.bob.email,
-            forwarder_name=self.bob.name,
-            capture=self.capture_address,
-            customer_name="Walter Bishop",
-            tag="notice1",
-        )
+        raw = self.name_only_forward(tag="notice1")
         with mute_logger(*GATEWAY_LOGGERS):
             self.assertFalse(self.deliver(raw))
         item = self.Unmatched.search([("user_id", "=", self.bob.id)])

@@ -96,14 +96,7 @@ class TestUnmatchedMail(LeadCaptureCase):
         self.assertFalse(self.lead_messages(first))
 
     def test_outlook_forward_with_a_name_only_waits_unless_one_contact_has_that_name(self):
-        raw = self.sample(
-            "capture/outlook_name_only_forward.eml",
-            forwarder=self.bob.email,
-            forwarder_name=self.bob.name,
-            capture=self.capture_address,
-            customer_name="Walter Bishop",
-            tag="n1",
-        )
+        raw = self.name_only_forward()
         with mute_logger(*GATEWAY_LOGGERS):
             self.assertFalse(self.deliver(raw))
         item = self.Unmatched.search([("user_id", "=", self.bob.id)])

@@ -26,9 +26,10 @@ parent (``mail.acme.com`` does not cover ``acme.com``) nor a look-alike (``acme.
 ``notacme.com``). The look-up walks the labels of the participant's domain, at most one set look-up
 per label, so its cost does not depend on the number of entries.
 
-Block entries typed by people are read with :func:`classify_block_entry`: ``sue@example.com`` or
-``Sue <sue@example.com>`` is an address; ``example.com``, ``@example.com``, ``*@example.com`` and
-``*.example.com`` are the domain ``example.com`` (with its subdomains, as above).
+Entries typed by people (blocks, trusted senders) are read with :func:`read_entry`:
+``sue@example.com`` or ``Sue <sue@example.com>`` is an address; ``example.com``, ``@example.com``,
+``*@example.com`` and ``*.example.com`` are the domain ``example.com`` (with its subdomains, as
+above).
 
 Every value here is normalised with ``tools.addresses``; nothing is translated: the models turn the
 codes into sentences.
@@ -48,14 +49,16 @@ __all__ = [
     "BLOCKED_DOMAIN",
     "COMPANY_DOMAIN",
     "INTERNAL",
+    "NOT_AN_ENTRY",
     "NO_PARTICIPANTS",
+    "PUBLIC_DOMAIN",
     "SCREENED_AUTOMATED",
     "USER",
     "Exclusion",
     "FilterRules",
     "Screening",
-    "classify_block_entry",
     "matching_domain",
+    "read_entry",
     "screen",
 ]
 
@@ -70,6 +73,10 @@ SCREENED_AUTOMATED = "automated"
 NO_PARTICIPANTS = "no_participants"
 INTERNAL = "internal"
 BLOCKED = "blocked"
+
+# Why a typed entry is refused (ValueError's first argument).
+NOT_AN_ENTRY = "not_an_entry"
+PUBLIC_DOMAIN = "public_domain"
 
 _BLOCK_RULES = frozenset({BLOCKED_ADDRESS, BLOCKED_DOMAIN})
 _ANGLE_ADDRESS_RE = re.compile(r"^[^<>@,;]*<\s*([^<>\s,;]+)\s*>$")
@@ -205,30 +212,28 @@ def screen(
     return Screening(tuple(kept), tuple(excluded), screened, automated or None)
 
 
-def classify_block_entry(text: str | None) -> tuple[str, str]:
-    """Read one block-list entry typed by a person.
+def read_entry(text: str | None, *, public_domains: bool = True) -> tuple[str, str]:
+    """Read one entry typed by a person (a block, a trusted sender).
 
     Returns ``("address", normalised address)`` or ``("domain", normalised domain)``. Raises
-    ``ValueError`` when ``text`` is neither one address nor one domain (empty, several entries, an
-    address with spaces, a bare word...).
+    ``ValueError(NOT_AN_ENTRY)`` when ``text`` is neither one address nor one domain (empty,
+    several entries, an address with spaces, a bare word...), and, unless ``public_domains``,
+    ``ValueError(PUBLIC_DOMAIN)`` for the domain of a public mail provider (gmail.com: anyone can
+    have an address there).
     """
     entry = (text or "").strip() if isinstance(text, str) else ""
-    if not entry:
-        raise ValueError("empty block entry")
+    kind, value = "address", None
     if "@" not in entry:
-        domain = addresses.normalize_domain(entry.removeprefix("*."))
-        if domain:
-            return ("domain", domain)
-        raise ValueError(f"not a domain: {entry!r}")
-    if entry.startswith(("@", "*@")):
-        domain = addresses.normalize_domain(entry.lstrip("*").removeprefix("@"))
-        if domain:
-            return ("domain", domain)
-        raise ValueError(f"not a domain: {entry!r}")
-    if match := _ANGLE_ADDRESS_RE.match(entry):
-        entry = match.group(1)
-    if _BARE_ADDRESS_RE.match(entry):
-        address = addresses.normalize_address(entry)
-        if address:
-            return ("address", address)
-    raise ValueError(f"not an address: {entry!r}")
+        kind, value = "domain", entry and addresses.normalize_domain(entry.removeprefix("*."))
+    elif entry.startswith(("@", "*@")):
+        kind, value = "domain", addresses.normalize_domain(entry.lstrip("*").removeprefix("@"))
+    else:
+        if match := _ANGLE_ADDRESS_RE.match(entry):
+            entry = match.group(1)
+        if _BARE_ADDRESS_RE.match(entry):
+            value = addresses.normalize_address(entry)
+    if not value:
+        raise ValueError(NOT_AN_ENTRY)
+    if kind == "domain" and not public_domains and addresses.is_public_mail_domain(value):
+        raise ValueError(PUBLIC_DOMAIN)
+    return kind, value

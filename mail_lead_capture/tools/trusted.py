@@ -3,13 +3,14 @@
 A company lists addresses and domains, each credited to one of its users; a mail to the capture
 address from a trusted sender is filed as that user's (Close: "People in your organization who
 don't have an account can forward emails to the secret address"). Entries are typed as block
-entries are (``filters.classify_block_entry``: ``sue@example.com``, ``example.com``,
+entries are, and read by the same ``filters.read_entry`` (``sue@example.com``, ``example.com``,
 ``@example.com``, ``*.example.com``).
 
 - An address entry wins over a domain entry; a domain covers its subdomains, the most specific
   entry first (``filters.matching_domain``).
 - A public mail provider's domain (gmail.com, outlook.com...) is never trusted as a whole: anyone
-  can have an address there (:func:`read_entry` refuses it). Its single addresses can be.
+  can have an address there (``filters.read_entry(text, public_domains=False)`` refuses it).
+  Its single addresses can be.
 - Trust says whose mail it is, not that the From: is true: the sender authenticity checks
   (``tools.authenticity``) apply to trusted senders as to users.
 
@@ -24,28 +25,9 @@ from typing import TypeVar
 from . import addresses
 from . import filters
 
-__all__ = ["NOT_AN_ENTRY", "PUBLIC_DOMAIN", "credited", "read_entry"]
-
-# Why an entry is refused (ValueError's first argument).
-PUBLIC_DOMAIN = "public_domain"
-NOT_AN_ENTRY = "not_an_entry"
+__all__ = ["credited"]
 
 T = TypeVar("T")
-
-
-def read_entry(text: str | None) -> tuple[str, str]:
-    """Read one typed entry: ``("address", address)`` or ``("domain", domain)``, normalised.
-
-    Raises ``ValueError(NOT_AN_ENTRY)`` for text that is neither one address nor one domain, and
-    ``ValueError(PUBLIC_DOMAIN)`` for the domain of a public mail provider.
-    """
-    try:
-        kind, value = filters.classify_block_entry(text)
-    except ValueError:
-        raise ValueError(NOT_AN_ENTRY) from None
-    if kind == "domain" and addresses.is_public_mail_domain(value):
-        raise ValueError(PUBLIC_DOMAIN)
-    return kind, value
 
 
 def credited(

@@ -301,7 +301,9 @@ class MailCaptureRefile(models.TransientModel):
         }
         Partner = self.env["res.partner"].sudo().with_context(tracking_disable=True)
         partners = Partner._find_or_create_from_emails(
-            [formataddr((names.get(address) or "", address)) for address in kept]
+            [formataddr((names.get(address) or "", address)) for address in kept],
+            # as the engine's: only partners the company may use (shared or its own)
+            filter_found=lambda partner: not partner.company_id or partner.company_id == company,
         )
         return self.env["res.partner"].sudo().union(*partners)
 

@@ -10,24 +10,8 @@ The package's public surface is what this module exports; the modules inside are
   driver that reads it in UID batches.
 """
 
-from .folders import NEVER_SYNCED_ROLES
-from .folders import ROLE_ALL
-from .folders import ROLE_ARCHIVE
-from .folders import ROLE_DRAFTS
-from .folders import ROLE_FLAGGED
-from .folders import ROLE_IMPORTANT
-from .folders import ROLE_INBOX
-from .folders import ROLE_JUNK
-from .folders import ROLE_NOT_MAIL
-from .folders import ROLE_OTHER
-from .folders import ROLE_SENT
-from .folders import ROLE_TRASH
-from .folders import FolderChoice
-from .folders import FolderSelection
-from .folders import describe_folders
-from .folders import find_folder
-from .folders import folder_role
-from .folders import folders_to_sync
+from . import folders
+from .folders import *  # noqa: F403  (its __all__, listed once there)
 from .presets import GENERIC
 from .presets import PRESETS
 from .presets import SMTP_SUBMISSION
@@ -71,6 +55,7 @@ from .sync import plan_pass
 from .sync import sync_folder
 
 __all__ = [
+    *folders.__all__,
     "DEFAULT_BATCH_SIZE",
     "DEFAULT_BODY_CHUNK_BYTES",
     "DEFAULT_TIMEOUT",
@@ -79,20 +64,8 @@ __all__ = [
     "INCREMENTAL",
     "INITIAL",
     "NEEDS_USER_ACTION",
-    "NEVER_SYNCED_ROLES",
     "PRESETS",
     "RESCAN",
-    "ROLE_ALL",
-    "ROLE_ARCHIVE",
-    "ROLE_DRAFTS",
-    "ROLE_FLAGGED",
-    "ROLE_IMPORTANT",
-    "ROLE_INBOX",
-    "ROLE_JUNK",
-    "ROLE_NOT_MAIL",
-    "ROLE_OTHER",
-    "ROLE_SENT",
-    "ROLE_TRASH",
     "SECURITIES",
     "SMTP_SUBMISSION",
     "SYNC_HEADER_FIELDS",
@@ -102,9 +75,7 @@ __all__ = [
     "FetchedBody",
     "FetchedHeader",
     "Folder",
-    "FolderChoice",
     "FolderPlan",
-    "FolderSelection",
     "FolderStatus",
     "HeaderBatch",
     "HeaderMessage",
@@ -115,11 +86,7 @@ __all__ = [
     "PassResult",
     "classify_exception",
     "classify_login_failure",
-    "describe_folders",
     "fetch_certificate_fingerprint",
-    "find_folder",
-    "folder_role",
-    "folders_to_sync",
     "history_batches",
     "iter_batches",
     "messages_at",
