@@ -24,10 +24,12 @@ from odoo import sql_db
 _logger = logging.getLogger(__name__)
 
 # One statement takes the first free slot: the filter runs row by row under the LIMIT, so it
-# stops at the first lock it gets (test_mailbox_slots counts the locks held to prove it).
+# stops at the first lock it gets (test_mailbox_slots counts the locks held to prove it). A
+# session may lock what it holds again (advisory locks stack): the slots this connection holds
+# are skipped first (CASE: evaluated in this order, unlike AND).
 TAKE_SQL = """
     SELECT slot FROM generate_series(0, %s - 1) AS slot
-     WHERE pg_try_advisory_lock(%s, slot)
+     WHERE CASE WHEN slot = ANY(%s) THEN false ELSE pg_try_advisory_lock(%s, slot) END
      LIMIT 1
 """
 
@@ -51,6 +53,7 @@ class AdvisorySlots:
         self._lock = threading.Lock()
         self._connection = None
         self._broken = False
+        self._held = {}  # key -> slots this connection holds
 
     def __enter__(self):
         return self
@@ -84,25 +87,33 @@ class AdvisorySlots:
         with self._lock:
             if self._broken:
                 return None
+            held = self._held.setdefault(key, set())
             try:
                 with self._cursor() as cr:
-                    cr.execute(TAKE_SQL, (limit, key))
+                    cr.execute(TAKE_SQL, (limit, sorted(held), key))
                     row = cr.fetchone()
             except psycopg2.Error:
                 self._fail()
                 return None
-        return (key, row[0]) if row else None
+            if not row:
+                return None
+            held.add(row[0])
+        return (key, row[0])
 
     def give(self, token):
         key, slot = token
         with self._lock:
             if self._broken or self._connection is None:
                 return  # gone with its connection
+            if slot not in self._held.get(key, ()):
+                return  # given back already
             try:
                 with self._connection.cursor() as cr:
                     cr.execute("SELECT pg_advisory_unlock(%s, %s)", (key, slot))
             except psycopg2.Error:
                 self._fail()
+                return
+            self._held[key].discard(slot)
 
     def _fail(self):
         _logger.warning(
@@ -115,6 +126,7 @@ class AdvisorySlots:
 
     def _close(self):
         connection, self._connection = self._connection, None
+        self._held = {}
         if connection is not None:
             try:
                 connection.close()
