@@ -176,6 +176,8 @@ def test_a_reconnection_waits_out_the_back_off_the_caller_shares():
 
     stop = CountedStop(2)
     backoff = imap_watch.Backoff(first=2, jitter=0)
-    state = imap_watch.watch_inbox(connect, Recorder(), stop, backoff=backoff, not_before=not_before)
+    state = imap_watch.watch_inbox(
+        connect, Recorder(), stop, backoff=backoff, not_before=not_before
+    )
     assert state.error is not None and state.error.kind == "unreachable"
     assert stop.waits == [120.0, 4.0], "the shared back-off first, then its own"

@@ -92,8 +92,8 @@ class AdvisorySlots:
                 with self._cursor() as cr:
                     cr.execute(TAKE_SQL, (limit, sorted(held), key))
                     row = cr.fetchone()
-            except psycopg2.Error:
-                self._fail()
+            except psycopg2.Error as error:
+                self._fail(error)
                 return None
             if not row:
                 return None
@@ -110,16 +110,16 @@ class AdvisorySlots:
             try:
                 with self._connection.cursor() as cr:
                     cr.execute("SELECT pg_advisory_unlock(%s, %s)", (key, slot))
-            except psycopg2.Error:
-                self._fail()
+            except psycopg2.Error as error:
+                self._fail(error)
                 return
             self._held[key].discard(slot)
 
-    def _fail(self):
+    def _fail(self, error):
         _logger.warning(
-            "Connection slots: the database connection failed; no new IMAP connection is "
+            "Connection slots: the database connection failed (%s); no new IMAP connection is "
             "opened until the next run",
-            exc_info=True,
+            error,
         )
         self._broken = True
         self._close()
@@ -130,8 +130,8 @@ class AdvisorySlots:
         if connection is not None:
             try:
                 connection.close()
-            except psycopg2.Error:
-                pass
+            except psycopg2.Error:  # closed already: its locks went with it
+                _logger.debug("Connection slots: the connection was closed already")
 
     def close(self):
         """Close the connection: every slot it holds is given back."""

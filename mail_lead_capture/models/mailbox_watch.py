@@ -301,9 +301,7 @@ class InboxWatch:
 
         thread = threading.Thread(target=run, name=f"lead_capture_watch.{mailbox_id}", daemon=True)
         thread.dbname = self.registry.db_name  # Odoo's log lines name the database
-        self.watched[mailbox_id] = Watched(
-            thread, stop, state, settings, time.monotonic(), target
-        )
+        self.watched[mailbox_id] = Watched(thread, stop, state, settings, time.monotonic(), target)
         thread.start()
         _logger.info("Mailbox %s: watching its INBOX", mailbox_id)
 

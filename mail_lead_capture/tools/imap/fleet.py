@@ -244,9 +244,10 @@ class Gates:
             while True:
                 if self.backing_off(target):
                     return False
-                if self._hosts.get(host, 0) < self.host_limit and self._accounts.get(
-                    account, 0
-                ) < limit:
+                if (
+                    self._hosts.get(host, 0) < self.host_limit
+                    and self._accounts.get(account, 0) < limit
+                ):
                     self._hosts[host] = self._hosts.get(host, 0) + 1
                     self._accounts[account] = self._accounts.get(account, 0) + 1
                     if self.slots is None:
