@@ -144,9 +144,13 @@ def test_gates_with_other_slots_share_the_process_counts_and_back_offs():
     first, second = ProcessSlots(shared), ProcessSlots(shared)
     run_one, run_two = base.with_slots(first), base.with_slots(second)
     assert run_one.acquire(target("a"), wait=0)
-    assert base.open_count("mail.example.com") == 1
-    # a release through other gates of the process gives the slot to the slots that gave it
+    assert run_two.acquire(target("a"), wait=0)
+    assert base.open_count("mail.example.com") == 2, "one count for the process"
+    assert not base.acquire(target("b"), wait=0), "the process is full"
+    # each run gives back its own slots (its database connection's), not the other run's
     run_two.release(target("a"))
+    assert list(shared.held.values()) == [first, first]  # its host and account slots
+    run_one.release(target("a"))
     assert shared.count(HOST) == 0 and base.open_count("mail.example.com") == 0
     run_one.back_off(target("a"), "host")
     assert run_two.backing_off(target("b")) > 0, "one back-off for the whole process"

@@ -222,14 +222,15 @@ class InboxWatch:
     @staticmethod
     def target(mailbox):
         """The mailbox as the gates see it (its host and account), or None without a server."""
-        if not mailbox.host or not mailbox.login:
+        if not mailbox.host:
             return None
         return imap_fleet.Target(
             key=mailbox.id,
             host=mailbox.host,
             port=mailbox.port or 993,
             security=mailbox.security,
-            credentials=imap.Credentials(mailbox.login, ""),  # its name only: never logs in
+            # the account's name only: these credentials never log in
+            credentials=imap.Credentials(mailbox.login or mailbox.email or "", ""),
             account_limit=imap_fleet.account_limit(mailbox.host),
         )
 

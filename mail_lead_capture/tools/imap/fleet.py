@@ -174,8 +174,8 @@ class _GateState:
         self.hosts: dict[str, int] = {}
         self.accounts: dict[tuple[str, str], int] = {}
         self.backoff: dict[object, tuple[float, float]] = {}  # key -> (until, last delay)
-        # the shared slots held, per account: (their slots, host token, account token)
-        self.tokens: dict[tuple[str, str], list[tuple[Slots, object, object]]] = {}
+        # the shared slots held, per slots and account: (host token, account token)
+        self.tokens: dict[tuple[Slots, tuple[str, str]], list[tuple[object, object]]] = {}
 
 
 class Gates:
@@ -260,7 +260,7 @@ class Gates:
                     finally:
                         self._lock.acquire()
                     if tokens is not None:
-                        self._tokens.setdefault(account, []).append(tokens)
+                        self._tokens.setdefault((self.slots, account), []).append(tokens)
                         return True
                     self._uncount(host, account)
                     self._lock.notify_all()
@@ -280,26 +280,28 @@ class Gates:
         if account_token is None:
             self.slots.give(host_token)
             return None
-        return (self.slots, host_token, account_token)
+        return (host_token, account_token)
 
     def _uncount(self, host, account):
         self._hosts[host] = max(self._hosts.get(host, 0) - 1, 0)
         self._accounts[account] = max(self._accounts.get(account, 0) - 1, 0)
 
     def release(self, target: Target) -> None:
+        """Give back a connection slot this gates' :meth:`acquire` gave (the same gates: gates
+        sharing its counts may hold other slots)."""
         host, account = target.host.lower(), target.account
+        key = (self.slots, account)
         with self._lock:
-            held = self._tokens.get(account)
+            held = self._tokens.get(key)
             tokens = held.pop() if held else None
             if held is not None and not held:
-                del self._tokens[account]
+                del self._tokens[key]
             self._uncount(host, account)
             self._lock.notify_all()
         if tokens is not None:
-            # to the slots that gave them (gates sharing this state may hold other slots)
-            slots, host_token, account_token = tokens
-            slots.give(account_token)
-            slots.give(host_token)
+            host_token, account_token = tokens
+            self.slots.give(account_token)
+            self.slots.give(host_token)
 
     def back_off(self, target: Target, scope: str) -> float:
         """Leave ``target``'s host or account alone for a while (doubling); the delay given."""
