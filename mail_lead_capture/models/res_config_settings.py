@@ -75,7 +75,7 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="mail_lead_capture.host_connections",
         default=50,
         help="The most connections to one mail server at a time, from all sync jobs, Odoo servers "
-        "and the INBOX watcher of this database together (the watcher holds at most half). "
+        "and the INBOX watcher of this database together (the watcher: half, by default). "
         "Providers' own limits per account (Gmail: 15) are kept too.",
     )
     lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
