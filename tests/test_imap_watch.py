@@ -142,3 +142,42 @@ def test_unreachable_servers_are_retried_ever_later():
     assert [backoff.next_delay() for _ in range(7)] == [2, 4, 8, 16, 32, 60, 60]
     backoff.reset()
     assert backoff.next_delay() == 2
+
+
+class CountedStop(threading.Event):
+    """A stop that records how long the watch waits between connections, and is set after
+    ``count`` waits."""
+
+    def __init__(self, count):
+        super().__init__()
+        self.count = count
+        self.waits = []
+
+    def wait(self, timeout=None):
+        self.waits.append(timeout)
+        if len(self.waits) >= self.count:
+            self.set()
+        return self.is_set()
+
+
+def test_a_reconnection_waits_out_the_back_off_the_caller_shares():
+    """A host that answered [UNAVAILABLE] to another connection: the watch waits as long as the
+    gates say (``not_before``), when that is longer than its own back-off."""
+    refused_port = rig.free_port()  # nothing listens there
+
+    def connect():
+        return ImapSession(rig.HOST, refused_port, "none", timeout=TIMEOUT)
+
+    asked = []
+
+    def not_before():
+        asked.append(True)
+        return 120.0 if len(asked) == 1 else 0.0
+
+    stop = CountedStop(2)
+    backoff = imap_watch.Backoff(first=2, jitter=0)
+    state = imap_watch.watch_inbox(
+        connect, Recorder(), stop, backoff=backoff, not_before=not_before
+    )
+    assert state.error is not None and state.error.kind == "unreachable"
+    assert stop.waits == [120.0, 4.0], "the shared back-off first, then its own"

@@ -21,8 +21,10 @@ class LeadCaptureWatch(Command):
     epilog = """
     Run it next to the Odoo server, with the same configuration file and one database, e.g.
     odoo-bin --addons-path=... lead_capture_watch -c /etc/odoo/odoo.conf -d mydb
-    It holds one IMAP connection per synced mailbox; the scheduled action "Email Capture: sync
-    mailboxes" still syncs every folder on its own schedule. Stop it with SIGTERM or Ctrl-C.
+    It holds one IMAP connection per synced mailbox, within the setting "Connections per Mail
+    Server": at most --host-share of it per server (the rest is the scheduled action's); the
+    mailboxes beyond are not watched. The scheduled action "Email Capture: sync mailboxes" still
+    syncs every folder on its own schedule. Stop it with SIGTERM or Ctrl-C.
     Odoo's own options (-c, -d, --db_host, --log-level...) are accepted too.
     """
 
@@ -51,7 +53,16 @@ class LeadCaptureWatch(Command):
             default=mailbox_watch.REFRESH_SECONDS,
             help="read the list of mailboxes again this often (default %(default)s)",
         )
+        parser.add_argument(
+            "--host-share",
+            type=float,
+            default=mailbox_watch.HOST_SHARE,
+            help="the share of the connections per mail server (a setting) the watcher may hold "
+            "(default %(default)s)",
+        )
         options, odoo_args = parser.parse_known_args(cmdargs)
+        if not 0 <= options.host_share <= 1:
+            sys.exit("--host-share is a share of the connections per mail server: 0 to 1.")
         config.parse_config(odoo_args, setup_logging=True)
         databases = config["db_name"]
         if len(databases) != 1:
@@ -64,6 +75,7 @@ class LeadCaptureWatch(Command):
             idle_seconds=options.idle_seconds,
             poll_seconds=options.poll_seconds,
             refresh_seconds=options.refresh_seconds,
+            host_share=options.host_share,
         )
 
         def stop(_signum, _frame):

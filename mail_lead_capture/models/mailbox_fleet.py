@@ -12,7 +12,9 @@ Sync Now, other Odoo servers on the same database):
    mailbox. A claim lapses when its worker's database connection is gone (a killed worker) or
    after ``CLAIM_SECONDS``; a worker clears its own claims as it goes.
 2. **Survey** the claimed mailboxes in threads (``tools/imap/fleet.py``): connect, log in, LIST,
-   STATUS, with connections capped per host and per account and back-off. No ORM in threads.
+   STATUS, with connections capped per host and per account and back-off. No ORM in threads. The
+   caps hold for every worker on the database together: each connection also holds slots that
+   all share (``mailbox_slots``: PostgreSQL advisory locks on a connection of the run's own).
 3. **Pass**, in this thread, as each survey comes back: the mailbox row is locked as the plain
    loop locks it (``try_lock_for_update``, SKIP LOCKED), checked still due, and synced by the usual
    pass (``MailboxPass``, its own cursor, a commit per mail with its checkpoint) over the
@@ -35,6 +37,7 @@ from odoo.tools import SQL
 
 from ..tools import imap
 from ..tools.imap import fleet as imap_fleet
+from .mailbox_slots import AdvisorySlots
 
 _logger = logging.getLogger(__name__)
 
@@ -45,13 +48,16 @@ CLAIM_ATTEMPTS = 10
 CLAIM_SLICES = 5
 DEFAULT_PARALLEL = 50
 
-# One set of connection slots and back-offs per worker process (all databases, all runs).
+# One set of connection counts and back-offs per worker process (all databases, all runs); each
+# run adds the slots every process on its database shares (``gates(host_limit, slots)``).
 _GATES = imap_fleet.Gates(imap_fleet.DEFAULT_HOST_LIMIT)
 
 
-def gates(host_limit):
+def gates(host_limit, slots=None):
     _GATES.host_limit = max(int(host_limit), 1)
-    return _GATES
+    if slots is None:
+        return _GATES
+    return _GATES.with_slots(slots)
 
 
 @dataclasses.dataclass
@@ -70,12 +76,16 @@ class IdleReport:
 class MailboxFleet:
     """One run of the scheduled action over the due mailboxes, ``parallel`` surveys at a time."""
 
+    # how long a survey waits for a free connection slot before its mailbox is left for later
+    slot_wait = imap_fleet.SLOT_WAIT
+
     def __init__(self, mailboxes, parallel, host_limit):
         self.Mailbox = mailboxes.sudo()
         self.env = self.Mailbox.env
         self.cr = self.env.cr
         self.parallel = max(int(parallel), 1)
-        self.gates = gates(host_limit)
+        self.host_limit = host_limit
+        self.gates = gates(host_limit)  # with the database's slots while it runs
         self.domain = self.Mailbox._due_domain()
         self.in_flight = set()
         self.seen = set()
@@ -203,7 +213,11 @@ class MailboxFleet:
         chunk = max(self.parallel // CLAIM_SLICES, 1)
         plain = []  # claimed mailboxes the survey cannot connect: the plain pass says why
         exhausted = False
-        with imap_fleet.Fleet(self.gates, self.parallel) as fleet:
+        # the slots every worker on the database shares: held on a connection of this run's own,
+        # closed last (after the fleet closed its sessions), which gives back any left
+        slots = AdvisorySlots(self.cr.dbname)
+        self.gates = gates(self.host_limit, slots)
+        with slots, imap_fleet.Fleet(self.gates, self.parallel, slot_wait=self.slot_wait) as fleet:
             try:
                 while time_left > 0:
                     while not exhausted and len(fleet) + len(plain) < depth:

@@ -74,9 +74,9 @@ class ResConfigSettings(models.TransientModel):
         string="Connections per Mail Server",
         config_parameter="mail_lead_capture.host_connections",
         default=50,
-        help="The most connections each sync job opens to one mail server at a time; with several "
-        "jobs, the server may see this many from each. Providers' own limits per account (Gmail: "
-        "15) are kept too.",
+        help="The most connections to one mail server at a time, from all sync jobs, Odoo servers "
+        "and the INBOX watcher of this database together (the watcher: half, by default). "
+        "Providers' own limits per account (Gmail: 15) are kept too.",
     )
     lead_capture_has_alias_domain = fields.Boolean(compute="_compute_lead_capture_has_alias_domain")
 

@@ -12,7 +12,9 @@ Politeness (:class:`Gates`, one per worker process, shared by its passes):
 
 - at most ``host_limit`` connections to one server host, and at most ``Target.account_limit`` to
   one account (Gmail allows 15 per account; see :func:`account_limit`); a slot is held from
-  connecting until the session is closed, so a session handed to a pass still counts;
+  connecting until the session is closed, so a session handed to a pass still counts. Given
+  :class:`Slots` shared with other processes (the model layer's: PostgreSQL advisory locks), the
+  caps hold for all of them together, not for each;
 - a refused connection or an ``[UNAVAILABLE]`` answer backs the whole host off, a ``[THROTTLED]``
   answer or "too many connections" the account: 5 s, doubling to 10 minutes, reset by a
   success. A target whose host or account is backing off, or that finds no free slot within
@@ -35,6 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import wait
 from dataclasses import dataclass
 from dataclasses import field
+from typing import Protocol
 
 from . import folders as imap_folders
 from . import sync as imap_sync
@@ -52,14 +55,18 @@ __all__ = [
     "Fleet",
     "Gates",
     "PrimedSession",
+    "Slots",
     "Survey",
     "Target",
     "account_limit",
+    "account_slot",
     "backoff_scope",
+    "host_slot",
     "survey",
 ]
 
-# Connections to one server host from one worker (setting mail_lead_capture.host_connections).
+# Connections to one server host (setting mail_lead_capture.host_connections): from all the
+# processes sharing the gates' slots (every Odoo worker on the database), else from one.
 DEFAULT_HOST_LIMIT = 50
 # Connections to one account when its provider publishes no limit (Dovecot's own default
 # mail_max_userip_connections is 10).
@@ -76,6 +83,8 @@ BACKOFF_FIRST = 5.0
 BACKOFF_MAX = 600.0
 # How long a thread waits for a free slot before the target is deferred.
 SLOT_WAIT = 30.0
+# How often a thread waiting for a slot held by another process asks the shared slots again.
+SLOT_POLL = 0.5
 
 _HOST_CODES = ("[unavailable]",)
 _ACCOUNT_CODES = ("[throttled]", "[limit]", "too many", "maximum number of connections")
@@ -133,22 +142,85 @@ class Target:
         return (self.host.lower(), self.credentials.login.lower())
 
 
+class Slots(Protocol):
+    """Connection slots shared with other processes (see DEVELOPERS.md, "Connection slots").
+
+    ``take(name, limit)`` takes one of the ``limit`` slots called ``name`` without waiting, and
+    returns a token for :meth:`give`, or None when all ``limit`` are held (by anyone, this process
+    included) or the slots cannot be reached. ``give(token)`` hands it back. Thread-safe. A slot is
+    held until given back or until its holder (its process, its database connection) is gone.
+    """
+
+    def take(self, name: str, limit: int) -> object | None: ...
+
+    def give(self, token: object) -> None: ...
+
+
+def host_slot(host: str) -> str:
+    """The name of ``host``'s connection slots (shared by everyone connecting to it)."""
+    return "host:" + host.lower()
+
+
+def account_slot(account: tuple[str, str]) -> str:
+    """The name of an account's connection slots."""
+    return f"account:{account[0]}:{account[1]}"
+
+
+class _GateState:
+    """What the :class:`Gates` of one process share: its counts, its back-offs, its lock."""
+
+    def __init__(self):
+        self.lock = threading.Condition()
+        self.hosts: dict[str, int] = {}
+        self.accounts: dict[tuple[str, str], int] = {}
+        self.backoff: dict[object, tuple[float, float]] = {}  # key -> (until, last delay)
+        # the shared slots held, per slots and account: (host token, account token)
+        self.tokens: dict[tuple[Slots, tuple[str, str]], list[tuple[object, object]]] = {}
+
+
 class Gates:
     """Connection slots per host and per account, and back-off, for one worker process.
 
     Thread-safe. ``acquire`` blocks until both slots are free (at most ``wait`` seconds) and
     returns False when the host or the account is backing off or no slot came in time.
+
+    The counts are this process's; with ``slots`` (a :class:`Slots`), each connection also holds
+    one of ``host_limit`` slots of its host and one of ``account_limit`` of its account there, so
+    that the caps hold for every process using the same slots (the model layer gives slots that
+    every Odoo worker on the database shares). :meth:`with_slots` gives gates over the same
+    counts and back-offs with other slots (one run's database connection).
     """
 
     def __init__(
-        self, host_limit: int = DEFAULT_HOST_LIMIT, clock: Callable[[], float] | None = None
+        self,
+        host_limit: int = DEFAULT_HOST_LIMIT,
+        clock: Callable[[], float] | None = None,
+        slots: Slots | None = None,
+        *,
+        poll: float = SLOT_POLL,
+        _state: _GateState | None = None,
     ):
         self.host_limit = max(int(host_limit), 1)
+        self.slots = slots
+        self.poll = poll
         self._clock = clock or time.monotonic
-        self._lock = threading.Condition()
-        self._hosts: dict[str, int] = {}
-        self._accounts: dict[tuple[str, str], int] = {}
-        self._backoff: dict[object, tuple[float, float]] = {}  # key -> (until, last delay)
+        state = _state or _GateState()
+        self._state = state
+        self._lock = state.lock
+        self._hosts = state.hosts
+        self._accounts = state.accounts
+        self._backoff = state.backoff
+        self._tokens = state.tokens
+
+    def with_slots(self, slots: Slots | None, host_limit: int | None = None) -> Gates:
+        """Gates sharing this one's counts and back-offs, taking ``slots`` too."""
+        return Gates(
+            self.host_limit if host_limit is None else host_limit,
+            self._clock,
+            slots,
+            poll=self.poll,
+            _state=self._state,
+        )
 
     def open_count(self, host: str) -> int:
         with self._lock:
@@ -166,28 +238,70 @@ class Gates:
 
     def acquire(self, target: Target, wait: float = SLOT_WAIT) -> bool:
         host, account = target.host.lower(), target.account
+        limit = max(target.account_limit, 1)
         deadline = self._clock() + wait
         with self._lock:
             while True:
                 if self.backing_off(target):
                     return False
-                if self._hosts.get(host, 0) < self.host_limit and self._accounts.get(
-                    account, 0
-                ) < max(target.account_limit, 1):
+                if (
+                    self._hosts.get(host, 0) < self.host_limit
+                    and self._accounts.get(account, 0) < limit
+                ):
                     self._hosts[host] = self._hosts.get(host, 0) + 1
                     self._accounts[account] = self._accounts.get(account, 0) + 1
-                    return True
+                    if self.slots is None:
+                        return True
+                    # this process's share is counted: now the one of every process, without
+                    # holding the lock meanwhile (the slots may be a database round trip away)
+                    self._lock.release()
+                    try:
+                        tokens = self._take_shared(host, account, limit)
+                    finally:
+                        self._lock.acquire()
+                    if tokens is not None:
+                        self._tokens.setdefault((self.slots, account), []).append(tokens)
+                        return True
+                    self._uncount(host, account)
+                    self._lock.notify_all()
+                    pause = self.poll  # others hold them: ask again a little later
+                else:
+                    pause = 1.0  # woken up by a release of this process
                 left = deadline - self._clock()
                 if left <= 0:
                     return False
-                self._lock.wait(min(left, 1.0))
+                self._lock.wait(min(left, pause))
+
+    def _take_shared(self, host, account, limit):
+        host_token = self.slots.take(host_slot(host), self.host_limit)
+        if host_token is None:
+            return None
+        account_token = self.slots.take(account_slot(account), limit)
+        if account_token is None:
+            self.slots.give(host_token)
+            return None
+        return (host_token, account_token)
+
+    def _uncount(self, host, account):
+        self._hosts[host] = max(self._hosts.get(host, 0) - 1, 0)
+        self._accounts[account] = max(self._accounts.get(account, 0) - 1, 0)
 
     def release(self, target: Target) -> None:
+        """Give back a connection slot this gates' :meth:`acquire` gave (the same gates: gates
+        sharing its counts may hold other slots)."""
         host, account = target.host.lower(), target.account
+        key = (self.slots, account)
         with self._lock:
-            self._hosts[host] = max(self._hosts.get(host, 0) - 1, 0)
-            self._accounts[account] = max(self._accounts.get(account, 0) - 1, 0)
+            held = self._tokens.get(key)
+            tokens = held.pop() if held else None
+            if held is not None and not held:
+                del self._tokens[key]
+            self._uncount(host, account)
             self._lock.notify_all()
+        if tokens is not None:
+            host_token, account_token = tokens
+            self.slots.give(account_token)
+            self.slots.give(host_token)
 
     def back_off(self, target: Target, scope: str) -> float:
         """Leave ``target``'s host or account alone for a while (doubling); the delay given."""

@@ -11,7 +11,8 @@ Errors: a refused login (kinds in ``session.NEEDS_USER_ACTION``) ends the watch 
 must act; the caller reports it and may start again with new credentials). Any other failure
 closes the connection and waits before reconnecting, twice as long each time (:class:`Backoff`,
 from ``first`` to ``longest`` seconds, with jitter so that many watchers do not reconnect
-together), back to ``first`` once a connection worked.
+together), back to ``first`` once a connection worked; or longer, as long as the caller's
+``not_before`` says (the fleet's back-off of a host or an account that asked to wait).
 """
 
 from __future__ import annotations
@@ -71,11 +72,15 @@ def watch_inbox(
     poll_seconds: float = POLL_SECONDS,
     backoff: Backoff | None = None,
     state: WatchState | None = None,
+    not_before: Callable[[], float] | None = None,
 ) -> WatchState:
     """Watch the INBOX until ``stop`` is set (or a login is refused); returns the final state.
 
     ``on_change(reason)`` is called with "connected" after each (re)connection and "new_mail" when
     the server announces mail; it must be quick (hand the work to another thread).
+    ``not_before()``, when given, is how many seconds must pass before the next connection (a
+    back-off the caller shares with other connections, e.g. a host answering ``[UNAVAILABLE]``):
+    after a failure the watch waits for it, or for its own back-off if longer.
     """
     backoff = backoff or Backoff()
     state = state or WatchState()
@@ -97,7 +102,8 @@ def watch_inbox(
             if error.kind in NEEDS_USER_ACTION:
                 state.stopped_by = error.kind
                 return state
-            stop.wait(backoff.next_delay())
+            delay = backoff.next_delay()
+            stop.wait(max(delay, not_before()) if not_before else delay)
     state.connected = False
     state.stopped_by = state.stopped_by or "stop"
     return state
