@@ -295,6 +295,7 @@ def run_workers(args, count: int, loads) -> tuple[float, list[dict], dict[str, f
         if proc.returncode:
             raise RuntimeError(f"a worker failed ({proc.returncode})")
         reports.append(json.loads(out.strip().splitlines()[-1]))
+    time.sleep(1)  # the workers' database connections end after them: their CPU time too
     after = loads.read()
     used = {key: after[key] - before[key] for key in after}
     return max(report["ended"] for report in reports) - released, reports, used
