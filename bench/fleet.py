@@ -29,9 +29,10 @@ Settings of the run, so that the comparison measures the workers and not the rig
   in all);
 - the Dovecot runs in its high-performance mode (login and imap processes serve connection after
   connection): a provider's servers do, and on their own machines. In its default mode it starts
-  two processes for every connection, about 30 ms of CPU each on the bench's cores, and
-  accepts a few dozen connections a second at most on a loaded two-core machine, which then
-  bounds every cycle whatever the workers; ``--process-per-connection`` keeps that mode;
+  two processes for every connection, about 30 ms of CPU a connection on the bench's cores
+  (6 ms with processes reused), and accepted about 15 connections a second on the loaded
+  two-core machine, which then bounded every cycle whatever the workers;
+  ``--process-per-connection`` keeps that mode;
 - each worker process starts in a session of its own: Linux groups CPU time by session
   (autogroup) on this shared machine, so workers in the bench's session would share one slice of
   the processors between them however many they are (measured: 1 and 4 workers used the same
