@@ -1,6 +1,8 @@
 """The fleet prelude (``tools/imap/fleet.py``) against a real Dovecot and misbehaving servers:
 primed sessions, connection caps per host and per account, back-off, a silent server."""
 
+import imaplib
+
 import dovecot_server as rig
 
 from mail_lead_capture.tools import imap as imap_sync
@@ -57,6 +59,30 @@ def test_the_survey_answers_the_passes_first_list_and_status(dovecot):
     finally:
         result.close()
     assert gates.open_count(rig.HOST) == 0, "closing the session gave its slot back"
+
+
+def test_the_survey_sends_login_and_one_list_status_nothing_else(dovecot, monkeypatch):
+    """The greeting carries the capabilities (no CAPABILITY command) and LIST-STATUS answers
+    LIST and every STATUS: two commands after the greeting."""
+    sent = []
+    send = imaplib.IMAP4.send
+
+    def recording_send(client, data):
+        sent.append(bytes(data))
+        return send(client, data)
+
+    monkeypatch.setattr(imaplib.IMAP4, "send", recording_send)
+    result = imap_fleet.survey(target(dovecot), Gates())
+    try:
+        assert [line.split()[1].upper() for line in sent] == [b"LOGIN", b"LIST"]
+        assert b"RETURN (CHILDREN SPECIAL-USE STATUS (" in sent[1]
+        assert result.session.round_trips == 2
+        assert set(result.statuses) == {"INBOX", "Sent", "Archive"}
+        assert "IDLE" in result.session.capabilities, "the post-login capabilities"
+    finally:
+        result.session.closer = None
+        result.close()
+    assert [line.split()[1].upper() for line in sent[2:]] == [b"LOGOUT"]
 
 
 def test_connections_are_capped_per_host_and_per_account(dovecot):

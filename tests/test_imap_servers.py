@@ -16,6 +16,8 @@ import pytest
 from stdio_imap_servers import wire
 
 from mail_lead_capture.tools import imap
+from mail_lead_capture.tools.imap import fleet
+from mail_lead_capture.tools.imap.session import Credentials
 from mail_lead_capture.tools.imap.session import ImapSession
 
 CONTACT = "sue@client.example"
@@ -279,3 +281,36 @@ def test_mailutils_new_uidvalidity_on_every_open_is_not_a_reread_every_pass(mail
         result = store.run(session, "INBOX")
     assert result.examined == 2
     assert store.keys == expected | more_expected
+
+
+def test_the_fleet_survey_reads_the_same_folders_and_statuses(server):
+    """LIST and every synced folder's STATUS in one round trip where the server offers
+    LIST-STATUS (Cyrus), else LIST then the STATUS commands sent together (Courier, Mailutils):
+    the same answers as one STATUS at a time."""
+    login, _password = server.add_user()
+    server.append(login, "INBOX", batch(range(3))[0])
+    server.append(login, server.folder("Été"), batch(range(3, 5))[0])
+    server.create_folder(login, server.folder("Archive"))
+    target = fleet.Target(
+        key=1,
+        host=server.host,
+        port=server.port,
+        security="none",
+        credentials=Credentials(login, server.password_of(login)),
+        timeout=TIMEOUT,
+    )
+    result = fleet.survey(target, fleet.Gates())
+    assert result.error is None, result.error
+    try:
+        with session_for(server, login) as session:
+            names = imap.folders_to_sync(session.list_folders(), "all", []).names
+            one_by_one = {name: session.status(name) for name in names}
+        assert len(names) >= 3 and server.folder("Été") in names
+        assert {n: (s.uidnext, s.messages) for n, s in result.statuses.items()} == {
+            n: (s.uidnext, s.messages) for n, s in one_by_one.items()
+        }
+        surveyed = result.session
+        together = 1 if surveyed.has("LIST-STATUS") else 2
+        assert surveyed.round_trips == 1 + together, "LOGIN, then LIST and the STATUS answers"
+    finally:
+        result.close()

@@ -293,6 +293,37 @@ def test_status_costs_one_round_trip(dovecot, mailbox):
         assert session.round_trips - before == 2
 
 
+def test_statuses_of_several_folders_cost_one_round_trip(dovecot, mailbox):
+    dovecot.append(mailbox[0], "INBOX", [message(n) for n in range(2)])
+    with plain_session(dovecot) as session:
+        session.login(*mailbox)
+        before = session.round_trips
+        found = session.statuses(["INBOX", "No such folder", "Sent"])
+        assert session.round_trips - before == 1, "sent together, answers read after"
+        assert set(found) == {"INBOX", "Sent"}, "a refused folder is left out"
+        assert found["INBOX"] == session.status("INBOX")
+        assert found["INBOX"].messages == 2
+        with pytest.raises(ImapError):
+            session.status("No such folder")
+        assert session.connected
+
+
+def test_list_status_gives_every_folder_and_its_status_in_one_round_trip(dovecot, mailbox):
+    login = mailbox[0]
+    dovecot.create_folder(login, "Clients/&AMk-t&AOk-")  # "Clients/Été", modified UTF-7
+    dovecot.append(login, "Clients/&AMk-t&AOk-", [message(1)])
+    with plain_session(dovecot) as session:
+        session.login(*mailbox)
+        assert "LIST-STATUS" in session.capabilities
+        before = session.round_trips
+        folders, statuses = session.list_folders_with_statuses()
+        assert session.round_trips - before == 1
+        assert set(folders) == set(session.list_folders())
+        one_by_one = {f.name: session.status(f.name) for f in folders if f.selectable}
+    assert statuses == one_by_one
+    assert statuses["Clients/Été"].messages == 1
+
+
 # ------------------------------------------------------------------------------ fetching
 
 
@@ -404,5 +435,8 @@ def test_without_condstore_or_move(old_dovecot):
         assert session.select("INBOX", readonly=False).highestmodseq is None
         assert session.fetch_headers([1])[0].modseq is None
         assert session.move([1, 3], "Archive") == "copy_expunge"
+        # no LIST-STATUS: the folders alone, each STATUS asked for after
+        folders, statuses = session.list_folders_with_statuses()
+        assert {"INBOX", "Sent", "Archive"} <= {f.name for f in folders} and statuses == {}
     assert old_dovecot.uids(login, "INBOX") == [2]
     assert len(old_dovecot.uids(login, "Archive")) == 2

@@ -1073,6 +1073,12 @@ class MailCaptureMailbox(models.Model):
                 ),
             )
             return report.complete
+        self.write(self._synced_values(report, started))
+        self._watch_mailbox(self._health_problem())
+        return report.complete
+
+    def _synced_values(self, report, started):
+        """What a pass that ran (``report``, started at ``started``) writes on its mailbox."""
         values = {
             "state": "syncing" if report.importing else "connected",
             "last_sync": started,
@@ -1085,9 +1091,7 @@ class MailCaptureMailbox(models.Model):
             "retry_date": False,
         }
         values.update(self._rhythm_values(report, started))
-        self.write(values)
-        self._watch_mailbox(self._health_problem())
-        return report.complete
+        return values
 
     def _sync_failed(self, error, sentence=None):
         """Record a failed pass: ``error`` (None when ``sentence`` says what failed)."""

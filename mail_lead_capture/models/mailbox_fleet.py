@@ -32,6 +32,7 @@ import time
 
 import psycopg2
 
+from odoo import fields
 from odoo.sql_db import Cursor
 from odoo.tools import SQL
 
@@ -44,8 +45,10 @@ _logger = logging.getLogger(__name__)
 # A claim lapses after this long even when its worker's connection still exists.
 CLAIM_SECONDS = 600
 CLAIM_ATTEMPTS = 10
-# A worker claims its share in this many slices.
+# A worker claims its share in this many slices, one per turn of its loop, with at most this
+# pause (seconds, while surveys come back) before the next: workers starting together take turns.
 CLAIM_SLICES = 5
+CLAIM_PAUSE = 0.1
 DEFAULT_PARALLEL = 50
 
 # One set of connection counts and back-offs per worker process (all databases, all runs); each
@@ -220,7 +223,9 @@ class MailboxFleet:
         with slots, imap_fleet.Fleet(self.gates, self.parallel, slot_wait=self.slot_wait) as fleet:
             try:
                 while time_left > 0:
-                    while not exhausted and len(fleet) + len(plain) < depth:
+                    # one slice a turn, between the passes of what came back: workers that
+                    # start together take turns instead of the quickest claiming its whole depth
+                    if not exhausted and len(fleet) + len(plain) < depth:
                         claimed = self.claim(min(chunk, depth - len(fleet) - len(plain)))
                         exhausted = not claimed
                         if claimed:
@@ -231,7 +236,11 @@ class MailboxFleet:
                         continue
                     if not len(fleet):
                         break
-                    surveys = list(fleet.finished(timeout=5))
+                    # room for another slice: only a short wait for surveys before claiming it
+                    room = not exhausted and len(fleet) + len(plain) < depth
+                    surveys = list(fleet.finished(timeout=CLAIM_PAUSE if room else 5))
+                    if not surveys:
+                        continue
                     if time_left <= 0:
                         for survey in surveys:
                             survey.close()
@@ -278,9 +287,17 @@ class MailboxFleet:
                 by_id[m.id].error is None and not by_id[m.id].deferred and self.idle(m, by_id[m.id])
             )
         )
-        for mailbox in idle:
-            # nothing new on the server and nothing queued: what a pass would find, without a
-            # cursor of its own
+        # nothing new on the server and nothing queued: what a pass would find, without a cursor
+        # of its own; those with nothing to watch either (no stall, no trouble, no folder error)
+        # in one write, the others one by one as a pass writes them
+        quiet = idle.filtered(
+            lambda m: (
+                not (m.stalled or m.trouble_since or m.trouble_notified) and not m._health_problem()
+            )
+        )
+        if quiet:
+            quiet.write(quiet[0]._synced_values(IdleReport(), fields.Datetime.now()))
+        for mailbox in idle - quiet:
             mailbox.with_context(lead_capture_report=IdleReport())._sync_locked()
         done = (mailboxes - due) | idle
         done |= due.filtered(lambda m: by_id[m.id].deferred)

@@ -240,8 +240,13 @@ class DovecotServer:
         imap_capability: str | None = None,
         oauth2_introspection_url: str | None = None,
         acl: bool = False,
+        reuse_processes: bool = False,
     ):
         self.imap_capability = imap_capability
+        # Dovecot's high-performance mode, as busy installations run it: login and imap processes
+        # serve connection after connection instead of one process started for each (its default,
+        # high-security mode). For the fleet bench, whose server shares the machine's cores.
+        self.reuse_processes = reuse_processes
         # With a URL: XOAUTH2 and OAUTHBEARER logins too, their access tokens checked at each
         # login (no cache) by RFC 7662 introspection at that URL (see oauth_server.py).
         self.oauth2_introspection_url = oauth2_introspection_url
@@ -392,6 +397,12 @@ class DovecotServer:
                 "mail_plugins = $mail_plugins acl\n"
                 "protocol imap {\n  mail_plugins = $mail_plugins imap_acl\n}\n"
                 "plugin {\n  acl = vfile\n}\n"
+            )
+        if self.reuse_processes:
+            capability += (
+                "service imap {\n  service_count = 0\n}\n"
+                f"service imap-login {{\n  service_count = 0\n  process_min_avail = "
+                f"{os.cpu_count() or 1}\n}}\n"
             )
         config = f"""# Written by mail_lead_capture's tests: a throwaway Dovecot 2.3 on {HOST}.
 base_dir = {root}/run

@@ -164,6 +164,38 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
         self.set_params(sync_parallel=1)
         self.test_a_mailbox_another_worker_is_syncing_is_skipped()
 
+    def test_idle_mailboxes_are_written_together_and_one_in_trouble_as_a_pass_does(self):
+        """Nothing new: no pass; the quiet mailboxes in one write, one whose trouble is over
+        as a pass writes it (its trouble cleared)."""
+        self.set_params(sync_parallel=10)
+        quiet = self.committed_mailbox()
+        troubled = self.committed_mailbox(
+            login=self.dovecot.add_user()[0], email="admin-sync-2@example.com"
+        )
+        self.run_sync_loop()  # the first import
+        with self.worker() as cr:
+            cr.execute(
+                "UPDATE mail_capture_mailbox SET next_sync = NULL, trouble_since = CASE WHEN id = "
+                "%s THEN (now() AT TIME ZONE 'UTC') - interval '1 hour' END WHERE id IN %s",
+                [troubled, (quiet, troubled)],
+            )
+        imported = self.last_sync(quiet)
+        time.sleep(1)  # last_sync has second precision
+        no_pass = AssertionError("a pass for a mailbox with nothing new")
+        with patch.object(MailboxFleet, "sync", autospec=True, side_effect=no_pass):
+            self.assertEqual(self.run_sync_loop(), 2)
+        with self.worker() as cr:
+            cr.execute(
+                "SELECT id, state, last_sync > %s, next_sync > last_sync, trouble_since "
+                "FROM mail_capture_mailbox WHERE id IN %s ORDER BY id",
+                [imported, (quiet, troubled)],
+            )
+            rows = cr.fetchall()
+        self.assertEqual(
+            rows,
+            [(quiet, "connected", True, True, None), (troubled, "connected", True, True, None)],
+        )
+
     def test_two_workers_share_the_fleet_and_never_sync_a_mailbox_twice(self):
         lead_id = self.committed_lead()
         # two mailboxes at once each: the workers claim a few at a time, so both take part

@@ -448,7 +448,9 @@ def survey(
     slot_wait: float = SLOT_WAIT,
     closer: Callable[[Callable[[], None]], object] | None = None,
 ) -> Survey:
-    """Connect, log in, LIST and STATUS the folders ``target``'s pass reads (one thread's job).
+    """Connect, log in, LIST and STATUS the folders ``target``'s pass reads (one thread's job):
+    three round trips after the connection where the server greets with its capabilities and
+    offers LIST-STATUS (greeting, LOGIN, LIST-STATUS), four elsewhere.
 
     Never raises an :class:`ImapError`: it is in ``Survey.error``. A STATUS the server refuses
     (NO/BAD) is left for the pass, which records that folder's error.
@@ -470,12 +472,17 @@ def survey(
     try:
         session.connect()
         session.authenticate(target.credentials)
-        folders = session.list_folders()
+        # LIST and every STATUS in one round trip (LIST-STATUS), else LIST then the synced
+        # folders' STATUS sent together: two
+        folders, listed = session.list_folders_with_statuses()
         selection = imap_folders.folders_to_sync(folders, target.scope, list(target.chosen))
+        missing = [name for name in selection.names if name not in listed]
+        if len(missing) > 1:
+            listed.update(session.statuses(missing))
         statuses = {}
         for name in selection.names:
             try:
-                statuses[name] = session.status(name)
+                statuses[name] = listed.get(name) or session.status(name)
             except ImapError:
                 if not session.connected:
                     raise

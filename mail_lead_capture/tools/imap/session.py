@@ -58,7 +58,11 @@ from datetime import datetime
 
 from imapclient import IMAPClient
 from imapclient import exceptions as imapclient_errors
+from imapclient import imap4 as imapclient_imap4
+from imapclient import imap_utf7
+from imapclient import tls as imapclient_tls
 from imapclient.response_parser import parse_fetch_response
+from imapclient.response_parser import parse_response
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -341,6 +345,42 @@ def _normalize_fingerprint(value: str) -> str:
     return re.sub(r"[^0-9a-f]", "", value.lower())
 
 
+class _GreetingCapabilities:
+    """imaplib asks CAPABILITY right after the greeting, a round trip, even when the greeting
+    carried the list (``* OK [CAPABILITY ...]``: Dovecot, Cyrus, most servers): this takes the
+    greeting's list then. Only the greeting's: after STARTTLS the list is asked again, over TLS
+    (RFC 2595 3.1), as imaplib does."""
+
+    _greeting_read = False
+
+    def _get_capabilities(self):
+        if not self._greeting_read:
+            self._greeting_read = True
+            greeting = self.untagged_responses.pop("CAPABILITY", None)
+            if greeting and isinstance(greeting[-1], bytes) and greeting[-1].strip():
+                self.capabilities = tuple(str(greeting[-1], self._encoding).upper().split())
+                return
+        super()._get_capabilities()
+
+
+class _PlainIMAP4(_GreetingCapabilities, imapclient_imap4.IMAP4WithTimeout):
+    pass
+
+
+class _TlsIMAP4(_GreetingCapabilities, imapclient_tls.IMAP4_TLS):
+    pass
+
+
+class _Client(IMAPClient):
+    """``IMAPClient`` without the CAPABILITY round trip after a greeting that gave the list."""
+
+    def _create_IMAP4(self):
+        timeout = getattr(self._timeout, "connect", None)
+        if self.ssl:
+            return _TlsIMAP4(self.host, self.port, self.ssl_context, timeout)
+        return _PlainIMAP4(self.host, self.port, timeout)
+
+
 class ImapSession:
     """One connection to one IMAP server.
 
@@ -350,8 +390,9 @@ class ImapSession:
     certificate whatever its issuer and name. ``timeout`` (seconds) bounds connecting and every
     read.
 
-    ``round_trips`` counts the IMAP commands this session sent (for benchmarks and for tests that
-    check an incremental pass costs one command per folder).
+    ``round_trips`` counts the IMAP commands this session waited for, a group of commands sent
+    together (:meth:`statuses`) once (for benchmarks and for tests that check an incremental pass
+    costs one command per folder).
 
     Use it as a context manager::
 
@@ -426,7 +467,7 @@ class ImapSession:
             )
         client = None
         try:
-            client = IMAPClient(
+            client = _Client(
                 self.host,
                 self.port,
                 ssl=self.security == "ssl",
@@ -435,9 +476,12 @@ class ImapSession:
             )
             client.normalise_times = False  # keep INTERNALDATE's time zone
             if self.security == "starttls":
-                self.round_trips += 1
+                self.round_trips += 2  # STARTTLS, then CAPABILITY over TLS (imaplib asks it)
                 client.starttls(context)
-            capabilities = _capability_set(client.capabilities())
+                # what imaplib asked over TLS: IMAPClient.capabilities() would ask once more
+                capabilities = _capability_set(client._imap.capabilities)
+            else:
+                capabilities = _capability_set(client.capabilities())
             if self._pinned:
                 actual = _fingerprint(client.socket())
                 if not hmac.compare_digest(actual, self._pinned):
@@ -536,6 +580,41 @@ class ImapSession:
         use_xlist = self.has("XLIST") and not self.has("SPECIAL-USE")
         with self._command() as client:
             rows = client.xlist_folders() if use_xlist else client.list_folders()
+        return self._folders(rows, use_xlist)
+
+    def list_folders_with_statuses(self) -> tuple[list[Folder], dict[str, FolderStatus]]:
+        """All folders and, in the same round trip, the STATUS of each, where the server offers
+        LIST-STATUS (RFC 5819: Dovecot, Gmail, Cyrus); elsewhere the folders and ``{}``.
+
+        A folder the server gives no STATUS for (it may leave out one it cannot read), or one
+        without UIDVALIDITY or UIDNEXT, is left out of the statuses: :meth:`status` asks for it.
+        """
+        if not self.has("LIST-STATUS"):
+            return self.list_folders(), {}
+        items = self._status_items()
+        # the attributes a plain LIST gives (RFC 5258 gives them only when asked)
+        options = ["CHILDREN"]
+        if self.has("SPECIAL-USE"):
+            options.append("SPECIAL-USE")
+        options.append(f"STATUS ({' '.join(items)})")
+        with self._command() as client:
+            imap = client._imap
+            typ, data = imap._simple_command(
+                "LIST", '""', '"*"', "RETURN", f"({' '.join(options)})"
+            )
+            client._checkok("list", typ, data)
+            _typ, rows = imap._untagged_response(typ, data, "LIST")
+            _typ, status_rows = imap._untagged_response(typ, data, "STATUS")
+            listed = client._proc_folder_list(rows)
+        # a parent that is no folder itself: \NonExistent (RFC 5258), \Noselect to a plain LIST
+        listed = [
+            (tuple(b"\\Noselect" if f.lower() == b"\\nonexistent" else f for f in flags), *rest)
+            for flags, *rest in listed
+        ]
+        statuses = self._parse_statuses(status_rows)
+        return self._folders(listed, False), statuses
+
+    def _folders(self, rows, use_xlist: bool) -> list[Folder]:
         folders = []
         for flags, delimiter, name in rows:
             flag_set = frozenset(_text(flag) for flag in flags)
@@ -565,12 +644,58 @@ class ImapSession:
         self._statuses[folder] = status
         return status
 
-    def _status_values(self, folder: str) -> dict:
+    def statuses(self, folders: Iterable[str]) -> dict[str, FolderStatus]:
+        """STATUS of several folders in one round trip: the commands are sent together, then
+        their answers read (pipelining, RFC 3501 5.5). A folder the server refuses, or whose
+        answer lacks UIDVALIDITY or UIDNEXT, is left out: :meth:`status` asks for it alone (and
+        raises the server's refusal)."""
+        names = list(dict.fromkeys(folders))
+        if not names:
+            return {}
+        what = f"({' '.join(self._status_items())})"
+        rows = []
+        with self._command() as client:
+            imap = client._imap
+            tags = [imap._command("STATUS", client._normalise_folder(name), what) for name in names]
+            for tag in tags:
+                try:
+                    typ, data = imap._command_complete("STATUS", tag)
+                except imaplib.IMAP4.abort:
+                    raise
+                except imaplib.IMAP4.error:  # BAD for this one folder: the others still answer
+                    continue
+                _typ, found = imap._untagged_response(typ, data, "STATUS")
+                if typ == "OK":
+                    rows.extend(found)
+        statuses = self._parse_statuses(rows)
+        return {name: statuses[name] for name in names if name in statuses}
+
+    def _parse_statuses(self, rows) -> dict[str, FolderStatus]:
+        """Untagged STATUS answers (``"INBOX" (MESSAGES 1 UIDNEXT 2 ...)``) by folder name."""
+        rows = [row for row in rows or () if row not in (b"", None)]
+        parsed = parse_response(rows) if rows else ()
+        statuses = {}
+        for index in range(0, len(parsed) - 1, 2):
+            name, values = parsed[index], parsed[index + 1]
+            if not isinstance(values, tuple):
+                continue
+            name = imap_utf7.decode(name) if isinstance(name, bytes) else str(name)
+            values = _upper_keys(dict(zip(values[::2], values[1::2], strict=False)))
+            if values.get("UIDVALIDITY") is None or values.get("UIDNEXT") is None:
+                continue
+            status = _folder_status(name, values, "MESSAGES")
+            self._statuses[name] = statuses[name] = status
+        return statuses
+
+    def _status_items(self) -> list[str]:
         items = ["MESSAGES", "UIDNEXT", "UIDVALIDITY"]
         if self.has("CONDSTORE"):
             items.append("HIGHESTMODSEQ")
+        return items
+
+    def _status_values(self, folder: str) -> dict:
         with self._command() as client:
-            data = client.folder_status(folder, items)
+            data = client.folder_status(folder, self._status_items())
         return _upper_keys(data)
 
     def select(self, folder: str, *, readonly: bool = True) -> FolderStatus:
