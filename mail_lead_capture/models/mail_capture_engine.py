@@ -365,7 +365,8 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self._create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._is_duplicate(lead, mail, owner)
+        # A lead made just now holds no mail yet: its duplicate look-ups are skipped.
+        duplicate = not created and self._is_duplicate(lead, mail, owner)
         if duplicate:
             trace = Trace._duplicate(lead)
             self._log_decision(
@@ -386,7 +387,7 @@ class MailCaptureEngine(models.AbstractModel):
         trace += self._trusted_note(filing)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
-        trace += self._hidden_copy_note(lead, mail)
+        trace += "" if created else self._hidden_copy_note(lead, mail)
         message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and filing.source != "sync":
