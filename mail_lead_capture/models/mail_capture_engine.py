@@ -93,7 +93,7 @@ class MailCaptureEngine(models.AbstractModel):
             owner = company._lead_capture_trusted_owner(sender)
             if owner:
                 trusted_sender = sender
-                rules = company._lead_capture_filter_rules(owner)
+                rules = company._lead_capture_filter_rules(owner, owners=owners)
                 rules = dataclasses.replace(rules, user_addresses=rules.user_addresses | {sender})
             if not owner and not self._thread_lead(capture.captured_mail(message, None), company):
                 self._refuse_sender(message, message_dict, company, sender, sender_name)
@@ -112,6 +112,11 @@ class MailCaptureEngine(models.AbstractModel):
                 mail, content = self._prepare_filing(
                     message, message_dict, with_forward=mode == "capture", raw=raw
                 )
+                if filing.rules is None:  # from the users read above: _file_mail would reread them
+                    filing = dataclasses.replace(
+                        filing,
+                        rules=company._lead_capture_filter_rules(owner or None, owners=owners),
+                    )
                 return self._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
