@@ -378,15 +378,17 @@ class MailCaptureEngine(models.AbstractModel):
                 mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
             return lead.id
-        # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
-        # would cost a quadratic time.
-        kept_set = set(screening.kept)
-        on_lead = self._on_lead(lead, partners)
-        new_contacts = partners.filtered(
-            lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
-        )
-        if new_contacts:
-            lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+        # A lead made just now has every one of ``partners`` as customer or contact already.
+        if not created:
+            # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of
+            # recipients would cost a quadratic time.
+            kept_set = set(screening.kept)
+            on_lead = self._on_lead(lead, partners)
+            new_contacts = partners.filtered(
+                lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
+            )
+            if new_contacts:
+                lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = Trace._filed(decision, lead, people, created)
         trace += self._lost_note(lead, lost, created)
         trace += self._trusted_note(filing)
