@@ -439,8 +439,10 @@ def main() -> int:
         print(f"  {leads:>7} leads, {contacts} contacts: {large * 1000:7.2f} ms per decision")
         print(f"  ratio large / small: {large / small:.2f} (flat means <= 2.00)")
         cr.execute("SELECT email_normalized FROM res_partner WHERE email LIKE 'c%%@big%%' LIMIT 1")
-        print("\nQuery plans of the look-ups (large CRM):")
+        print("\nQuery plans of the look-ups (large CRM), for a lead's customer:")
         print(explain(env, company, cr.fetchone()[0]))
+        print("\nQuery plans for an address on no lead (then lost leads and known contacts):")
+        print(explain(env, company, "nobody@unknown.example"))
         cr.rollback()
     sink.stop()
     return 0
