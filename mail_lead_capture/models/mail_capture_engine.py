@@ -395,7 +395,9 @@ class MailCaptureEngine(models.AbstractModel):
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
         trace += "" if created else self._hidden_copy_note(lead, mail)
-        message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
+        message = self._post_on_lead(
+            lead, mail, content, filing, direction, trace, partners, new=created
+        )
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and filing.source != "sync":
             self._notify_inbox(lead, message, owner)
@@ -747,8 +749,9 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _post_on_lead(self, lead, mail, content, filing, direction, trace, partners):
-        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it."""
+    def _post_on_lead(self, lead, mail, content, filing, direction, trace, partners, new=False):
+        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it
+        (``new``: a lead created for it, with no message yet to hang it under)."""
         body, attachments = content.body, content.attachments
         company = self.env["res.company"].browse(filing.company_id)
         author_address = mail.author.address if mail.author else None
@@ -788,7 +791,7 @@ class MailCaptureEngine(models.AbstractModel):
             values["message_id"] = mail.message_id
         if mail.date:
             values["date"] = fields.Datetime.to_string(mail.date.replace(tzinfo=None))
-        values["parent_id"] = self._thread_parent(lead)
+        values["parent_id"] = False if new else self._thread_parent(lead)
         message = (
             lead.with_user(self.env.ref("base.user_root"))
             .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)
