@@ -414,8 +414,10 @@ class MailCaptureEngine(models.AbstractModel):
             return matching.Decision("chosen", filing.lead_id), None
         if filing.force_create:
             return matching.Decision("none"), None
-        decision = self._decide_lead(mail, kept, company)
-        return self._lost_decision(decision, kept, company)
+        # the people's partners, read once for the open and won leads and for the lost ones
+        partners = self._partners_of(kept)
+        decision = self._decide_lead(mail, kept, company, partners=partners)
+        return self._lost_decision(decision, kept, company, partners=partners)
 
     @api.model
     def _file_mail_also(self, decision, mail, content, filing, direction, partners, kept_addresses):
@@ -447,7 +449,7 @@ class MailCaptureEngine(models.AbstractModel):
             )
 
     @api.model
-    def _lost_decision(self, decision, kept, company):
+    def _lost_decision(self, decision, kept, company, partners=None):
         """When no open or won lead matches, look at lost leads: ``(decision, lost lead)``.
 
         By the company's setting the most recently lost lead with these contacts is restored and
@@ -459,7 +461,7 @@ class MailCaptureEngine(models.AbstractModel):
             return decision, None
         lost = (
             self.with_context(active_test=False)
-            ._leads_of(kept, company)
+            ._leads_of(kept, company, partners=partners)
             .filtered(lambda lead: lead.won_status == "lost")
         )
         if not lost:
@@ -502,10 +504,13 @@ class MailCaptureEngine(models.AbstractModel):
         return emails.pop() if len(emails) == 1 else None
 
     @api.model
-    def _decide_lead(self, mail, kept, company):
-        """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
+    def _decide_lead(self, mail, kept, company, partners=None):
+        """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide.
+
+        ``partners``: those of ``kept`` (:meth:`_partners_of`), when the caller read them already.
+        """
         thread_leads = self._thread_lead(mail, company, all_leads=True)
-        contact_leads = self._leads_of(kept, company)
+        contact_leads = self._leads_of(kept, company, partners=partners)
         addresses_by_lead = self._matched_addresses(contact_leads | thread_leads, kept)
         kept_set = set(kept)
         candidates = []
@@ -523,22 +528,29 @@ class MailCaptureEngine(models.AbstractModel):
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
-    def _leads_of(self, kept, company):
+    def _partners_of(self, kept):
+        """The partners (archived too) whose address is one of ``kept``, however spelt."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        if not kept:
+            return Partner
+        variants = list(set().union(*(addresses.address_variants(a) for a in kept)))
+        return Partner.search([("email_normalized", "in", variants)])
+
+    @api.model
+    def _leads_of(self, kept, company, partners=None):
         """The company's leads whose email, customer or email contacts are among ``kept``.
 
         Three look-ups, each on its own index (lead email, lead customer, contact relation),
         rather than one OR: an OR of them makes PostgreSQL scan every lead, so the cost would grow
-        with the CRM instead of with the handful of leads a person is on.
+        with the CRM instead of with the handful of leads a person is on. ``partners``: those of
+        ``kept`` (:meth:`_partners_of`), when the caller read them already.
         """
         Lead = self.env["crm.lead"]
         if not kept:
             return Lead
         variants = list(set().union(*(addresses.address_variants(a) for a in kept)))
-        partners = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search([("email_normalized", "in", variants)])
-        )
+        if partners is None:
+            partners = self._partners_of(kept)
         scope = company._lead_capture_lead_domain()
         leads = Lead.search([("email_normalized", "in", variants), *scope], order="id")
         if partners:
