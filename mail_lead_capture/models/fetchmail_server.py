@@ -97,7 +97,8 @@ class FetchmailServer(models.Model):
         Engine = self.env["mail.capture.engine"].sudo()
         raw = self.env.context.get("lead_capture_raw")
         _name, sender = Engine._sender_address(message_dict)
-        owner = company._lead_capture_user_by_address().get(sender, self.env["res.users"])
+        owners = company._lead_capture_user_by_address()
+        owner = owners.get(sender, self.env["res.users"])
         if owner:
             verdict = authenticity.verdict(
                 [str(value) for value in message.get_all("Authentication-Results") or ()],
@@ -108,7 +109,7 @@ class FetchmailServer(models.Model):
             if verdict.forged:
                 Engine._refuse_forged(message, message_dict, company, "archive", sender, verdict)
                 return False
-        rules = company._lead_capture_filter_rules(owner or None)
+        rules = company._lead_capture_filter_rules(owner or None, owners=owners)
         outgoing = mail_direction(sender, rules.user_addresses) == OUTGOING
         filing = filings.Filing(
             company.id,

@@ -93,7 +93,7 @@ class MailCaptureEngine(models.AbstractModel):
             owner = company._lead_capture_trusted_owner(sender)
             if owner:
                 trusted_sender = sender
-                rules = company._lead_capture_filter_rules(owner)
+                rules = company._lead_capture_filter_rules(owner, owners=owners)
                 rules = dataclasses.replace(rules, user_addresses=rules.user_addresses | {sender})
             if not owner and not self._thread_lead(capture.captured_mail(message, None), company):
                 self._refuse_sender(message, message_dict, company, sender, sender_name)
@@ -112,6 +112,11 @@ class MailCaptureEngine(models.AbstractModel):
                 mail, content = self._prepare_filing(
                     message, message_dict, with_forward=mode == "capture", raw=raw
                 )
+                if filing.rules is None:  # from the users read above: _file_mail would reread them
+                    filing = dataclasses.replace(
+                        filing,
+                        rules=company._lead_capture_filter_rules(owner or None, owners=owners),
+                    )
                 return self._file_mail(mail, content, filing)
         except Exception as error:  # a mail that breaks the engine must not be lost
             mail = mail or capture.captured_mail(message, None)
@@ -365,29 +370,34 @@ class MailCaptureEngine(models.AbstractModel):
             lead = self._create_lead(mail, direction, people, partners, owner, company)
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
-        duplicate = self._is_duplicate(lead, mail, owner)
+        # A lead made just now holds no mail yet: its duplicate look-ups are skipped.
+        duplicate = not created and self._is_duplicate(lead, mail, owner)
         if duplicate:
             trace = Trace._duplicate(lead)
             self._log_decision(
                 mail, company, owner, filing.source, "duplicate", trace, lead, duplicate
             )
             return lead.id
-        # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of recipients
-        # would cost a quadratic time.
-        kept_set = set(screening.kept)
-        on_lead = self._on_lead(lead, partners)
-        new_contacts = partners.filtered(
-            lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
-        )
-        if new_contacts:
-            lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+        # A lead made just now has every one of ``partners`` as customer or contact already.
+        if not created:
+            # Sets, not recordsets or tuples: ``in`` on those is linear, so thousands of
+            # recipients would cost a quadratic time.
+            kept_set = set(screening.kept)
+            on_lead = self._on_lead(lead, partners)
+            new_contacts = partners.filtered(
+                lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
+            )
+            if new_contacts:
+                lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
         trace = Trace._filed(decision, lead, people, created)
         trace += self._lost_note(lead, lost, created)
         trace += self._trusted_note(filing)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
-        trace += self._hidden_copy_note(lead, mail)
-        message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
+        trace += "" if created else self._hidden_copy_note(lead, mail)
+        message = self._post_on_lead(
+            lead, mail, content, filing, direction, trace, partners, new=created
+        )
         # Synced mail is already in its owner's mailbox: no copy in their Odoo inbox.
         if direction == INCOMING and owner and filing.source != "sync":
             self._notify_inbox(lead, message, owner)
@@ -404,8 +414,10 @@ class MailCaptureEngine(models.AbstractModel):
             return matching.Decision("chosen", filing.lead_id), None
         if filing.force_create:
             return matching.Decision("none"), None
-        decision = self._decide_lead(mail, kept, company)
-        return self._lost_decision(decision, kept, company)
+        # the people's partners, read once for the open and won leads and for the lost ones
+        partners = self._partners_of(kept)
+        decision = self._decide_lead(mail, kept, company, partners=partners)
+        return self._lost_decision(decision, kept, company, partners=partners)
 
     @api.model
     def _file_mail_also(self, decision, mail, content, filing, direction, partners, kept_addresses):
@@ -437,7 +449,7 @@ class MailCaptureEngine(models.AbstractModel):
             )
 
     @api.model
-    def _lost_decision(self, decision, kept, company):
+    def _lost_decision(self, decision, kept, company, partners=None):
         """When no open or won lead matches, look at lost leads: ``(decision, lost lead)``.
 
         By the company's setting the most recently lost lead with these contacts is restored and
@@ -449,7 +461,7 @@ class MailCaptureEngine(models.AbstractModel):
             return decision, None
         lost = (
             self.with_context(active_test=False)
-            ._leads_of(kept, company)
+            ._leads_of(kept, company, partners=partners)
             .filtered(lambda lead: lead.won_status == "lost")
         )
         if not lost:
@@ -492,10 +504,13 @@ class MailCaptureEngine(models.AbstractModel):
         return emails.pop() if len(emails) == 1 else None
 
     @api.model
-    def _decide_lead(self, mail, kept, company):
-        """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide."""
+    def _decide_lead(self, mail, kept, company, partners=None):
+        """Gather the candidate leads for ``kept`` addresses and the mail's thread, then decide.
+
+        ``partners``: those of ``kept`` (:meth:`_partners_of`), when the caller read them already.
+        """
         thread_leads = self._thread_lead(mail, company, all_leads=True)
-        contact_leads = self._leads_of(kept, company)
+        contact_leads = self._leads_of(kept, company, partners=partners)
         addresses_by_lead = self._matched_addresses(contact_leads | thread_leads, kept)
         kept_set = set(kept)
         candidates = []
@@ -513,22 +528,29 @@ class MailCaptureEngine(models.AbstractModel):
         return matching.choose_lead(candidates, policy=company.lead_capture_multi_match)
 
     @api.model
-    def _leads_of(self, kept, company):
+    def _partners_of(self, kept):
+        """The partners (archived too) whose address is one of ``kept``, however spelt."""
+        Partner = self.env["res.partner"].with_context(active_test=False)
+        if not kept:
+            return Partner
+        variants = list(set().union(*(addresses.address_variants(a) for a in kept)))
+        return Partner.search([("email_normalized", "in", variants)])
+
+    @api.model
+    def _leads_of(self, kept, company, partners=None):
         """The company's leads whose email, customer or email contacts are among ``kept``.
 
         Three look-ups, each on its own index (lead email, lead customer, contact relation),
         rather than one OR: an OR of them makes PostgreSQL scan every lead, so the cost would grow
-        with the CRM instead of with the handful of leads a person is on.
+        with the CRM instead of with the handful of leads a person is on. ``partners``: those of
+        ``kept`` (:meth:`_partners_of`), when the caller read them already.
         """
         Lead = self.env["crm.lead"]
         if not kept:
             return Lead
         variants = list(set().union(*(addresses.address_variants(a) for a in kept)))
-        partners = (
-            self.env["res.partner"]
-            .with_context(active_test=False)
-            .search([("email_normalized", "in", variants)])
-        )
+        if partners is None:
+            partners = self._partners_of(kept)
         scope = company._lead_capture_lead_domain()
         leads = Lead.search([("email_normalized", "in", variants), *scope], order="id")
         if partners:
@@ -744,8 +766,9 @@ class MailCaptureEngine(models.AbstractModel):
         return Lead.create(values)
 
     @api.model
-    def _post_on_lead(self, lead, mail, content, filing, direction, trace, partners):
-        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it."""
+    def _post_on_lead(self, lead, mail, content, filing, direction, trace, partners, new=False):
+        """Post ``mail`` with its ``content`` on ``lead`` as its original author wrote it
+        (``new``: a lead created for it, with no message yet to hang it under)."""
         body, attachments = content.body, content.attachments
         company = self.env["res.company"].browse(filing.company_id)
         author_address = mail.author.address if mail.author else None
@@ -785,7 +808,7 @@ class MailCaptureEngine(models.AbstractModel):
             values["message_id"] = mail.message_id
         if mail.date:
             values["date"] = fields.Datetime.to_string(mail.date.replace(tzinfo=None))
-        values["parent_id"] = self._thread_parent(lead)
+        values["parent_id"] = False if new else self._thread_parent(lead)
         message = (
             lead.with_user(self.env.ref("base.user_root"))
             .with_context(mail_create_nosubscribe=True, mail_post_autofollow_author_skip=True)

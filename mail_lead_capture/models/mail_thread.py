@@ -16,6 +16,9 @@ _logger = logging.getLogger(__name__)
 
 # The custom values key that marks the route of an incoming mail server capturing every mail.
 ARCHIVE_ROUTE_KEY = "lead_capture_fetchmail_server_id"
+# The custom values key of a capture alias's route: (alias id, company id, mode), read once when
+# the route is made, so that the loop check and the processing need not look the alias up again.
+CAPTURE_ROUTE_KEY = "lead_capture_alias_company"
 # Robot mail that no route turns into a lead (item of tools.automated). Mailing-list, bulk and
 # no-reply senders still reach a sales team's alias: web forms and sign-up services send so.
 ROBOT_KINDS = frozenset(
@@ -227,11 +230,13 @@ class MailThread(models.AbstractModel):
         variants = set().union(*(addresses.address_variants(address) for address in recipients))
         aliases = self.env["mail.alias"].sudo().search([("alias_full_name", "in", list(variants))])
         Company = self.env["res.company"]
-        return [
-            ("crm.lead", 0, {}, self.env.uid, alias)
-            for alias in aliases
-            if Company._lead_capture_company_of_alias(alias)[1]
-        ]
+        routes = []
+        for alias in aliases:
+            company, mode = Company._lead_capture_company_of_alias(alias)
+            if mode:
+                mark = {CAPTURE_ROUTE_KEY: (alias.id, company.id, mode)}
+                routes.append(("crm.lead", 0, mark, self.env.uid, alias))
+        return routes
 
     @api.model
     def _detect_loop_sender(self, message, message_dict, routes):
@@ -256,7 +261,7 @@ class MailThread(models.AbstractModel):
                 thread_id = server._lead_capture_file_mail(message, dict(message_dict)) or thread_id
                 continue
             alias = route[4]
-            company, mode = self.env["res.company"]._lead_capture_company_of_alias(alias)
+            company, mode = self._lead_capture_route_company(route)
             thread_id = (
                 Engine._capture_gateway_mail(message, dict(message_dict), company, mode)
                 or thread_id
@@ -302,10 +307,21 @@ class MailThread(models.AbstractModel):
     def _lead_capture_is_route(self, route):
         if self._lead_capture_is_archive(route):
             return True
+        return bool(self._lead_capture_route_company(route)[1])
+
+    @api.model
+    def _lead_capture_route_company(self, route):
+        """``(company, mode)`` of a route's capture alias (``res.company``'s
+        ``_lead_capture_company_of_alias``): from the route's mark when
+        :meth:`_lead_capture_envelope_routes` made it, else looked up."""
         alias = route[4] if len(route) > 4 else None
-        return bool(alias) and bool(
-            self.env["res.company"]._lead_capture_company_of_alias(alias)[1]
-        )
+        Company = self.env["res.company"]
+        if not alias:
+            return Company, None
+        mark = route[2].get(CAPTURE_ROUTE_KEY) if isinstance(route[2], dict) else None
+        if mark and mark[0] == alias.id:
+            return Company.sudo().browse(mark[1]), mark[2]
+        return Company._lead_capture_company_of_alias(alias)
 
     def _get_message_create_valid_field_names(self):
         return super()._get_message_create_valid_field_names() | CAPTURE_MESSAGE_FIELDS

@@ -306,13 +306,14 @@ class ResCompany(models.Model):
         user = self.env["res.users"].sudo().browse(user_id or ())
         return user.filtered(lambda u: u.active and not u.share and self in u.company_ids)
 
-    def _lead_capture_filter_rules(self, user=None):
+    def _lead_capture_filter_rules(self, user=None, owners=None):
         """Return the :class:`~..tools.filters.FilterRules` of this company, for ``user``'s mail.
 
         They hold the company domains, every address of every active internal user of the company,
         the company's blocks and, when ``user`` is given, that user's personal blocks in this
         company. Build them once per batch of mails: the blocks are read in one query, without
-        loading records, so that 10,000 entries stay cheap.
+        loading records, so that 10,000 entries stay cheap. ``owners``: what
+        :meth:`_lead_capture_user_by_address` returned, when the caller read it already.
         """
         self.ensure_one()
         blocks = self.env["mail.capture.block"].sudo()
@@ -327,7 +328,9 @@ class ResCompany(models.Model):
         )
         return filters.FilterRules(
             company_domains=self._lead_capture_company_domains(),
-            user_addresses=frozenset(self._lead_capture_user_by_address()),
+            user_addresses=frozenset(
+                self._lead_capture_user_by_address() if owners is None else owners
+            ),
             blocked_addresses=frozenset(entry for kind, entry in rows if kind == "address"),
             blocked_domains=frozenset(entry for kind, entry in rows if kind == "domain"),
         )
