@@ -1,9 +1,12 @@
 """What keeps a mailbox's first import linear in its size gives the results Odoo's own way gives
 (bench/mailbox_scale.py measures the time)."""
 
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.tests import tagged
 
+from ..models import mailbox_sync_pass as sync_pass_module
 from .mailbox_common import MailboxCase
 
 
@@ -55,3 +58,43 @@ class TestMailboxScale(MailboxCase):
             self.lead_omar._lead_capture_contact_addresses()[self.lead_omar]
             & {"ken@client.example"},
         )
+
+    def test_a_pass_stores_a_bounded_number_of_mails_and_the_next_goes_on(self):
+        for n in range(5):
+            self.append(sender="hana@client.example", to=self.bob.email, subject=f"Old {n}")
+        mailbox = self.make_mailbox()
+        with patch.object(sync_pass_module, "PASS_STORED_MAX", 2):
+            first = self.pass_report(mailbox)
+            self.assertEqual((first.stored, first.complete), (2, False))
+            self.assertEqual(len(self.lead_messages(self.lead)), 2)
+            self.assertTrue(mailbox._is_importing())
+            reports = [self.pass_report(mailbox) for _n in range(2)]
+        self.assertEqual([(r.stored, r.complete) for r in reports], [(2, False), (1, True)])
+        self.assertFalse(mailbox._is_importing())
+        self.assertEqual(self.subjects(self.lead), [f"Old {n}" for n in range(5)])
+
+    def test_past_mail_of_a_new_contact_waits_for_the_first_import_of_its_folder(self):
+        self.append(sender="Ken Ito <ken@client.example>", to=self.bob.email, subject="Ken old")
+        for n in range(3):
+            self.append(sender="hana@client.example", to=self.bob.email, subject=f"Old {n}")
+        mailbox = self.make_mailbox()
+        inbox = mailbox.folder_ids.filtered(lambda f: f.name == "INBOX")
+        with patch.object(sync_pass_module, "PASS_STORED_MAX", 1):
+            self.pass_report(mailbox)  # Ken's mail examined (no lead yet), "Old 0" filed
+            self.assertEqual(inbox.import_state, "running")
+            ken = self.env["res.partner"].create({"name": "Ken Ito", "email": "ken@client.example"})
+            self.lead.contact_ids = [fields.Command.link(ken.id)]
+            self.assertEqual(mailbox.history_ids.mapped("address"), ["ken@client.example"])
+            self.pass_report(mailbox)
+            self.assertEqual(self.subjects(self.lead), ["Old 0", "Old 1"])
+            self.assertEqual(
+                mailbox.history_ids.mapped("address"),
+                ["ken@client.example"],
+                "INBOX is still importing: its past mail waits",
+            )
+            self.assertNotIn(inbox, mailbox.history_ids.done_folder_ids)
+        last = self.pass_report(mailbox)  # ends the import, then imports Ken's past mail
+        self.assertTrue(last.complete)
+        self.assertEqual(inbox.import_state, "done")
+        self.assertEqual(self.subjects(self.lead), ["Ken old", "Old 0", "Old 1", "Old 2"])
+        self.assertFalse(mailbox.history_ids, "done")
