@@ -619,18 +619,24 @@ class MailCaptureEngine(models.AbstractModel):
 
     @api.model
     def _thread_parent(self, lead):
-        """The message a mail posted on ``lead`` hangs under, as Odoo's flat threads choose it
-        (the latest email or comment, else the latest message), in one indexed query: Odoo's
-        own choice loads the lead's latest 200 messages for every post."""
+        """The message a mail posted on ``lead`` (a lead or a contact) hangs under, as Odoo's flat
+        threads choose it (the latest email or comment, else the latest message; none on a
+        thread that is not flat, such as a contact's), in one query that walks one step of
+        ``mail.message``'s ``_lead_capture_parent_index`` for a lead: Odoo's own choice loads the
+        lead's latest 200 messages for every post. The ORDER BY must stay the index's
+        expressions, or PostgreSQL sorts every message of the lead again."""
+        if not lead._mail_flat_thread:
+            return False
         self.env["mail.message"].flush_model(["model", "res_id", "message_type", "date"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT id FROM mail_message
-                    WHERE model = 'crm.lead' AND res_id = %s
+                    WHERE model = %s AND res_id = %s
                       AND message_type != 'user_notification'
                  ORDER BY message_type IN ('comment', 'email') DESC,
                           COALESCE(date, create_date) DESC, id DESC
                     LIMIT 1""",
+                lead._name,
                 lead.id,
             )
         )

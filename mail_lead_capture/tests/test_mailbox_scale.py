@@ -24,6 +24,25 @@ class TestMailboxScale(MailboxCase):
         self.assertEqual(filed.mapped("subject"), ["Quote"])
         self.assertEqual(filed.parent_id.id, expected)
         self.assertTrue(filed.parent_id.message_type in ("comment", "email"))
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_indexes WHERE tablename = 'mail_message' AND indexname = %s",
+            ["mail_message_lead_capture_parent_index"],
+        )
+        self.assertTrue(self.env.cr.fetchall(), "the choice is one step down this index")
+
+    def test_synced_mail_on_a_contact_has_the_parent_odoo_itself_would_give(self):
+        kim = self.env["res.partner"].create(
+            {"name": "Kim Lee", "email": "kim@other.example", "lead_capture_crm_contact": True}
+        )
+        kim.message_post(body="Met at the fair", message_type="comment")
+        expected = kim._message_compute_parent_id(False)  # none: a contact's thread is not flat
+        self.append(sender="Kim Lee <kim@other.example>", to=self.bob.email, subject="Hello")
+        self.sync(self.make_mailbox())
+        filed = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", kim.id), ("subject", "=", "Hello")]
+        )
+        self.assertEqual(len(filed), 1)
+        self.assertEqual(filed.parent_id.id, expected)
 
     def test_a_new_contact_is_queued_once_per_mailbox_whatever_is_queued_already(self):
         mailbox = self.make_mailbox()
