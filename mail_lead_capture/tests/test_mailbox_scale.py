@@ -117,3 +117,20 @@ class TestMailboxScale(MailboxCase):
         self.assertEqual(inbox.import_state, "done")
         self.assertEqual(self.subjects(self.lead), ["Ken old", "Old 0", "Old 1", "Old 2"])
         self.assertFalse(mailbox.history_ids, "done")
+
+    def test_a_new_contact_is_linked_beside_archived_ones_and_queued_for_active_mailboxes(self):
+        mailbox = self.make_mailbox()
+        archived = self.make_mailbox(email="bob.other@mycompany.example")
+        archived.active = False
+        ken = self.env["res.partner"].create({"name": "Ken Ito", "email": "ken@client.example"})
+        self.lead.contact_ids = [fields.Command.link(ken.id)]
+        ken.active = False
+        lin = self.env["res.partner"].create({"name": "Lin Wu", "email": "lin@client.example"})
+        self.env["mail.capture.engine"]._link_contacts(self.lead, lin)
+        self.assertEqual(self.lead.contact_ids, lin)
+        self.assertEqual(self.lead.with_context(active_test=False).contact_ids, ken | lin)
+        self.env.invalidate_all()
+        self.assertEqual(self.lead.with_context(active_test=False).contact_ids, ken | lin)
+        History = self.env["mail.capture.mailbox.history"]
+        self.assertIn("lin@client.example", mailbox.history_ids.mapped("address"))
+        self.assertFalse(History.search([("mailbox_id", "=", archived.id)]))
