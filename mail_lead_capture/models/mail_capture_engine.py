@@ -388,7 +388,7 @@ class MailCaptureEngine(models.AbstractModel):
                 lambda partner: partner.email_normalized in kept_set and partner.id not in on_lead
             )
             if new_contacts:
-                lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+                self._link_contacts(lead, new_contacts)
         trace = Trace._filed(decision, lead, people, created)
         trace += self._lost_note(lead, lost, created)
         trace += self._trusted_note(filing)
@@ -440,7 +440,7 @@ class MailCaptureEngine(models.AbstractModel):
                 )
             )
             if new_contacts:
-                lead.contact_ids = [fields.Command.link(partner.id) for partner in new_contacts]
+                self._link_contacts(lead, new_contacts)
             first = self.env["crm.lead"].browse(decision.lead_id)
             trace = self.env["mail.capture.trace"]._filed_too(lead, first)
             message = self._post_on_lead(lead, mail, content, filing, direction, trace, partners)
@@ -640,19 +640,36 @@ class MailCaptureEngine(models.AbstractModel):
         return on_lead | {partner_id for (partner_id,) in rows}
 
     @api.model
+    def _link_contacts(self, lead, partners):
+        """Add ``partners`` to ``lead``'s contacts. Odoo's many2many write first reads every
+        contact of the lead and, by default, checks that each is active, so on a lead a big
+        mailbox gives hundreds of contacts each new one cost more than the last; with
+        ``active_test=False`` it only reads their ids (archived contacts stay linked, as before).
+        """
+        lead.with_context(active_test=False).contact_ids = [
+            fields.Command.link(partner.id) for partner in partners
+        ]
+
+    @api.model
     def _thread_parent(self, lead):
-        """The message a mail posted on ``lead`` hangs under, as Odoo's flat threads choose it
-        (the latest email or comment, else the latest message), in one indexed query: Odoo's
-        own choice loads the lead's latest 200 messages for every post."""
+        """The message a mail posted on ``lead`` (a lead or a contact) hangs under, as Odoo's flat
+        threads choose it (the latest email or comment, else the latest message; none on a
+        thread that is not flat, such as a contact's), in one query that walks one step of
+        ``mail.message``'s ``_lead_capture_parent_index`` for a lead: Odoo's own choice loads the
+        lead's latest 200 messages for every post. The ORDER BY must stay the index's
+        expressions, or PostgreSQL sorts every message of the lead again."""
+        if not lead._mail_flat_thread:
+            return False
         self.env["mail.message"].flush_model(["model", "res_id", "message_type", "date"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT id FROM mail_message
-                    WHERE model = 'crm.lead' AND res_id = %s
+                    WHERE model = %s AND res_id = %s
                       AND message_type != 'user_notification'
                  ORDER BY message_type IN ('comment', 'email') DESC,
                           COALESCE(date, create_date) DESC, id DESC
                     LIMIT 1""",
+                lead._name,
                 lead.id,
             )
         )

@@ -57,6 +57,18 @@ class MailMessage(models.Model):
     lead_capture_two_way = fields.Boolean(compute="_compute_lead_capture_sync")
 
     # ------------------------------------------------------------
+    # SQL
+    # ------------------------------------------------------------
+
+    # The message a mail filed on a lead hangs under (mail.capture.engine._thread_parent): one
+    # step down this index, rather than a sort of all the lead's messages for every mail filed
+    # on it (a big mailbox's first import files hundreds on the same lead).
+    _lead_capture_parent_index = models.Index(
+        "(res_id, (message_type IN ('comment', 'email')), COALESCE(date, create_date), id) "
+        "WHERE model = 'crm.lead' AND message_type != 'user_notification'"
+    )
+
+    # ------------------------------------------------------------
     # COMPUTE
     # ------------------------------------------------------------
 

@@ -46,6 +46,13 @@ SKIP_FIELDS = {
     filters.BLOCKED: "skipped_blocked",
 }
 SKIP_NO_CONTACT = "skipped_no_contact"
+# One pass stores at most PASS_STORED_MAX mails, then ends as when its time box is reached: the
+# mailbox stays due and the next pass goes on at once. The transaction holding the mailbox's lock
+# stays open for the whole pass, and until it ends PostgreSQL keeps every version of the rows the
+# pass rewrites (the folder's checkpoint with each mail, the leads' last email date): every
+# look-up of such a row reads them all, so one pass over a whole big mailbox cost the square of
+# its size.
+PASS_STORED_MAX = 500
 
 
 class MailboxPass:
@@ -88,6 +95,7 @@ class MailboxPass:
         self.examined = 0
         self.last_skip = None  # the folder field counting the last mail ``wants`` declined
         self.round_trips = 0
+        self.imports_done = False  # a folder finished its first import in this pass
 
     @property
     def rules(self):
@@ -114,6 +122,8 @@ class MailboxPass:
 
     def should_stop(self):
         if self.time_left <= 0:
+            return True
+        if self.stored >= PASS_STORED_MAX:
             return True
         return self.deadline is not None and time.monotonic() >= self.deadline
 
@@ -154,6 +164,8 @@ class MailboxPass:
                 self.sync_folder(by_name[name])
             if not self.should_stop():
                 self.file_waiting_replies(by_name[name] for name in names)
+            if self.imports_done and not inbox_only and not self.should_stop():
+                self.import_history()  # what waited for the first import (import_history)
             self.round_trips = session.round_trips - before
         self.importing = mailbox._is_importing()
         _logger.info(
@@ -265,6 +277,7 @@ class MailboxPass:
         if result.complete and importing:
             handled = progress["handled"] + len(progress["pending"])
             values.update(import_state="done", import_done=handled, import_total=handled)
+            self.imports_done = True
         folder.write(values)
         self.commit()
         if not result.complete:
@@ -609,6 +622,7 @@ class MailboxPass:
 
     def import_history(self):
         """The past mail of addresses just added to leads, by IMAP SEARCH in synced folders."""
+        self.mailbox.invalidate_recordset(["history_ids"])  # filing queues some during the pass
         pending = self.mailbox.history_ids
         if not pending:
             return
@@ -623,6 +637,10 @@ class MailboxPass:
                 return
         folders = self.mailbox.folder_ids.filtered(lambda f: f.synced and f.uidvalidity)
         for folder in folders:
+            if folder.import_state != "done" and folder.last_uid:
+                # Its first import goes on: its past mail is searched once, when the import is
+                # done, not after every pass over what is imported so far (the square of its size).
+                continue
             todo = pending.filtered(lambda h, folder=folder: folder not in h.done_folder_ids)
             if not todo:
                 continue
