@@ -314,3 +314,26 @@ def test_the_fleet_survey_reads_the_same_folders_and_statuses(server):
         assert surveyed.round_trips == 1 + together, "LOGIN, then LIST and the STATUS answers"
     finally:
         result.close()
+
+
+def test_a_history_search_for_many_addresses_at_once(server):
+    """A first import can add thousands of contacts: their past mail is searched 20 spellings to
+    a SEARCH (80 keys ORed, nested by halves), which every server must read as it is meant."""
+    login, _password = server.add_user()
+    raws, expected = batch(list(range(12)), contact_every=3)
+    server.append(login, "INBOX", raws)
+    strangers = [f"nobody{n}@elsewhere.example" for n in range(45)]
+    with session_for(server, login) as session:
+        status = session.select("INBOX")
+        checkpoint = imap.Checkpoint(status.uidvalidity, 10_000)  # every mail is past it
+        before = session.round_trips
+        batches = list(
+            imap.history_batches(
+                session, "INBOX", [*strangers[:30], CONTACT, *strangers[30:]], checkpoint
+            )
+        )
+        searched = session.round_trips - before
+    found = {m.summary.dedupe_key for b in batches for m in b.messages}
+    assert found == expected
+    # one SELECT, a few SEARCHes (not one per address), one header fetch
+    assert searched <= 8, searched

@@ -381,6 +381,27 @@ def test_history_import_finds_one_address_past_mail_by_search(dovecot, mailbox):
         assert list(imap.history_batches(session, "INBOX", [CONTACT], stale)) == []
 
 
+def test_history_import_searches_many_addresses_together(dovecot, mailbox):
+    login = mailbox[0]
+    raws = mails(20, every=4)
+    expected = involving_contact(raws)
+    dovecot.append(login, "INBOX", raws)
+    store = Store()
+    with session_for(dovecot, mailbox) as session:
+        store.run(session, "INBOX", wants=lambda m: False)
+    strangers = [f"nobody{n}@elsewhere.example" for n in range(60)]
+    with session_for(dovecot, mailbox) as session:
+        before = session.round_trips
+        batches = list(
+            imap.history_batches(
+                session, "INBOX", [*strangers, CONTACT], store.checkpoints["INBOX"]
+            )
+        )
+        searched = session.round_trips - before
+    assert len([m for batch in batches for m in batch.messages]) == expected == 5
+    assert searched <= 8, f"{searched} round trips for 61 addresses: not one SEARCH each"
+
+
 def test_a_message_that_vanishes_before_its_body_is_fetched(dovecot, mailbox):
     login = mailbox[0]
     dovecot.append(login, "INBOX", mails(3, every=1))

@@ -857,16 +857,17 @@ class ImapSession:
     def search(
         self,
         *,
-        address: str | None = None,
+        address: str | Sequence[str] | None = None,
         fields: Sequence[str] = ("FROM", "TO", "CC", "BCC"),
         uid_range: tuple[int, int | None] | None = None,
         message_id: str | None = None,
     ) -> list[int]:
         """UIDs of the selected folder matching every criterion given, ascending.
 
-        ``address``: mail where it appears in any of ``fields`` (IMAP matches substrings: the caller
-        checks the parsed headers). ``uid_range``: ``(first, last)``, ``last`` None for "up to the
-        newest". ``message_id``: mail whose Message-Id header contains it. With no criterion, all.
+        ``address``: mail where it (or, for a list, any of them) appears in any of ``fields``
+        (IMAP matches substrings: the caller checks the parsed headers). ``uid_range``: ``(first,
+        last)``, ``last`` None for "up to the newest". ``message_id``: mail whose Message-Id
+        header contains it. With no criterion, all.
         """
         criteria: list = []
         uid_criterion = uid_range is not None and "uid_set_of_existing_only" not in self.quirks
@@ -874,7 +875,8 @@ class ImapSession:
             first, last = uid_range
             criteria += ["UID", f"{max(int(first), 1)}:{'*' if last is None else int(last)}"]
         if address:
-            keys = [[field.upper(), address] for field in fields]
+            addresses = [address] if isinstance(address, str) else list(address)
+            keys = [[field.upper(), one] for one in addresses for field in fields]
             criteria += _any_of(keys)
         if message_id:
             criteria += ["HEADER", "Message-ID", message_id.strip()]
@@ -1036,10 +1038,15 @@ def _folder_status(folder: str, data: dict, count_key: str) -> FolderStatus:
 
 
 def _any_of(keys: list[list]) -> list:
-    """IMAP's OR is binary: OR a (OR b c) for three keys."""
+    """IMAP's OR is binary: OR a (OR b c) for three keys.
+
+    Split in halves, so that many keys nest only as deep as their logarithm (servers limit how
+    deep a command's parentheses go).
+    """
     if len(keys) == 1:
         return keys[0]
-    return ["OR", keys[0], _any_of(keys[1:])]
+    half = len(keys) // 2
+    return ["OR", _any_of(keys[:half]), _any_of(keys[half:])]
 
 
 def _flatten(items) -> Iterator:
