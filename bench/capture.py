@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import random
 import sys
 import time
@@ -36,6 +35,9 @@ from odoo.api import SUPERUSER_ID
 from odoo.modules.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "dev"))
+from common import database_cpu  # noqa: E402  (dev/common.py)
+from common import load_module  # noqa: E402
 
 
 def parse_args():
@@ -111,20 +113,6 @@ def raw_mails(count: int, capture: str) -> list[bytes]:
         )
         mails.append(text.replace("\n", "\r\n").encode())
     return mails
-
-
-def database_cpu(cr) -> float | None:
-    """CPU seconds the PostgreSQL backends of this database used so far (a server on this
-    machine: ``/proc``), or None when they cannot be read."""
-    cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-    total = 0
-    try:
-        for (pid,) in cr.fetchall():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    except (OSError, IndexError, ValueError):
-        return None
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def deliver_each(registry, mails: list[bytes], recipient: str) -> dict:
@@ -350,9 +338,6 @@ def explain(env, company, address: str) -> str:
 
 def load_smtp_sink():
     """The addon's test SMTP sink: mail Odoo sends during the bench goes nowhere else."""
-    sys.path.insert(0, str(ROOT / "dev"))
-    from common import load_module
-
     module = load_module("mlc_smtp_sink", ROOT / "mail_lead_capture" / "tests" / "smtp_sink.py")
     return module.SmtpSink().start()
 

@@ -24,7 +24,6 @@ import argparse
 import cProfile
 import json
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -38,6 +37,7 @@ from odoo.modules.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
+from common import database_cpu  # noqa: E402  (dev/common.py)
 from common import load_module as _load  # noqa: E402  (dev/common.py: a module by its path)
 
 mailbox_bench = _load("mlc_bench_mailbox", ROOT / "bench" / "mailbox.py")
@@ -57,20 +57,6 @@ def parse_args():
 
 def say(text: str = "") -> None:
     print(text, flush=True)
-
-
-def database_cpu(cr) -> float | None:
-    """CPU seconds the PostgreSQL backends of this database used so far (a server on this
-    machine: ``/proc``), or None when they cannot be read."""
-    cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-    total = 0
-    try:
-        for (pid,) in cr.fetchall():
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime
-    except (OSError, IndexError, ValueError):
-        return None
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def child(args) -> int:

@@ -3,6 +3,7 @@ printing (say, section, Spinner) and small helpers. Standard library only."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import threading
@@ -87,3 +88,17 @@ def load_module(name: str, path: Path):
     sys.modules[name] = module  # dataclasses look their module up while the class is built
     spec.loader.exec_module(module)
     return module
+
+
+def database_cpu(cr) -> float | None:
+    """CPU seconds the PostgreSQL backends of this database used so far (a server on this
+    machine: ``/proc``), or None when they cannot be read."""
+    cr.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+    total = 0
+    try:
+        for (pid,) in cr.fetchall():
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    except (OSError, IndexError, ValueError):
+        return None
+    return total / os.sysconf("SC_CLK_TCK")
