@@ -337,3 +337,26 @@ def test_a_history_search_for_many_addresses_at_once(server):
     assert found == expected
     # one SELECT, a few SEARCHes (not one per address), one header fetch
     assert searched <= 8, searched
+
+
+def test_a_history_read_of_the_folder_for_thousands_of_addresses(server):
+    """Past the few SEARCHes, the history reads the folder's address headers once: every server
+    must give the same mail that way (Mailutils and Courier read UID sets their own way)."""
+    login, _password = server.add_user()
+    raws, expected = batch(list(range(12)), contact_every=3)
+    server.append(login, "INBOX", raws)
+    strangers = [f"nobody{n}@elsewhere.example" for n in range(500)]
+    with session_for(server, login) as session:
+        status = session.select("INBOX")
+        checkpoint = imap.Checkpoint(status.uidvalidity, 10_000)  # every mail is past it
+        before = session.round_trips
+        batches = list(
+            imap.history_batches(
+                session, "INBOX", [*strangers[:250], CONTACT, *strangers[250:]], checkpoint
+            )
+        )
+        trips = session.round_trips - before
+    assert {m.summary.dedupe_key for b in batches for m in b.messages} == expected
+    # SELECT, the UIDs, one FETCH of address headers, one of the mail found (a quirky server may
+    # add its own listing of the UIDs)
+    assert trips <= 5, trips

@@ -402,6 +402,41 @@ def test_history_import_searches_many_addresses_together(dovecot, mailbox):
     assert searched <= 8, f"{searched} round trips for 61 addresses: not one SEARCH each"
 
 
+def test_history_import_reads_the_folder_once_for_thousands_of_addresses(dovecot, mailbox):
+    """A first import adds its contacts by the thousand: beyond a few SEARCHes, the folder's
+    address headers are read once and matched here, and the mail found is the same."""
+    login = mailbox[0]
+    raws = mails(30, every=4)
+    expected = involving_contact(raws)
+    raws.append(rig.build_message(sender="bigsue@client.example", to=["owner@mycompany.example"]))
+    dovecot.append(login, "INBOX", raws)
+    store = Store()
+    with session_for(dovecot, mailbox) as session:
+        store.run(session, "INBOX", wants=lambda m: False)
+    checkpoint = store.checkpoints["INBOX"]
+    dovecot.append(login, "INBOX", mails(2, start=40, every=1))  # newer: not the history's
+    strangers = [f"nobody{n}@elsewhere.example" for n in range(3000)]
+    addresses = [*strangers[:1500], CONTACT.upper(), *strangers[1500:]]
+    found = {}
+    for way, scan_after in (("search", 10_000), ("scan", 0), ("default", None)):
+        options = {} if scan_after is None else {"scan_after": scan_after}
+        with session_for(dovecot, mailbox) as session:
+            before = session.round_trips
+            batches = list(
+                imap.history_batches(
+                    session, "INBOX", addresses, checkpoint, batch_size=2, **options
+                )
+            )
+            trips = session.round_trips - before
+        found[way] = sorted(m.uid for b in batches for m in b.messages)
+        if way == "default":
+            # SELECT, the UIDs, one FETCH of address headers, then the mail found, 2 at a time
+            assert trips <= 3 + -(-expected // 2), f"{trips} round trips: not one read"
+    assert found["scan"] == found["search"] == found["default"]
+    assert len(found["scan"]) == expected == 8  # not bigsue@, whom IMAP's search also finds
+    assert max(found["scan"]) <= checkpoint.last_uid
+
+
 def test_a_message_that_vanishes_before_its_body_is_fetched(dovecot, mailbox):
     login = mailbox[0]
     dovecot.append(login, "INBOX", mails(3, every=1))

@@ -14,6 +14,7 @@ from mail_lead_capture.tools.imap import plan_folder
 from mail_lead_capture.tools.imap import summarize_header
 from mail_lead_capture.tools.imap.session import Folder
 from mail_lead_capture.tools.imap.session import FolderStatus
+from mail_lead_capture.tools.imap.summaries import header_addresses
 
 
 def status(uidvalidity=7, uidnext=101, messages=100, modseq=None):
@@ -268,3 +269,21 @@ def test_raw_utf8_and_broken_headers_do_not_break_the_summary():
     assert summary.to == ()
     assert summary.message_id == "bare-id@x"
     assert summarize_header(b"").participants == ()
+
+
+def test_header_addresses_reads_only_the_fields_named():
+    header = (
+        "From: Sue <Sue@Client.Example>\r\n"
+        "To: a@x.example, B <b@x.example>\r\n"
+        "Cc: =?utf-8?q?J=C3=B6rg?= <jorg@bücher.example>\r\n"
+        "Reply-To: other@y.example\r\n"
+        "Subject: sue@elsewhere.example\r\n\r\n"
+    )
+    assert header_addresses(header.encode(), ("FROM", "TO", "CC", "BCC")) == {
+        "sue@client.example",
+        "a@x.example",
+        "b@x.example",
+        "jorg@bücher.example",
+    }
+    assert header_addresses(header, ("Reply-To",)) == {"other@y.example"}
+    assert header_addresses(b"", ("FROM",)) == set()

@@ -9,6 +9,7 @@ digest of the header when there is none). :data:`SYNC_HEADER_FIELDS`: the fields
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import replace
 from datetime import datetime
@@ -19,7 +20,7 @@ from ..headers import decode_words
 from ..headers import message_ids
 from ..headers import parse_date
 
-__all__ = ["SYNC_HEADER_FIELDS", "HeaderSummary", "summarize_header"]
+__all__ = ["SYNC_HEADER_FIELDS", "HeaderSummary", "header_addresses", "summarize_header"]
 
 # The header fields fetched in the header pass: participants and threading to decide, plus what the
 # robot-mail, envelope and direction rules read, so that a mail can be judged before its body is
@@ -112,6 +113,14 @@ def summarize_header(header: bytes | str) -> HeaderSummary:
         dedupe_key="",
     )
     return replace(summary, dedupe_key=message_id or _fallback_key(summary, message.get("Date")))
+
+
+def header_addresses(header: bytes | str, fields: Sequence[str]) -> set[str]:
+    """The normalised addresses of the named fields of a raw header block."""
+    text = header.decode("utf-8", "replace") if isinstance(header, bytes) else header
+    message = HeaderParser().parsestr(text, headersonly=True)
+    values = [value for name in fields for value in message.get_all(name) or []]
+    return {addr for _name, addr in split_addresses(*values)}
 
 
 def _fallback_key(summary: HeaderSummary, date_text: str | None) -> str:

@@ -10,7 +10,8 @@ this module drives an :class:`~.session.ImapSession` over them:
   dedupe_key` (the Message-Id). A folder with nothing new is told by one STATUS command.
 - :func:`sync_folder` (driver) over :func:`plan_pass` and :func:`iter_batches` (primitives):
   headers in UID batches, bodies only for the messages the caller wants, checkpoints the caller
-  saves. :func:`history_batches`: one address's past mail in a folder, by IMAP SEARCH;
+  saves. :func:`history_batches`: addresses' past mail in a folder, by IMAP SEARCH (or, for
+  many addresses at once, one read of the folder's address headers);
   :func:`messages_at`: given UIDs of a folder, for a second look.
 
 **Crash safety.** Messages come in ascending UID order. Each :class:`HeaderMessage` carries the
@@ -43,6 +44,7 @@ from .session import FolderStatus
 from .session import ImapSession
 from .summaries import SYNC_HEADER_FIELDS
 from .summaries import HeaderSummary
+from .summaries import header_addresses
 from .summaries import summarize_header
 
 __all__ = [
@@ -70,6 +72,12 @@ DEFAULT_BODY_CHUNK_BYTES = 8 * 1024 * 1024
 _BODY_CHUNK_COUNT = 50
 # Address spellings per history SEARCH: 20 x 4 header fields = 80 keys, ORed 7 levels deep.
 HISTORY_SEARCH_ADDRESSES = 20
+# More spellings than this many SEARCHes would ask for (each one a read of the whole folder by the
+# server, so that thousands of contacts found by a first import cost the contacts times the
+# folder's size): the folder's address headers are read once instead, and matched here.
+HISTORY_SEARCHES_BEFORE_SCAN = 4
+# UIDs per FETCH of address headers when scanning
+HISTORY_SCAN_BATCH = 1000
 _MAX_SEARCH_WINDOW_FACTOR = 64  # sparse UID ranges: probe windows of up to 64 batches by SEARCH
 
 
@@ -426,12 +434,17 @@ def history_batches(
     header_fields: Sequence[str] | None = SYNC_HEADER_FIELDS,
     body_chunk_bytes: int = DEFAULT_BODY_CHUNK_BYTES,
     fields: Sequence[str] = ("FROM", "TO", "CC", "BCC"),
+    scan_after: int = HISTORY_SEARCHES_BEFORE_SCAN,
 ) -> Iterator[HeaderBatch]:
     """The past mail of ``addresses`` in a folder already synced up to ``checkpoint``.
 
     For a new lead contact: IMAP SEARCH finds their mail among the UIDs the regular passes already
-    went past (newer mail comes with the next pass), without rescanning the folder. Only messages
-    where one of the addresses really is a participant are yielded (IMAP matches substrings).
+    went past (newer mail comes with the next pass), without rescanning the folder. Many addresses
+    at once (the contacts a first import added: more than ``scan_after`` SEARCHes of
+    :data:`HISTORY_SEARCH_ADDRESSES` spellings) are found by reading the folder's address headers
+    once instead, so that the cost grows with the folder's size alone, not with the size times the
+    contacts. Only messages where one of the addresses really is a participant are yielded (IMAP
+    matches substrings).
     Checkpoints are not moved (``checkpoint`` of batches and messages is None): the caller
     de-duplicates by :attr:`HeaderSummary.dedupe_key`. Nothing is yielded when the folder was never
     synced or its UIDVALIDITY changed (the next pass rescans it anyway).
@@ -442,20 +455,11 @@ def history_batches(
     status = session.select(folder)
     if _adopted(session, folder, status, checkpoint)[0].uidvalidity != status.uidvalidity:
         return
-    found: set[int] = set()
     spellings = sorted({v for target in targets for v in address_variants(target)})
-    # Many addresses to one SEARCH: one round trip, and one read of each mail on the server, for
-    # HISTORY_SEARCH_ADDRESSES spellings rather than one per spelling (a first import can add
-    # thousands of contacts at once).
-    for start in range(0, len(spellings), HISTORY_SEARCH_ADDRESSES):
-        found.update(
-            session.search(
-                address=spellings[start : start + HISTORY_SEARCH_ADDRESSES],
-                fields=fields,
-                uid_range=(1, checkpoint.last_uid),
-            )
-        )
-    uids = sorted(found)
+    if -(-len(spellings) // HISTORY_SEARCH_ADDRESSES) > scan_after:
+        uids = _scan_for(session, targets, fields, checkpoint.last_uid)
+    else:
+        uids = _search_for(session, spellings, fields, checkpoint.last_uid)
     skip = _SKIP_FLAGS
     for start in range(0, len(uids), batch_size):
         chunk = uids[start : start + batch_size]
@@ -475,6 +479,40 @@ def history_batches(
             skipped=skipped,
             body_chunk_bytes=body_chunk_bytes,
         )
+
+
+def _search_for(
+    session: ImapSession, spellings: list[str], fields: Sequence[str], last_uid: int
+) -> list[int]:
+    """UIDs up to ``last_uid`` whose ``fields`` contain one of ``spellings``, by IMAP SEARCH.
+
+    Many addresses to one SEARCH: one round trip, and one read of each mail on the server, for
+    :data:`HISTORY_SEARCH_ADDRESSES` spellings rather than one per spelling.
+    """
+    found: set[int] = set()
+    for start in range(0, len(spellings), HISTORY_SEARCH_ADDRESSES):
+        found.update(
+            session.search(
+                address=spellings[start : start + HISTORY_SEARCH_ADDRESSES],
+                fields=fields,
+                uid_range=(1, last_uid),
+            )
+        )
+    return sorted(found)
+
+
+def _scan_for(
+    session: ImapSession, targets: set[str], fields: Sequence[str], last_uid: int
+) -> list[int]:
+    """UIDs up to ``last_uid`` with one of ``targets`` in ``fields``, by reading those header
+    fields of every mail (one SEARCH for the UIDs, then a FETCH per :data:`HISTORY_SCAN_BATCH`)."""
+    uids = session.search(uid_range=(1, last_uid))
+    found = []
+    for start in range(0, len(uids), HISTORY_SCAN_BATCH):
+        for item in session.fetch_headers(uids[start : start + HISTORY_SCAN_BATCH], fields):
+            if targets.intersection(header_addresses(item.header, fields)):
+                found.append(item.uid)
+    return found
 
 
 def messages_at(
