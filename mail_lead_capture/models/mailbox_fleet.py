@@ -60,7 +60,8 @@ def gates(host_limit, slots=None):
     _GATES.host_limit = max(int(host_limit), 1)
     if slots is None:
         return _GATES
-    return _GATES.with_slots(slots)
+    # the same connection keeps the back-offs every process on the database shares
+    return _GATES.with_slots(slots, backoffs=slots)
 
 
 @dataclasses.dataclass

@@ -213,7 +213,7 @@ class InboxWatch:
             self.slots = None
         if self.slots is None:
             self.slots = AdvisorySlots(self.registry.db_name)
-        self.gates = self.base_gates.with_slots(self.slots, host_limit)
+        self.gates = self.base_gates.with_slots(self.slots, host_limit, backoffs=self.slots)
 
     def share(self, host_limit):
         """How many of a host's ``host_limit`` connections the watcher may hold."""
