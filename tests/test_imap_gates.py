@@ -232,8 +232,10 @@ class ProcessBackoffs:
         return (until - now, last)
 
     def clear_backoffs(self, names):
+        now = self.store.clock()
         for name in names:
-            self.store.rows.pop(name, None)
+            if self.store.rows.get(name, (now + 1, 0))[0] <= now:
+                del self.store.rows[name]
 
 
 def two_processes(store, offset=0.0):
@@ -296,6 +298,21 @@ def test_a_success_in_any_process_clears_the_shared_back_off():
     assert one.backing_off(target("a")) == 0
     # the next failure starts again from the first delay, in the process that set the first one
     assert one.back_off(target("a"), "host") == imap_fleet.BACKOFF_FIRST
+
+
+def test_a_success_of_a_connection_that_began_before_a_back_off_leaves_it():
+    store = SharedBackoffStore(Clock())
+    one, two, tick = two_processes(store)
+    assert two.acquire(target("b"), wait=0)  # connecting...
+    one.back_off(target("a"), "host")  # ...when the server starts refusing the others
+    tick(1.0)
+    assert two.backing_off(target("b")) == imap_fleet.BACKOFF_FIRST - 1.0  # it knows of it
+    two.succeeded(target("b"))
+    two.release(target("b"))
+    assert SERVER in store.rows, "the back-off in force stays"
+    assert two.backing_off(target("b")) == imap_fleet.BACKOFF_FIRST - 1.0
+    one.succeeded(target("a"))
+    assert one.backing_off(target("a")) == imap_fleet.BACKOFF_FIRST - 1.0, "here too"
 
 
 def test_failures_while_a_back_off_holds_do_not_double_it_and_later_ones_do():

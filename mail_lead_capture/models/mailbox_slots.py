@@ -55,6 +55,11 @@ HOLD_OFF_SQL = f"""
     RETURNING GREATEST(EXTRACT(EPOCH FROM until - {NOW_SQL}), 0), delay
 """
 
+# Only the ended ones: one in force was set after the connection that worked began.
+CLEAR_BACKOFFS_SQL = (
+    f"DELETE FROM mail_capture_server_backoff WHERE name = ANY(%s) AND until <= {NOW_SQL}"
+)
+
 
 def slot_key(name):
     """The advisory lock's first key for the slots called ``name`` (a signed 32-bit integer)."""
@@ -169,7 +174,9 @@ class AdvisorySlots:
     def clear_backoffs(self, names):
         if names:
             self._backoff_query(
-                "DELETE FROM mail_capture_server_backoff WHERE name = ANY(%s)", (list(names),), False
+                CLEAR_BACKOFFS_SQL,
+                (list(names),),
+                False,
             )
 
     def _fail(self, error):

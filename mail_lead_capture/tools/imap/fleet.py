@@ -174,7 +174,8 @@ class SharedBackoffs(Protocol):
     when ended; its last delay)}``, or None when the store cannot be read. ``hold_off(name,
     delay)`` holds ``name`` off for ``delay`` seconds from now, unless one in force ends later
     (never shortened), and returns ``(seconds left, last delay)`` then in force, or None.
-    ``clear_backoffs(names)`` forgets them (a connection worked). Thread-safe; never raises.
+    ``clear_backoffs(names)`` forgets those of them that have ended (a connection worked; one
+    in force was set after it began). Thread-safe; never raises.
     """
 
     def read_backoffs(self) -> dict[str, tuple[float, float]] | None: ...
@@ -421,13 +422,19 @@ class Gates:
         return delay
 
     def succeeded(self, target: Target) -> None:
-        """A connection worked: forget the back-off of its server and account (the shared ones
-        too, when known: no query when there is none)."""
+        """A connection worked: forget the ended back-offs of its server and account (the
+        shared ones too, when known: no query when there is none), so that the next failure
+        starts again from ``BACKOFF_FIRST``. One still in force was set after this connection
+        began, by a failure more recent than this success: it stays."""
         names = [backoff_name(target, scope) for scope in _SCOPES]
         with self._lock:
+            now = self._clock()
             for name in names:
-                self._backoff.pop(name, None)
-            known = [name for name in names if self._shared.pop(name, None) is not None]
+                if self._backoff.get(name, (0.0, 0.0))[0] <= now:
+                    self._backoff.pop(name, None)
+            known = [name for name in names if self._shared.get(name, (now + 1, 0.0))[0] <= now]
+            for name in known:
+                del self._shared[name]
         if known and self.backoffs is not None:
             self.backoffs.clear_backoffs(known)
 
