@@ -52,6 +52,7 @@ class TestMailboxBackoff(dovecot_server.DovecotClassMixin, TransactionCase):
         super().setUp()
         self.set_params(imap_extra_ports="1024-65535", sync_parallel=4)
         self.addCleanup(self.set_params, imap_extra_ports=False, sync_parallel=False)
+        self.forget_backoffs()  # those other tests left (their closed ports)
         self.addCleanup(self.forget_backoffs)
 
     def forget_backoffs(self):
@@ -145,6 +146,7 @@ class TestMailboxBackoff(dovecot_server.DovecotClassMixin, TransactionCase):
         self.assertEqual(self.run_sync_loop(), 1, "synced once the back-off ended")
         self.assertTrue(self.mailbox_values(mailbox_id, "last_sync")[0])
         self.assertEqual(self.rows(), [], "the success cleared it for everyone")
+        self.assertFalse(other.read_backoffs())
 
     def test_a_server_that_refuses_connections_is_backed_off_for_every_worker(self):
         closed = dovecot_server.free_port()  # nobody listens there
