@@ -166,7 +166,7 @@ class Slots(Protocol):
 
 
 class SharedBackoffs(Protocol):
-    """Back-offs shared with other processes (see DEVELOPERS.md, "Back-off").
+    """Back-offs shared with other processes (see DEVELOPERS.md, "Shared back-off").
 
     Names are :func:`backoff_name`'s. Times are seconds from now, as the store's own clock (the
     database's) counts them, so that processes whose clocks differ agree on when one ends.
