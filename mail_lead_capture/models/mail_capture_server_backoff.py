@@ -18,8 +18,8 @@ class MailCaptureServerBackoff(models.Model):
     only by ``mailbox_slots.AdvisorySlots`` on its own connection, in SQL (one upsert that never
     shortens a back-off in force), with ``until`` on the database's clock, so that processes on
     machines whose clocks differ agree. A killed worker leaves at most the back-off it set: it
-    ends at ``until``. Technical rows: administrators may read them, or delete one to try a
-    server again at once; nothing shows them.
+    ends at ``until``. Technical rows: administrators may read them, or delete one (RPC, shell)
+    to try a server again at once; no view shows them.
     """
 
     _name = "mail.capture.server.backoff"
