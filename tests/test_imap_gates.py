@@ -184,3 +184,166 @@ def test_a_surveyed_session_holds_its_shared_slots_until_closed(dovecot):
     assert again.session is not None, again.error
     again.close()
     assert shared.count(host) == 0
+
+
+# ---------------------------------------------------------------- shared back-offs
+
+
+class Clock:
+    def __init__(self, now=1000.0):
+        self.now = now
+
+    def __call__(self):
+        return self.now
+
+
+class SharedBackoffStore:
+    """The database's back-off rows, on the database's own clock."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.rows = {}  # name -> (until on the database's clock, last delay)
+        self.reads = 0
+
+
+class ProcessBackoffs:
+    """One process's connection to the shared back-offs (a ``fleet.SharedBackoffs``)."""
+
+    def __init__(self, store, broken=False):
+        self.store = store
+        self.broken = broken
+
+    def read_backoffs(self):
+        if self.broken:
+            return None
+        self.store.reads += 1
+        now = self.store.clock()
+        return {
+            name: (max(until - now, 0.0), delay) for name, (until, delay) in self.store.rows.items()
+        }
+
+    def hold_off(self, name, delay):
+        if self.broken:
+            return None
+        now = self.store.clock()
+        until, last = self.store.rows.get(name, (0.0, 0.0))
+        until, last = max(until, now + delay), max(last, delay)
+        self.store.rows[name] = (until, last)
+        return (until - now, last)
+
+    def clear_backoffs(self, names):
+        now = self.store.clock()
+        for name in names:
+            if self.store.rows.get(name, (now + 1, 0))[0] <= now:
+                del self.store.rows[name]
+
+
+def two_processes(store, offset=0.0):
+    """Gates of two processes, the second one's clock ``offset`` seconds off the first's; the
+    database's clock runs with the first one's (and the test moves them all together)."""
+    one_clock = store.clock
+    two_clock = Clock(one_clock.now + offset)
+    one = Gates(clock=one_clock, backoffs=ProcessBackoffs(store), refresh=1.0)
+    two = Gates(clock=two_clock, backoffs=ProcessBackoffs(store), refresh=1.0)
+
+    def tick(seconds):
+        one_clock.now += seconds
+        two_clock.now += seconds
+
+    return one, two, tick
+
+
+SERVER = imap_fleet.backoff_name(target(), "host")
+
+
+def test_a_back_off_one_process_sets_holds_for_the_other():
+    store = SharedBackoffStore(Clock())
+    one, two, tick = two_processes(store, offset=3600.0)  # another machine, an hour ahead
+    assert two.acquire(target("b"), wait=0)  # it read the back-offs: none
+    two.release(target("b"))
+    assert one.back_off(target("a"), "host") == imap_fleet.BACKOFF_FIRST
+    assert SERVER in store.rows, "written for everyone"
+    tick(1.0)  # what the other process read is now old enough to be read again
+    assert not two.acquire(target("b"), wait=0), "another account on the same server"
+    assert two.backing_off(target("b")) == imap_fleet.BACKOFF_FIRST - 1.0, "by the same clock"
+    other_port = Target(1, "mail.example.com", 143, "starttls", Credentials("b", "x"))
+    assert two.acquire(other_port, wait=0), "another server of the host is not backed off"
+    two.release(other_port)
+    tick(imap_fleet.BACKOFF_FIRST)
+    assert two.acquire(target("b"), wait=0), "once it ended, for every process"
+
+
+def test_the_shared_back_offs_are_read_at_most_once_per_refresh_not_per_connection():
+    store = SharedBackoffStore(Clock())
+    one, _two, tick = two_processes(store)
+    for login in "abcdefgh":
+        assert one.acquire(target(login), wait=0)
+        one.succeeded(target(login))
+        one.release(target(login))
+    assert store.reads == 1
+    tick(1.0)
+    assert one.backing_off(target("a")) == 0 and store.reads == 2
+
+
+def test_a_success_in_any_process_clears_the_shared_back_off():
+    store = SharedBackoffStore(Clock())
+    one, two, tick = two_processes(store)
+    one.back_off(target("a"), "host")
+    tick(imap_fleet.BACKOFF_FIRST + 1)  # ended; its delay is remembered (the next one doubles)
+    assert two.acquire(target("b"), wait=0)
+    two.succeeded(target("b"))  # the server works again
+    two.release(target("b"))
+    assert not store.rows, "forgotten by everyone"
+    tick(1.0)
+    assert one.backing_off(target("a")) == 0
+    # the next failure starts again from the first delay, in the process that set the first one
+    assert one.back_off(target("a"), "host") == imap_fleet.BACKOFF_FIRST
+
+
+def test_a_success_of_a_connection_that_began_before_a_back_off_leaves_it():
+    store = SharedBackoffStore(Clock())
+    one, two, tick = two_processes(store)
+    assert two.acquire(target("b"), wait=0)  # connecting...
+    one.back_off(target("a"), "host")  # ...when the server starts refusing the others
+    tick(1.0)
+    assert two.backing_off(target("b")) == imap_fleet.BACKOFF_FIRST - 1.0  # it knows of it
+    two.succeeded(target("b"))
+    two.release(target("b"))
+    assert SERVER in store.rows, "the back-off in force stays"
+    assert two.backing_off(target("b")) == imap_fleet.BACKOFF_FIRST - 1.0
+    one.succeeded(target("a"))
+    assert one.backing_off(target("a")) == imap_fleet.BACKOFF_FIRST - 1.0, "here too"
+
+
+def test_failures_while_a_back_off_holds_do_not_double_it_and_later_ones_do():
+    store = SharedBackoffStore(Clock())
+    one, two, tick = two_processes(store)
+    first = imap_fleet.BACKOFF_FIRST
+    assert one.back_off(target("a"), "host") == first
+    # connections that began before it fail too, here and in the other process
+    assert one.back_off(target("b"), "host") == first
+    tick(1.0)
+    assert two.back_off(target("c"), "host") == first - 1.0
+    assert store.rows[SERVER] == (1000.0 + first, first), "unchanged"
+    tick(first)  # ended: the next failure, in either process, doubles it
+    assert two.back_off(target("c"), "host") == 2 * first
+    tick(1.0)
+    assert one.backing_off(target("a")) == 2 * first - 1.0
+
+
+def test_a_throttled_account_backs_off_in_every_process_but_not_the_others_accounts():
+    store = SharedBackoffStore(Clock())
+    one, two, tick = two_processes(store)
+    one.back_off(target("alice"), "account")
+    tick(1.0)
+    assert not two.acquire(target("alice"), wait=0)
+    assert two.acquire(target("bob"), wait=0)
+
+
+def test_without_the_shared_store_each_process_keeps_its_own():
+    store = SharedBackoffStore(Clock())
+    one = Gates(clock=store.clock, backoffs=ProcessBackoffs(store, broken=True))
+    two = Gates(clock=store.clock, backoffs=ProcessBackoffs(store, broken=True))
+    assert one.back_off(target("a"), "host") == imap_fleet.BACKOFF_FIRST
+    assert not one.acquire(target("b"), wait=0), "its own back-off still holds"
+    assert two.acquire(target("b"), wait=0), "the other process cannot know"

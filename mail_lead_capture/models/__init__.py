@@ -11,6 +11,7 @@ from . import mail_capture_mailbox
 from . import mail_capture_mailbox_folder
 from . import mail_capture_mailbox_history
 from . import mail_capture_mailbox_message
+from . import mail_capture_server_backoff
 from . import mail_capture_trace
 from . import mail_capture_trusted_sender
 from . import mail_capture_unmatched

@@ -21,6 +21,7 @@ from ..tools import imap
 from ..tools.imap import fleet as imap_fleet
 from .mailbox_fleet import DEFAULT_PARALLEL
 from .mailbox_fleet import MailboxFleet
+from .mailbox_gate import button_gate
 from .mailbox_sync_pass import MailboxPass
 
 _logger = logging.getLogger(__name__)
@@ -612,8 +613,10 @@ class MailCaptureMailbox(models.Model):
         self.check_access("write")
         self._check_attempt()
         mailbox = self.sudo()
-        with mailbox._connect_imap() as session:
-            folders = session.list_folders()
+        # within the connection caps and back-offs every worker shares (UserError: not now)
+        with button_gate(mailbox) as gate:
+            with mailbox.with_context(lead_capture_gate=gate)._connect_imap() as session:
+                folders = session.list_folders()
         mailbox._update_folders(folders)
         return folders
 
@@ -632,7 +635,10 @@ class MailCaptureMailbox(models.Model):
                 self.env._("This mailbox is being synced right now: try again in a moment.")
             )
         mailbox.write({"retry_date": False})
-        complete = mailbox._sync_locked(deadline=time.monotonic() + BUTTON_BUDGET_SECONDS)
+        with button_gate(mailbox) as gate:
+            complete = mailbox.with_context(lead_capture_gate=gate)._sync_locked(
+                deadline=time.monotonic() + BUTTON_BUDGET_SECONDS
+            )
         if not complete:
             self._trigger_sync()
         if mailbox.state in ERROR_STATES:
@@ -830,9 +836,17 @@ class MailCaptureMailbox(models.Model):
         credentials = self.env.context.get("lead_capture_credentials")
         if credentials is None:
             credentials = self._credentials()
-        with session:
-            session.authenticate(credentials)
-            yield session
+        gate = self.env.context.get("lead_capture_gate")  # a button's (mailbox_gate)
+        try:
+            with session:
+                session.authenticate(credentials)
+                if gate is not None:
+                    gate.succeeded()
+                yield session
+        except imap.ImapError as error:
+            if gate is not None:
+                gate.failed(error)
+            raise
 
     def _credentials(self):
         """How this mailbox logs in, as an ``imap.Credentials``: its password, or a fresh

@@ -14,7 +14,8 @@ Sync Now, other Odoo servers on the same database):
 2. **Survey** the claimed mailboxes in threads (``tools/imap/fleet.py``): connect, log in, LIST,
    STATUS, with connections capped per host and per account and back-off. No ORM in threads. The
    caps hold for every worker on the database together: each connection also holds slots that
-   all share (``mailbox_slots``: PostgreSQL advisory locks on a connection of the run's own).
+   all share (``mailbox_slots``: PostgreSQL advisory locks on a connection of the run's own), and
+   so does the back-off (rows of ``mail.capture.server.backoff``, on the same connection).
 3. **Pass**, in this thread, as each survey comes back: the mailbox row is locked as the plain
    loop locks it (``try_lock_for_update``, SKIP LOCKED), checked still due, and synced by the usual
    pass (``MailboxPass``, its own cursor, a commit per mail with its checkpoint) over the
@@ -60,7 +61,8 @@ def gates(host_limit, slots=None):
     _GATES.host_limit = max(int(host_limit), 1)
     if slots is None:
         return _GATES
-    return _GATES.with_slots(slots)
+    # the same connection keeps the back-offs every process on the database shares
+    return _GATES.with_slots(slots, backoffs=slots)
 
 
 @dataclasses.dataclass

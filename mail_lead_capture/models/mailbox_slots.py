@@ -11,6 +11,12 @@ connection ends, so a killed worker, or one whose database connection broke, hol
 
 Advisory locks are per database: processes of different databases (or a database and a copy)
 do not see each other's slots.
+
+The same connection keeps the back-offs every process shares (``Gates``' ``SharedBackoffs``):
+rows of ``mail.capture.server.backoff``, written in autocommit (a back-off holds at once for
+everyone, and is not undone when the transaction of the run or the button that set it rolls
+back), with ``until`` on the database's clock (``clock_timestamp()``), handed to the gates as
+seconds from now.
 """
 
 import hashlib
@@ -32,6 +38,27 @@ TAKE_SQL = """
      WHERE CASE WHEN slot = ANY(%s) THEN false ELSE pg_try_advisory_lock(%s, slot) END
      LIMIT 1
 """
+
+
+# The database's clock, in UTC as Odoo stores datetimes.
+NOW_SQL = "(clock_timestamp() AT TIME ZONE 'UTC')"
+READ_BACKOFFS_SQL = f"""
+    SELECT name, GREATEST(EXTRACT(EPOCH FROM until - {NOW_SQL}), 0), delay
+      FROM mail_capture_server_backoff
+"""
+# Never shortens a back-off in force: another process may have set a longer one meanwhile.
+HOLD_OFF_SQL = f"""
+    INSERT INTO mail_capture_server_backoff AS b (name, scope, until, delay)
+    VALUES (%(name)s, %(scope)s, {NOW_SQL} + make_interval(secs => %(delay)s), %(delay)s)
+    ON CONFLICT (name) DO UPDATE
+       SET until = GREATEST(b.until, EXCLUDED.until), delay = GREATEST(b.delay, EXCLUDED.delay)
+    RETURNING GREATEST(EXTRACT(EPOCH FROM until - {NOW_SQL}), 0), delay
+"""
+
+# Only the ended ones: one in force was set after the connection that worked began.
+CLEAR_BACKOFFS_SQL = (
+    f"DELETE FROM mail_capture_server_backoff WHERE name = ANY(%s) AND until <= {NOW_SQL}"
+)
 
 
 def slot_key(name):
@@ -114,6 +141,43 @@ class AdvisorySlots:
                 self._fail(error)
                 return
             self._held[key].discard(slot)
+
+    # ------------------------------------------------------------ back-offs (SharedBackoffs)
+
+    def _backoff_query(self, query, params, fetch):
+        """Run a back-off statement; its rows (None when the database failed: the gates go on
+        with what they know, the slots fail closed)."""
+        with self._lock:
+            if self._broken:
+                return None
+            try:
+                with self._cursor() as cr:
+                    cr.execute(query, params)
+                    return cr.fetchall() if fetch else []
+            except psycopg2.Error as error:
+                self._fail(error)
+                return None
+
+    def read_backoffs(self):
+        rows = self._backoff_query(READ_BACKOFFS_SQL, (), True)
+        if rows is None:
+            return None
+        return {name: (float(left), float(delay)) for name, left, delay in rows}
+
+    def hold_off(self, name, delay):
+        scope = "host" if name.startswith("host:") else "account"
+        rows = self._backoff_query(
+            HOLD_OFF_SQL, {"name": name, "scope": scope, "delay": float(delay)}, True
+        )
+        return (float(rows[0][0]), float(rows[0][1])) if rows else None
+
+    def clear_backoffs(self, names):
+        if names:
+            self._backoff_query(
+                CLEAR_BACKOFFS_SQL,
+                (list(names),),
+                False,
+            )
 
     def _fail(self, error):
         _logger.warning(

@@ -18,7 +18,8 @@ never starves the scheduled sync, the watcher holds at most ``host_share`` of a 
 (setting "Connections per Mail Server"; the share is itself a slot that all watchers of the
 database share): the mailboxes beyond it are not watched (logged; tried again at each refresh)
 and are synced by the scheduled action as before. Reconnections wait for the host's or the
-account's back-off (``[UNAVAILABLE]``, ``[THROTTLED]``, a refused connection) as the fleet does.
+account's back-off (``[UNAVAILABLE]``, ``[THROTTLED]``, a refused connection) as the fleet does:
+the same back-off, which every process on the database shares (``mail.capture.server.backoff``).
 """
 
 import dataclasses
@@ -213,7 +214,7 @@ class InboxWatch:
             self.slots = None
         if self.slots is None:
             self.slots = AdvisorySlots(self.registry.db_name)
-        self.gates = self.base_gates.with_slots(self.slots, host_limit)
+        self.gates = self.base_gates.with_slots(self.slots, host_limit, backoffs=self.slots)
 
     def share(self, host_limit):
         """How many of a host's ``host_limit`` connections the watcher may hold."""

@@ -158,6 +158,9 @@ class TestMailboxSlotsSync(dovecot_server.DovecotClassMixin, TransactionCase):
         self.addCleanup(
             self.set_params, imap_extra_ports=False, sync_parallel=False, host_connections=False
         )
+        # a back-off a test sets (shared by every process: a row committed at once) must not
+        # defer the next test's mailboxes on the same Dovecot
+        self.addCleanup(self.forget_backoffs)
         with self.worker() as cr:
             env = Environment(cr, SUPERUSER_ID, {})
             partner = env["res.partner"].create({"name": "Hana", "email": "hana@client.example"})
@@ -170,6 +173,10 @@ class TestMailboxSlotsSync(dovecot_server.DovecotClassMixin, TransactionCase):
     def remove(self, model, record_id):
         with self.worker() as cr:
             Environment(cr, SUPERUSER_ID, {})[model].browse(record_id).unlink()
+
+    def forget_backoffs(self):
+        with self.worker() as cr:
+            cr.execute("DELETE FROM mail_capture_server_backoff")
 
     def committed_mailbox(self, number):
         login = self.dovecot.add_user()[0]

@@ -23,6 +23,7 @@ from odoo.tests import tagged
 from odoo.tools import config
 from odoo.tools import mute_logger
 
+from ..models import mailbox_fleet
 from ..models.mailbox_fleet import MailboxFleet
 from . import dovecot_server
 from .latency_proxy import LatencyProxy
@@ -46,6 +47,14 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.login, self.password = self.dovecot.add_user()
+        self.forget_backoffs()
+
+    def forget_backoffs(self):
+        """No back-off another test left (a closed port it tried, the same number as a server
+        here by chance) defers these workers' mailboxes: the database's and this process's."""
+        with self.worker() as cr:
+            cr.execute("DELETE FROM mail_capture_server_backoff")
+        mailbox_fleet._GATES._state.backoff.clear()
 
     def worker(self):
         """A cursor of another Odoo worker: its own connection and transaction."""

@@ -551,20 +551,27 @@ class TestConnectionIsNoScanner(RpcMixin, LeadCaptureHttpCase):
             self.assertNotIn("SSH-2.0", text)
 
     def test_attempts_are_rate_limited_per_user(self):
-        self.env["ir.config_parameter"].set_param(
-            "mail_lead_capture.imap_extra_ports", str(self.mailbox.port)
-        )
-        self.env["ir.config_parameter"].set_param("mail_lead_capture.connection_attempts", "3")
-        for _attempt in range(3):
-            self.assertEqual(self.click_test_connection()["params"]["type"], "danger")
-        self.assertRpcRefused("mail.capture.mailbox", "action_test_connection", [self.mailbox.id])
-        self.assertRpcRefused("mail.capture.mailbox", "action_fetch_folders", [self.mailbox.id])
-        # Karen's attempts are her own
-        karens = self.mailbox.sudo().copy({"user_id": self.karen.id, "email": self.karen.email})
-        self.authenticate("karen", "karen")
-        with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_mailbox"):
-            result = self.rpc("mail.capture.mailbox", "action_test_connection", [karens.id])
-        self.assertEqual(result["params"]["type"], "danger")
+        # a server that answers and refuses the login: a refused connection would back the
+        # server off for everyone after the first click (test_mailbox_backoff), and the next
+        # clicks would be refused before they count
+        with dovecot_server.ScriptedLoginServer("[AUTHENTICATIONFAILED] Invalid") as server:
+            self.mailbox.port = server.port
+            self.env["ir.config_parameter"].set_param(
+                "mail_lead_capture.imap_extra_ports", str(self.mailbox.port)
+            )
+            self.env["ir.config_parameter"].set_param("mail_lead_capture.connection_attempts", "3")
+            for _attempt in range(3):
+                self.assertEqual(self.click_test_connection()["params"]["type"], "danger")
+            self.assertRpcRefused(
+                "mail.capture.mailbox", "action_test_connection", [self.mailbox.id]
+            )
+            self.assertRpcRefused("mail.capture.mailbox", "action_fetch_folders", [self.mailbox.id])
+            # Karen's attempts are her own
+            karens = self.mailbox.sudo().copy({"user_id": self.karen.id, "email": self.karen.email})
+            self.authenticate("karen", "karen")
+            with mute_logger("odoo.addons.mail_lead_capture.models.mail_capture_mailbox"):
+                result = self.rpc("mail.capture.mailbox", "action_test_connection", [karens.id])
+            self.assertEqual(result["params"]["type"], "danger")
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")

@@ -15,11 +15,14 @@ Politeness (:class:`Gates`, one per worker process, shared by its passes):
   connecting until the session is closed, so a session handed to a pass still counts. Given
   :class:`Slots` shared with other processes (the model layer's: PostgreSQL advisory locks), the
   caps hold for all of them together, not for each;
-- a refused connection or an ``[UNAVAILABLE]`` answer backs the whole host off, a ``[THROTTLED]``
-  answer or "too many connections" the account: 5 s, doubling to 10 minutes, reset by a
-  success. A target whose host or account is backing off, or that finds no free slot within
+- a refused connection or an ``[UNAVAILABLE]`` answer backs the server off (its host and port:
+  every account on it), a ``[THROTTLED]`` answer or "too many connections" the account: 5 s,
+  doubling (at each failure after the previous back-off ended) to 10 minutes, reset by a
+  success. A target whose server or account is backing off, or that finds no free slot within
   ``slot_wait`` seconds, is not connected at all: its survey is ``deferred`` and the mailbox stays
-  due for a later run;
+  due for a later run. Given :class:`SharedBackoffs` (the model layer's: a table, on the database's
+  clock), a back-off one process sets holds for all of them, read again at most every
+  ``BACKOFF_REFRESH`` seconds (never a query per connection);
 - every connection has the session's timeout, so a server that stops answering holds one thread,
   never the others.
 """
@@ -55,11 +58,13 @@ __all__ = [
     "Fleet",
     "Gates",
     "PrimedSession",
+    "SharedBackoffs",
     "Slots",
     "Survey",
     "Target",
     "account_limit",
     "account_slot",
+    "backoff_name",
     "backoff_scope",
     "host_slot",
     "survey",
@@ -81,11 +86,15 @@ ACCOUNT_LIMITS = {
 }
 BACKOFF_FIRST = 5.0
 BACKOFF_MAX = 600.0
+# How long the gates trust what they last read of the shared back-offs (seconds): a back-off set
+# by another process is seen within this time; one query at most this often, per run.
+BACKOFF_REFRESH = 1.0
 # How long a thread waits for a free slot before the target is deferred.
 SLOT_WAIT = 30.0
 # How often a thread waiting for a slot held by another process asks the shared slots again.
 SLOT_POLL = 0.5
 
+_SCOPES = ("host", "account")
 _HOST_CODES = ("[unavailable]",)
 _ACCOUNT_CODES = ("[throttled]", "[limit]", "too many", "maximum number of connections")
 
@@ -156,6 +165,35 @@ class Slots(Protocol):
     def give(self, token: object) -> None: ...
 
 
+class SharedBackoffs(Protocol):
+    """Back-offs shared with other processes (see DEVELOPERS.md, "Shared back-off").
+
+    Names are :func:`backoff_name`'s. Times are seconds from now, as the store's own clock (the
+    database's) counts them, so that processes whose clocks differ agree on when one ends.
+    ``read_backoffs()`` gives every back-off known, ended or not, as ``{name: (seconds left, 0
+    when ended; its last delay)}``, or None when the store cannot be read. ``hold_off(name,
+    delay)`` holds ``name`` off for ``delay`` seconds from now, unless one in force ends later
+    (never shortened), and returns ``(seconds left, last delay)`` then in force, or None.
+    ``clear_backoffs(names)`` forgets those of them that have ended (a connection worked; one
+    in force was set after it began). Thread-safe; never raises.
+    """
+
+    def read_backoffs(self) -> dict[str, tuple[float, float]] | None: ...
+
+    def hold_off(self, name: str, delay: float) -> tuple[float, float] | None: ...
+
+    def clear_backoffs(self, names: list[str]) -> None: ...
+
+
+def backoff_name(target: Target, scope: str) -> str:
+    """The name of ``target``'s back-off of ``scope``: ``"host"`` is the server (its host and
+    port: another port of the same host is another server, and a mistyped port must not stop
+    the others), ``"account"`` the account on that host."""
+    if scope == "host":
+        return f"host:{target.host.lower()}:{target.port}"
+    return account_slot(target.account)
+
+
 def host_slot(host: str) -> str:
     """The name of ``host``'s connection slots (shared by everyone connecting to it)."""
     return "host:" + host.lower()
@@ -173,7 +211,7 @@ class _GateState:
         self.lock = threading.Condition()
         self.hosts: dict[str, int] = {}
         self.accounts: dict[tuple[str, str], int] = {}
-        self.backoff: dict[object, tuple[float, float]] = {}  # key -> (until, last delay)
+        self.backoff: dict[str, tuple[float, float]] = {}  # name -> (until, last delay)
         # the shared slots held, per slots and account: (host token, account token)
         self.tokens: dict[tuple[Slots, tuple[str, str]], list[tuple[object, object]]] = {}
 
@@ -187,8 +225,10 @@ class Gates:
     The counts are this process's; with ``slots`` (a :class:`Slots`), each connection also holds
     one of ``host_limit`` slots of its host and one of ``account_limit`` of its account there, so
     that the caps hold for every process using the same slots (the model layer gives slots that
-    every Odoo worker on the database shares). :meth:`with_slots` gives gates over the same
-    counts and back-offs with other slots (one run's database connection).
+    every Odoo worker on the database shares). Likewise with ``backoffs`` (a
+    :class:`SharedBackoffs`), a back-off set by any process holds for this one (this process's own
+    hold too; a success here clears both). :meth:`with_slots` gives gates over the same counts
+    and back-offs with other slots (one run's database connection).
     """
 
     def __init__(
@@ -198,11 +238,19 @@ class Gates:
         slots: Slots | None = None,
         *,
         poll: float = SLOT_POLL,
+        backoffs: SharedBackoffs | None = None,
+        refresh: float = BACKOFF_REFRESH,
         _state: _GateState | None = None,
     ):
         self.host_limit = max(int(host_limit), 1)
         self.slots = slots
         self.poll = poll
+        self.backoffs = backoffs
+        self.refresh = refresh
+        # what was last read of the shared back-offs: name -> (until on our clock, last delay)
+        self._shared: dict[str, tuple[float, float]] = {}
+        self._read_at: float | None = None
+        self._reading = threading.Lock()
         self._clock = clock or time.monotonic
         state = _state or _GateState()
         self._state = state
@@ -212,13 +260,21 @@ class Gates:
         self._backoff = state.backoff
         self._tokens = state.tokens
 
-    def with_slots(self, slots: Slots | None, host_limit: int | None = None) -> Gates:
-        """Gates sharing this one's counts and back-offs, taking ``slots`` too."""
+    def with_slots(
+        self,
+        slots: Slots | None,
+        host_limit: int | None = None,
+        backoffs: SharedBackoffs | None = None,
+    ) -> Gates:
+        """Gates sharing this one's counts and back-offs, taking ``slots`` too (and holding to
+        the ``backoffs`` other processes share)."""
         return Gates(
             self.host_limit if host_limit is None else host_limit,
             self._clock,
             slots,
             poll=self.poll,
+            backoffs=backoffs,
+            refresh=self.refresh,
             _state=self._state,
         )
 
@@ -227,22 +283,53 @@ class Gates:
             return self._hosts.get(host.lower(), 0)
 
     def backing_off(self, target: Target) -> float:
-        """Seconds left before ``target``'s host and account may be tried again (0: now)."""
+        """Seconds left before ``target``'s server and account may be tried again (0: now)."""
+        self._read_shared()
         now = self._clock()
         with self._lock:
-            until = max(
-                self._backoff.get(("host", target.host.lower()), (0.0, 0.0))[0],
-                self._backoff.get(("account", target.account), (0.0, 0.0))[0],
-            )
+            until = max(self._known(backoff_name(target, scope))[0] for scope in _SCOPES)
         return max(until - now, 0.0)
+
+    def _known(self, name: str) -> tuple[float, float]:
+        """``(until, last delay)`` of ``name``: this process's or the shared one, the later."""
+        own = self._backoff.get(name, (0.0, 0.0))
+        shared = self._shared.get(name, (0.0, 0.0))
+        return (max(own[0], shared[0]), max(own[1], shared[1]))
+
+    def _read_shared(self) -> None:
+        """Read the shared back-offs again when what was read is older than ``refresh`` (one
+        thread reads; the others go on with what was read before)."""
+        if self.backoffs is None:
+            return
+        now = self._clock()
+        if self._read_at is not None and now - self._read_at < self.refresh:
+            return
+        if not self._reading.acquire(blocking=False):
+            return
+        try:
+            rows = self.backoffs.read_backoffs()
+            now = self._clock()
+            self._read_at = now
+            if rows is not None:
+                shared = {name: (now + left, delay) for name, (left, delay) in rows.items()}
+                with self._lock:
+                    self._shared = shared
+                    # an own back-off that ended and is no longer shared was cleared by another
+                    # process's success: its delay no longer doubles the next one here either
+                    for name in [n for n, (until, _d) in self._backoff.items() if until <= now]:
+                        if name not in shared:
+                            del self._backoff[name]
+        finally:
+            self._reading.release()
 
     def acquire(self, target: Target, wait: float = SLOT_WAIT) -> bool:
         host, account = target.host.lower(), target.account
         limit = max(target.account_limit, 1)
         deadline = self._clock() + wait
+        self._read_shared()
         with self._lock:
             while True:
-                if self.backing_off(target):
+                if self._backing_off(target):
                     return False
                 if (
                     self._hosts.get(host, 0) < self.host_limit
@@ -303,21 +390,53 @@ class Gates:
             self.slots.give(account_token)
             self.slots.give(host_token)
 
+    def _backing_off(self, target: Target) -> bool:
+        """Is ``target``'s server or account backing off (what is known; the lock held)?"""
+        now = self._clock()
+        return any(self._known(backoff_name(target, scope))[0] > now for scope in _SCOPES)
+
     def back_off(self, target: Target, scope: str) -> float:
-        """Leave ``target``'s host or account alone for a while (doubling); the delay given."""
-        key = ("host", target.host.lower()) if scope == "host" else ("account", target.account)
+        """Leave ``target``'s server or account alone for a while; the seconds it is left alone.
+
+        The first failure: ``BACKOFF_FIRST``; a failure after the previous back-off ended: twice
+        its delay (at most ``BACKOFF_MAX``). Failures of connections that began before the
+        back-off (many at once when a server goes down) keep the one in force, unchanged.
+        """
+        name = backoff_name(target, scope)
+        self._read_shared()
         with self._lock:
-            _until, last = self._backoff.get(key, (0.0, 0.0))
+            now = self._clock()
+            until, last = self._known(name)
+            if until > now:
+                return until - now
             delay = min(last * 2, BACKOFF_MAX) if last else BACKOFF_FIRST
-            self._backoff[key] = (self._clock() + delay, delay)
+            self._backoff[name] = (now + delay, delay)
             self._lock.notify_all()
+        if self.backoffs is not None:
+            held = self.backoffs.hold_off(name, delay)
+            if held is not None:
+                left, last = held
+                with self._lock:
+                    self._shared[name] = (self._clock() + left, last)
+                delay = max(delay, left)
         return delay
 
     def succeeded(self, target: Target) -> None:
-        """A connection worked: forget the back-off of its host and account."""
+        """A connection worked: forget the ended back-offs of its server and account (the
+        shared ones too, when known: no query when there is none), so that the next failure
+        starts again from ``BACKOFF_FIRST``. One still in force was set after this connection
+        began, by a failure more recent than this success: it stays."""
+        names = [backoff_name(target, scope) for scope in _SCOPES]
         with self._lock:
-            self._backoff.pop(("host", target.host.lower()), None)
-            self._backoff.pop(("account", target.account), None)
+            now = self._clock()
+            for name in names:
+                if self._backoff.get(name, (0.0, 0.0))[0] <= now:
+                    self._backoff.pop(name, None)
+            known = [name for name in names if self._shared.get(name, (now + 1, 0.0))[0] <= now]
+            for name in known:
+                del self._shared[name]
+        if known and self.backoffs is not None:
+            self.backoffs.clear_backoffs(known)
 
 
 class PrimedSession(ImapSession):
