@@ -14,6 +14,7 @@ from . import test_mailbox_sending
 from . import test_mailbox_servers
 from . import test_mailbox_settings
 from . import test_mailbox_skips
+from . import test_mailbox_slots
 from . import test_mailbox_sync
 from . import test_mailbox_tour
 from . import test_mailbox_watch
