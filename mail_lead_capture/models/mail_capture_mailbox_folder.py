@@ -161,8 +161,23 @@ class MailCaptureMailboxFolder(models.Model):
 
     def write(self, vals):
         # Owners choose folders; the sync state is the sync's own (a wrong checkpoint skips mail).
-        if set(vals) - {"chosen"} and not self.env.su:
-            raise UserError(self.env._("Only the sync changes a folder's sync state."))
+        written = set(vals) - {"chosen"}
+        if written and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Only the sync changes these fields of a folder: %(fields)s. To choose the "
+                    "folders to sync, set the mailbox's Scope to Chosen folders and tick Chosen "
+                    "on its Folders tab; to sync now, click Sync Now on the mailbox.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[name]._description_string(self.env)
+                            if name in self._fields
+                            else name
+                            for name in written
+                        )
+                    ),
+                )
+            )
         return super().write(vals)
 
     # ------------------------------------------------------------
