@@ -52,7 +52,6 @@ import argparse
 import importlib
 import inspect
 import json
-import logging
 import os
 import random
 import resource
@@ -466,21 +465,16 @@ def check_cycle(env, since, expected_filed: int, filed_before: int, count: int) 
 
 def main() -> int:
     args = parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
-    logging.getLogger("mail.log").setLevel(logging.WARNING)
     if args.worker:
+        mailbox_bench.configure(args)
         return worker(args)
-    if not rig.dovecot_available():
-        say("Dovecot is not installed: apt-get install dovecot-imapd")
-        return 1
-    registry = Registry(args.database)
-    sink = _load("mlc_smtp_sink", ROOT / "mail_lead_capture/tests/smtp_sink.py").SmtpSink().start()
     with (
-        rig.DovecotServer(reuse_processes=not args.process_per_connection) as server,
-        registry.cursor() as cr,
+        mailbox_bench.started(args, reuse_processes=not args.process_per_connection) as bench,
+        bench.registry.cursor() as cr,
     ):
+        server = bench.server
         env = api.Environment(cr, SUPERUSER_ID, {})
-        owner = mailbox_bench.set_up(env, sink.port)
+        owner = mailbox_bench.set_up(env, bench.sink.port)
         env["ir.config_parameter"].set_param("mail_lead_capture.imap_extra_ports", "1024-65535")
         cr.commit()
         say(
@@ -544,7 +538,6 @@ def main() -> int:
             + ", ".join(f"{one / other:.1f}x" for one, other in zip(ones, many, strict=True))
             + " (target >= 3x)"
         )
-    sink.stop()
     return 0
 
 

@@ -31,6 +31,7 @@ a lead per mail, which our matching would see), stock last.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import logging
@@ -38,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import odoo
@@ -296,6 +298,40 @@ def run_child(script: str, args, what: str, *options: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def configure(args) -> None:
+    """Odoo's configuration from the bench's ``--database`` and Odoo options (parent and child
+    processes alike), with the SMTP sink's chatter quiet."""
+    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
+    logging.getLogger("mail.log").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class Started:
+    """What a mailbox bench's parent process works with."""
+
+    registry: Registry
+    server: object  # the rig's DovecotServer
+    sink: object  # the tests' SmtpSink
+
+
+@contextlib.contextmanager
+def started(args, **dovecot_options):
+    """The start-up every mailbox bench's parent shares: Odoo's configuration, the registry of the
+    bench's database, a private Dovecot on 127.0.0.1 (``dovecot_options`` for ``DovecotServer``)
+    and the tests' SMTP sink, so that mail Odoo sends during the bench goes nowhere else. Both
+    servers stop on the way out. Exits with a message when Dovecot is not installed."""
+    configure(args)
+    if not rig.dovecot_available():
+        raise SystemExit("Dovecot is not installed: apt-get install dovecot-imapd")
+    registry = Registry(args.database)
+    sink = _load("mlc_smtp_sink", ROOT / "mail_lead_capture/tests/smtp_sink.py").SmtpSink().start()
+    try:
+        with rig.DovecotServer(**dovecot_options) as server:
+            yield Started(registry, server, sink)
+    finally:
+        sink.stop()
+
+
 def memory_run(args, env, server, owner, size: int, variant: int) -> dict:
     warm = new_mailbox(env, server, owner, 500, variant + 100)
     target = new_mailbox(env, server, owner, size, variant)
@@ -304,19 +340,13 @@ def memory_run(args, env, server, owner, size: int, variant: int) -> dict:
 
 def main() -> int:
     args = parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's chatter
     if args.memory_run:
+        configure(args)
         return memory_child(args)
-    if not rig.dovecot_available():
-        say("Dovecot is not installed: apt-get install dovecot-imapd")
-        return 1
-    registry = Registry(args.database)
-    # the tests' SMTP sink: mail Odoo sends during the benchmark goes nowhere else
-    sink = _load("mlc_smtp_sink", ROOT / "mail_lead_capture/tests/smtp_sink.py").SmtpSink().start()
-    with rig.DovecotServer() as server, registry.cursor() as cr:
+    with started(args) as bench, bench.registry.cursor() as cr:
+        server = bench.server
         env = api.Environment(cr, SUPERUSER_ID, {})
-        owner = set_up(env, sink.port)
+        owner = set_up(env, bench.sink.port)
         cr.commit()
         share = imap_bench.CONTACT_SHARE
         say(
@@ -399,7 +429,6 @@ def main() -> int:
             "which fill as filed mail adds contacts to leads: it stops at their cap, not with the "
             "mailbox)"
         )
-    sink.stop()
     return 0
 
 

@@ -21,7 +21,6 @@ percentile under 60 s), and the wait the scheduled action alone would give, from
 from __future__ import annotations
 
 import argparse
-import logging
 import random
 import statistics
 import subprocess
@@ -29,11 +28,9 @@ import sys
 import time
 from pathlib import Path
 
-import odoo
-import odoo.init  # Odoo 19: sets up the odoo namespace before anything else
+import odoo.init  # noqa: F401  (Odoo 19: sets up the odoo namespace before anything else)
 from odoo import SUPERUSER_ID
 from odoo import api
-from odoo.modules.registry import Registry
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "dev"))
@@ -118,19 +115,12 @@ def poll_minutes() -> int:
 
 def main() -> int:
     args = parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's chatter
-    if not rig.dovecot_available():
-        say("Dovecot is not installed: apt-get install dovecot-imapd")
-        return 1
-    registry = Registry(args.database)
-    sink_module = _load("mlc_smtp_sink", ROOT / "mail_lead_capture/tests/smtp_sink.py")
-    sink = sink_module.SmtpSink().start()
     rng = random.Random(16)
-    with rig.DovecotServer() as server:
+    with mailbox_bench.started(args) as bench:
+        registry, server = bench.registry, bench.server
         with registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            owner = mailbox_bench.set_up(env, sink.port)
+            owner = mailbox_bench.set_up(env, bench.sink.port)
             cr.commit()
             mailbox = mailbox_bench.new_mailbox(env, server, owner, 200)
             mailbox_bench.first_sync(env, mailbox)
@@ -159,7 +149,6 @@ def main() -> int:
         finally:
             watcher.terminate()
             watcher.wait(30)
-    sink.stop()
     if not waits:
         say("   no mail was filed in time")
         return 1

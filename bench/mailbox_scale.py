@@ -23,13 +23,11 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import logging
 import sys
 import time
 from pathlib import Path
 
-import odoo
-import odoo.init  # Odoo 19: sets up the odoo namespace before anything else
+import odoo.init  # noqa: F401  (Odoo 19: sets up the odoo namespace before anything else)
 from odoo import SUPERUSER_ID
 from odoo import api
 from odoo import sql_db
@@ -41,7 +39,6 @@ from common import database_cpu  # noqa: E402  (dev/common.py)
 from common import load_module as _load  # noqa: E402  (dev/common.py: a module by its path)
 
 mailbox_bench = _load("mlc_bench_mailbox", ROOT / "bench" / "mailbox.py")
-rig = mailbox_bench.rig
 
 
 def parse_args():
@@ -107,22 +104,15 @@ def run_size(args, env, server, owner, size: int, variant: int) -> dict:
 
 def main() -> int:
     args = parse_args()
-    odoo.tools.config.parse_config(["-d", args.database, *args.odoo_args])
-    logging.getLogger("mail.log").setLevel(logging.WARNING)  # the SMTP sink's chatter
     if args.profile:
         Path(args.profile).mkdir(parents=True, exist_ok=True)
     if args.child:
+        mailbox_bench.configure(args)
         return child(args)
-    if not rig.dovecot_available():
-        say("Dovecot is not installed: apt-get install dovecot-imapd")
-        return 1
-    registry = Registry(args.database)
-    sink_module = _load("mlc_smtp_sink", ROOT / "mail_lead_capture/tests/smtp_sink.py")
-    sink = sink_module.SmtpSink().start()
     small, large = args.sizes
-    with rig.DovecotServer() as server, registry.cursor() as cr:
+    with mailbox_bench.started(args) as bench, bench.registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        owner = mailbox_bench.set_up(env, sink.port)
+        owner = mailbox_bench.set_up(env, bench.sink.port)
         cr.commit()
         say(
             f"First import of a mailbox of {small:,} then of {large:,} generated mails "
@@ -131,10 +121,9 @@ def main() -> int:
             "Dovecot on 127.0.0.1; same run"
         )
         runs = [
-            run_size(args, env, server, owner, size, 31 + n)
+            run_size(args, env, bench.server, owner, size, 31 + n)
             for n, size in enumerate((small, large))
         ]
-    sink.stop()
     for size, run in zip((small, large), runs, strict=True):
         db_cpu = "?" if run["db_cpu"] is None else f"{run['db_cpu']:.1f}"
         say(

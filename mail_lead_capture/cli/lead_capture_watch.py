@@ -34,32 +34,36 @@ class LeadCaptureWatch(Command):
         from odoo.addons.mail_lead_capture.models import mailbox_watch  # noqa: PLC0415
         from odoo.addons.mail_lead_capture.tools.imap import watch as imap_watch  # noqa: PLC0415
 
+        # The watcher's own options, each a number of InboxWatch's keyword of the same name:
+        # (keyword, default, help); the option is the keyword with dashes (--idle-seconds).
+        settings = (
+            (
+                "idle_seconds",
+                imap_watch.IDLE_SECONDS,
+                "restart IMAP IDLE this often (seconds; default %(default)s)",
+            ),
+            (
+                "poll_seconds",
+                imap_watch.POLL_SECONDS,
+                "servers without IDLE: ask the INBOX (NOOP) this often (default %(default)s)",
+            ),
+            (
+                "refresh_seconds",
+                mailbox_watch.REFRESH_SECONDS,
+                "read the list of mailboxes again this often (default %(default)s)",
+            ),
+            (
+                "host_share",
+                mailbox_watch.HOST_SHARE,
+                "the share of the connections per mail server (a setting) the watcher may hold "
+                "(default %(default)s)",
+            ),
+        )
         parser = self.parser
-        parser.add_argument(
-            "--idle-seconds",
-            type=float,
-            default=imap_watch.IDLE_SECONDS,
-            help="restart IMAP IDLE this often (seconds; default %(default)s)",
-        )
-        parser.add_argument(
-            "--poll-seconds",
-            type=float,
-            default=imap_watch.POLL_SECONDS,
-            help="servers without IDLE: ask the INBOX (NOOP) this often (default %(default)s)",
-        )
-        parser.add_argument(
-            "--refresh-seconds",
-            type=float,
-            default=mailbox_watch.REFRESH_SECONDS,
-            help="read the list of mailboxes again this often (default %(default)s)",
-        )
-        parser.add_argument(
-            "--host-share",
-            type=float,
-            default=mailbox_watch.HOST_SHARE,
-            help="the share of the connections per mail server (a setting) the watcher may hold "
-            "(default %(default)s)",
-        )
+        for keyword, default, help_ in settings:
+            parser.add_argument(
+                "--" + keyword.replace("_", "-"), type=float, default=default, help=help_
+            )
         options, odoo_args = parser.parse_known_args(cmdargs)
         if not 0 <= options.host_share <= 1:
             sys.exit("--host-share is a share of the connections per mail server: 0 to 1.")
@@ -71,11 +75,7 @@ class LeadCaptureWatch(Command):
         if "mail.capture.mailbox" not in registry:
             sys.exit(f"Email Capture (mail_lead_capture) is not installed in {databases[0]}.")
         watch = mailbox_watch.InboxWatch(
-            registry,
-            idle_seconds=options.idle_seconds,
-            poll_seconds=options.poll_seconds,
-            refresh_seconds=options.refresh_seconds,
-            host_share=options.host_share,
+            registry, **{keyword: getattr(options, keyword) for keyword, _d, _h in settings}
         )
 
         def stop(_signum, _frame):

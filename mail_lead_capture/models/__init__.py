@@ -2,6 +2,8 @@ from . import crm_lead
 from . import fetchmail_server
 from . import ir_mail_server
 from . import ir_ui_menu
+from . import mail_alias
+from . import mail_alias_domain
 from . import mail_capture_address
 from . import mail_capture_block
 from . import mail_capture_connection_attempt

@@ -791,11 +791,7 @@ class MailCaptureEngine(models.AbstractModel):
         author_address = mail.author.address if mail.author else None
         author = partners.filtered(lambda p: p.email_normalized == author_address)[:1]
         if not author and author_address:
-            author = (
-                company._lead_capture_user_by_address()
-                .get(author_address, self.env["res.users"])
-                .partner_id
-            )
+            author = self._author_user(company, filing, author_address).partner_id
         email_from = (
             formataddr((mail.author.name or "", author_address)) if author_address else False
         )
@@ -844,6 +840,24 @@ class MailCaptureEngine(models.AbstractModel):
                 mail.date.replace(tzinfo=None) if mail.date else fields.Datetime.now()
             )
         return message
+
+    @api.model
+    def _author_user(self, company, filing, address):
+        """The user who alone claims ``address`` in ``company``, or an empty recordset.
+
+        Reads every user's addresses only when the filing's rules and owner do not answer: the
+        rules' user addresses hold every address one user alone claims (and may hold more, never
+        fewer), so an address outside them is no user's; one of the owner's is the owner's.
+        """
+        Users = self.env["res.users"]
+        rules = filing.rules
+        if rules is not None:
+            if address not in rules.user_addresses:
+                return Users
+            owner = Users.browse(filing.owner_id or ())
+            if owner and address in owner._lead_capture_addresses():
+                return owner
+        return company._lead_capture_user_by_address().get(address, Users)
 
     @api.model
     def _message_values(self, filing):

@@ -19,6 +19,7 @@ from odoo.tools.sql import column_exists
 from ..tools import addresses
 from ..tools import imap
 from ..tools.imap import fleet as imap_fleet
+from . import mailbox_skips
 from .mailbox_fleet import DEFAULT_PARALLEL
 from .mailbox_fleet import MailboxFleet
 from .mailbox_gate import button_gate
@@ -245,26 +246,11 @@ class MailCaptureMailbox(models.Model):
     import_total = fields.Integer(compute="_compute_import_progress")
     import_done = fields.Integer(compute="_compute_import_progress")
     import_progress = fields.Float(string="First Import", compute="_compute_import_progress")
-    skipped_no_contact = fields.Integer(
-        string="No Known Contact",
-        compute="_compute_skipped",
-        help="Mail sync left alone: no participant is on a lead, and it answers no filed mail.",
-    )
-    skipped_robot = fields.Integer(
-        string="Robot Mail",
-        compute="_compute_skipped",
-        help="Mail sync left alone: auto-replies, bounces, newsletters, no-reply senders.",
-    )
-    skipped_colleagues = fields.Integer(
-        string="Between Colleagues",
-        compute="_compute_skipped",
-        help="Mail sync left alone: only the company's own users and domains take part.",
-    )
-    skipped_blocked = fields.Integer(
-        string="Blocked",
-        compute="_compute_skipped",
-        help="Mail sync left alone: every outside participant is blocked.",
-    )
+    # Mail the sync left alone, by reason: the sums of the folders' counts (``mailbox_skips``).
+    skipped_no_contact = mailbox_skips.mailbox_total("no_contact")
+    skipped_robot = mailbox_skips.mailbox_total("robot")
+    skipped_colleagues = mailbox_skips.mailbox_total("colleagues")
+    skipped_blocked = mailbox_skips.mailbox_total("blocked")
     history_ids = fields.One2many("mail.capture.mailbox.history", "mailbox_id")
     # A worker's claim while it surveys the mailbox (``mailbox_fleet``): its database backend's
     # pid, and when the claim lapses anyway. Written in SQL only.
@@ -358,19 +344,11 @@ class MailCaptureMailbox(models.Model):
             else:
                 mailbox.import_progress = 100.0 * done / total if total else 0.0
 
-    @api.depends(
-        "folder_ids.skipped_no_contact",
-        "folder_ids.skipped_robot",
-        "folder_ids.skipped_colleagues",
-        "folder_ids.skipped_blocked",
-    )
+    @api.depends(*(f"folder_ids.{name}" for name in mailbox_skips.SKIP_FIELDS))
     def _compute_skipped(self):
         for mailbox in self:
-            folders = mailbox.folder_ids
-            mailbox.skipped_no_contact = sum(folders.mapped("skipped_no_contact"))
-            mailbox.skipped_robot = sum(folders.mapped("skipped_robot"))
-            mailbox.skipped_colleagues = sum(folders.mapped("skipped_colleagues"))
-            mailbox.skipped_blocked = sum(folders.mapped("skipped_blocked"))
+            for name in mailbox_skips.SKIP_FIELDS:
+                mailbox[name] = sum(mailbox.folder_ids.mapped(name))
 
     # ------------------------------------------------------------
     # CONSTRAINTS AND ONCHANGE

@@ -4,6 +4,7 @@ from odoo import models
 from odoo.exceptions import UserError
 
 from ..tools import imap
+from . import mailbox_skips
 
 
 class ImapNumber(fields.Integer):
@@ -91,26 +92,10 @@ class MailCaptureMailboxFolder(models.Model):
     error_count = fields.Integer(readonly=True)
     # Mail the sync examined and left alone, by reason (see MailboxPass.skip_reason): counted
     # with the checkpoint that goes past it, in the same transaction.
-    skipped_no_contact = fields.Integer(
-        string="Skipped: No Known Contact",
-        readonly=True,
-        help="Mail with no participant on a lead, that answers no filed mail.",
-    )
-    skipped_robot = fields.Integer(
-        string="Skipped: Robot Mail",
-        readonly=True,
-        help="Auto-replies, bounces, newsletters, no-reply senders.",
-    )
-    skipped_colleagues = fields.Integer(
-        string="Skipped: Colleagues",
-        readonly=True,
-        help="Mail only between the company's own users and domains.",
-    )
-    skipped_blocked = fields.Integer(
-        string="Skipped: Blocked",
-        readonly=True,
-        help="Mail whose every outside participant is blocked.",
-    )
+    skipped_no_contact = mailbox_skips.folder_count("no_contact")
+    skipped_robot = mailbox_skips.folder_count("robot")
+    skipped_colleagues = mailbox_skips.folder_count("colleagues")
+    skipped_blocked = mailbox_skips.folder_count("blocked")
     waiting_replies = fields.Json(
         readonly=True,
         help="Replies examined here that answer mail no lead holds yet, by UID: filed when their "
@@ -161,8 +146,23 @@ class MailCaptureMailboxFolder(models.Model):
 
     def write(self, vals):
         # Owners choose folders; the sync state is the sync's own (a wrong checkpoint skips mail).
-        if set(vals) - {"chosen"} and not self.env.su:
-            raise UserError(self.env._("Only the sync changes a folder's sync state."))
+        written = set(vals) - {"chosen"}
+        if written and not self.env.su:
+            raise UserError(
+                self.env._(
+                    "Only the sync changes these fields of a folder: %(fields)s. To choose the "
+                    "folders to sync, set the mailbox's Scope to Chosen folders and tick Chosen "
+                    "on its Folders tab; to sync now, click Sync Now on the mailbox.",
+                    fields=", ".join(
+                        sorted(
+                            self._fields[name]._description_string(self.env)
+                            if name in self._fields
+                            else name
+                            for name in written
+                        )
+                    ),
+                )
+            )
         return super().write(vals)
 
     # ------------------------------------------------------------

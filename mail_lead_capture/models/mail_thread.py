@@ -228,8 +228,10 @@ class MailThread(models.AbstractModel):
         if not recipients:
             return []
         variants = set().union(*(addresses.address_variants(address) for address in recipients))
-        aliases = self.env["mail.alias"].sudo().search([("alias_full_name", "in", list(variants))])
         Company = self.env["res.company"]
+        if not Company._lead_capture_is_capture_address(variants):
+            return []  # mail for other aliases (Odoo's own): no query of ours
+        aliases = self.env["mail.alias"].sudo().search([("alias_full_name", "in", list(variants))])
         routes = []
         for alias in aliases:
             company, mode = Company._lead_capture_company_of_alias(alias)

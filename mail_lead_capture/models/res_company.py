@@ -5,6 +5,8 @@ from odoo import fields
 from odoo import models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+from odoo.tools import frozendict
+from odoo.tools import ormcache
 
 from ..tools import addresses
 from ..tools import filters
@@ -13,6 +15,11 @@ from ..tools import trusted
 # Unambiguous lower-case letters and digits: the local part survives being read aloud or retyped.
 _ALIAS_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _ALIAS_RANDOM_LENGTH = 16
+# Company fields the capture aliases' table (``_lead_capture_alias_table``) is read from: a write
+# of one of them clears it (mail.alias and mail.alias.domain clear it when a full name changes).
+_ALIAS_TABLE_FIELDS = frozenset(
+    {"active", "lead_capture_alias_id", "lead_capture_inbound_alias_id", "lead_capture_inbound"}
+)
 
 
 class ResCompany(models.Model):
@@ -144,6 +151,7 @@ class ResCompany(models.Model):
     def create(self, vals_list):
         companies = super().create(vals_list)
         companies._lead_capture_ensure_aliases()
+        self.env.registry.clear_cache()  # _lead_capture_alias_table
         return companies
 
     def write(self, vals):
@@ -154,6 +162,13 @@ class ResCompany(models.Model):
         result = super().write(vals)
         if "alias_domain_id" in vals or "lead_capture_inbound" in vals:
             self._lead_capture_ensure_aliases()
+        if _ALIAS_TABLE_FIELDS.intersection(vals):
+            self.env.registry.clear_cache()  # _lead_capture_alias_table
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self.env.registry.clear_cache()  # _lead_capture_alias_table
         return result
 
     # ------------------------------------------------------------
@@ -237,19 +252,49 @@ class ResCompany(models.Model):
         """
         if not alias:
             return self.browse(), None
-        company = self.sudo().search(
-            [
-                "|",
-                ("lead_capture_alias_id", "=", alias.id),
-                ("lead_capture_inbound_alias_id", "=", alias.id),
-            ],
-            limit=1,
+        company_id, mode = self._lead_capture_alias_table()[0].get(alias.id, (None, None))
+        return self.sudo().browse(company_id or ()), mode
+
+    @api.model
+    def _lead_capture_is_capture_address(self, variants):
+        """False when none of the addresses ``variants`` (normalised spellings) is the full name
+        of a capture alias of an active company: mail for none of them is not ours (no query)."""
+        return not self._lead_capture_alias_table()[1].isdisjoint(variants)
+
+    @api.model
+    @ormcache()
+    def _lead_capture_alias_table(self):
+        """The capture aliases of the active companies, read once per registry (every mail the
+        gateway routes asks): ``({alias id: (company id, mode)}, frozenset(full names))``.
+
+        ``mode`` is "capture", "inbound", or None for an incoming-mail address switched off. The
+        full names are those of the aliases with a mode. Cleared when a company's capture fields
+        change (``write``, ``create``, ``unlink``) and when an alias's full name may change
+        (``mail.alias`` and ``mail.alias.domain`` writes). Immutable: callers must not change it.
+        """
+        by_alias, names = {}, set()
+        companies = (
+            self.sudo()
+            .with_context(active_test=True)
+            .search(
+                [
+                    "|",
+                    ("lead_capture_alias_id", "!=", False),
+                    ("lead_capture_inbound_alias_id", "!=", False),
+                ]
+            )
         )
-        if not company:
-            return company, None
-        if company.lead_capture_alias_id == alias:
-            return company, "capture"
-        return company, "inbound" if company.lead_capture_inbound else None
+        for company in companies:
+            inbound = "inbound" if company.lead_capture_inbound else None
+            for alias, mode in (
+                (company.lead_capture_alias_id, "capture"),
+                (company.lead_capture_inbound_alias_id, inbound),
+            ):
+                if alias and alias.id not in by_alias:
+                    by_alias[alias.id] = (company.id, mode)
+                    if mode and alias.alias_full_name:
+                        names.add(alias.alias_full_name)
+        return frozendict(by_alias), frozenset(names)
 
     def _lead_capture_users(self):
         """The active internal users of this company: their mail is the company's own."""

@@ -27,6 +27,7 @@ from . import test_records
 from . import test_refile
 from . import test_review_notices
 from . import test_routes
+from . import test_routing_cost
 from . import test_sender_authenticity
 from . import test_tours
 from . import test_unmatched

@@ -68,8 +68,13 @@ class TestMailboxSettings(MailboxCase):
         bob_box = self.make_mailbox(email="bob.synced@acme.example")
         inbox = bob_box.folder_ids.filtered(lambda f: f.name == "INBOX").with_user(self.bob)
         inbox.chosen = False  # owners choose their folders...
-        with self.assertRaisesRegex(UserError, "Only the sync"):
+        with self.assertRaisesRegex(UserError, "Only the sync") as refused:
             inbox.last_uid = 10**6  # ... but never move a checkpoint
+        # what happened (which field) and what to do instead (the folder choice, Sync Now)
+        message = str(refused.exception)
+        self.assertIn("Last UID", message)
+        self.assertIn("Chosen folders", message)
+        self.assertIn("Sync Now", message)
 
     # ------------------------------------------------------------
     # THE PASSWORD
