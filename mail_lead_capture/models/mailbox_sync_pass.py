@@ -99,9 +99,12 @@ class MailboxPass:
 
     @property
     def rules(self):
-        """The filter rules, built once per pass, when the first mail needs them."""
+        """The filter rules, built once per pass, when the first mail needs them (or those the
+        fleet read for the owner in this run: ``lead_capture_rules``, see mailbox_fleet)."""
         if self._rules is None:
-            rules = self.company._lead_capture_filter_rules(self.owner)
+            rules = self.env.context.get(
+                "lead_capture_rules"
+            ) or self.company._lead_capture_filter_rules(self.owner)
             # In its own mailbox, the mailbox's address is the owner's side of the conversation,
             # confirmed or not; everywhere else it is theirs only once confirmed.
             if self.mailbox.email and self.mailbox.email not in rules.user_addresses:
