@@ -94,6 +94,7 @@ class MailboxFleet:
         self.host_limit = host_limit
         self.gates = gates(host_limit)  # with the database's slots while it runs
         self.domain = self.Mailbox._due_domain()
+        self.due_sql = None
         self.in_flight = set()
         self.seen = set()
         self.synced = 0
@@ -121,7 +122,8 @@ class MailboxFleet:
         self.cr.commit()  # pylint: disable=invalid-commit
         if isinstance(self.cr, Cursor):  # not a test cursor, which lives in the test's transaction
             self.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        due = self.Mailbox._search(self.domain)
+        if self.due_sql is None:  # the domain is the run's (its "now" too): built once
+            self.due_sql = self.Mailbox._search(self.domain).subselect()
         self.cr.execute(
             SQL(
                 """
@@ -142,7 +144,7 @@ class MailboxFleet:
              RETURNING id
                 """,
                 CLAIM_SECONDS,
-                due.subselect(),
+                self.due_sql,
                 tuple(self.seen) or (0,),
                 limit,
             )
@@ -365,9 +367,7 @@ class MailboxFleet:
                 session = survey.session if survey is not None else None
                 mailbox.with_context(
                     lead_capture_session=session, lead_capture_rules=self.rules(mailbox)
-                )._sync_locked(
-                    remaining=remaining, time_left=time_left
-                )
+                )._sync_locked(remaining=remaining, time_left=time_left)
         finally:
             if survey is not None:
                 survey.close()
