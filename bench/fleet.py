@@ -370,8 +370,8 @@ def describe(wall: float, reports: list[dict], loads: dict[str, float], count: i
         phases = report["phases"]
         surveys = max(report["surveys"], 1)
         lines.append(
-            f"      worker {n}: {report['wall']:.1f} s, CPU {report['cpu']:.1f} s (main thread "
-            f"{report['main_cpu']:.1f} s, surveys {report['survey_cpu']:.1f} s); main thread: "
+            f"      worker {n}: {report['wall']:.1f} s, CPU {report['cpu']:.2f} s (main thread "
+            f"{report['main_cpu']:.2f} s, surveys {report['survey_cpu']:.1f} s); main thread: "
             f"passes {phases['sync']:.1f} s ({report['calls']['sync']}), idle batches "
             f"{phases['sync_idle']:.1f} s, waiting for surveys {phases['finished']:.1f} s, "
             f"claims {phases['claim'] + phases['submit']:.1f} s; {report['surveys']} surveys "
@@ -384,7 +384,7 @@ def describe(wall: float, reports: list[dict], loads: dict[str, float], count: i
     ours = workers + loads["postgres"] + loads["dovecot"] + loads["proxy"]
     cores = os.cpu_count() or 1
     lines.append(
-        f"      CPU seconds: workers {workers:.1f}, PostgreSQL {loads['postgres']:.1f}, Dovecot "
+        f"      CPU seconds: workers {workers:.2f}, PostgreSQL {loads['postgres']:.2f}, Dovecot "
         f"{loads['dovecot']:.1f}, latency proxy {loads['proxy']:.1f}; total {ours:.1f} "
         f"({ours / count * 1000:.0f} ms per mailbox) = {ours / wall:.2f} of {cores} cores over "
         f"the wall time, {ours / cores:.1f} s if it had them all; the machine meanwhile (every "
