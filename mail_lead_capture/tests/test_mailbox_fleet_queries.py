@@ -162,10 +162,16 @@ class TestMailboxFleetQueries(dovecot_server.DovecotClassMixin, TransactionCase)
             mailbox = fleet.Mailbox.browse(mailbox_id)
             rules = fleet.rules(mailbox)
             self.assertIs(fleet.rules(mailbox), rules, "read once per run")
-            env["mail.capture.block"].create(
-                {"entry": "hana@client.example", "kind": "address", "company_id": env.company.id}
-            )
-            cr.commit()
+            with self.worker() as other:  # a colleague blocks Hana meanwhile
+                other_env = Environment(other, SUPERUSER_ID, {})
+                other_env["mail.capture.block"].create(
+                    {
+                        "entry": "hana@client.example",
+                        "kind": "address",
+                        "company_id": other_env.company.id,
+                    }
+                )
+            cr.rollback()  # a new transaction, which sees the block (as the run's next claim does)
             self.assertIs(fleet.rules(mailbox), rules, "kept within the run")
             # past RULES_MAX_AGE, even a long run reads them again
             key = (mailbox.company_id.id, mailbox.user_id.id)
