@@ -41,9 +41,11 @@ Settings of the run, so that the comparison measures the workers and not the rig
 After each cycle the bench says where the time went: per worker, the main thread's time in
 passes (mailboxes with new mail), in the batches of idle mailboxes, waiting for surveys and
 claiming; the surveys' mean time, round trips and how many ran at once; the CPU seconds of the
-workers (main thread and survey threads), PostgreSQL, Dovecot and the latency proxy, and how much
-of the machine other programs took meanwhile. ``--profile PREFIX`` writes each worker's cProfile
-statistics (main thread only).
+workers (main thread and survey threads), PostgreSQL, Dovecot and the latency proxy, the SQL
+statements each worker sent (all its cursors), and how much of the machine other programs took
+meanwhile. ``--profile PREFIX`` writes each worker's cProfile statistics (main thread only, in CPU
+time: waiting for the database or the network is not counted; the profiler about doubles the
+worker's CPU seconds of that run).
 """
 
 from __future__ import annotations
@@ -241,19 +243,28 @@ def worker(args) -> int:
     if args.profile:
         import cProfile
 
-        profile = cProfile.Profile()
+        profile = cProfile.Profile(time.thread_time)  # CPU time: waits for the database excluded
         profile.enable()
     started, cpu, main_cpu = time.time(), cpu_time(), time.thread_time()
+    statements = odoo.sql_db.sql_counter
     with registry.cursor() as cr, mute_logger(*QUIET):
         api.Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._sync_due()
     ended = time.time()
     cpu = cpu_time() - cpu
+    statements = odoo.sql_db.sql_counter - statements
     meter.main_cpu = time.thread_time() - main_cpu
     if profile:
         profile.disable()
         profile.dump_stats(f"{args.profile}.{os.getpid()}")
     print(
-        json.dumps({"started": started, "ended": ended, **meter.report(cpu, ended - started)}),
+        json.dumps(
+            {
+                "started": started,
+                "ended": ended,
+                "statements": statements,
+                **meter.report(cpu, ended - started),
+            }
+        ),
         flush=True,
     )
     return 0
@@ -358,20 +369,21 @@ def describe(wall: float, reports: list[dict], loads: dict[str, float], count: i
         phases = report["phases"]
         surveys = max(report["surveys"], 1)
         lines.append(
-            f"      worker {n}: {report['wall']:.1f} s, CPU {report['cpu']:.1f} s (main thread "
-            f"{report['main_cpu']:.1f} s, surveys {report['survey_cpu']:.1f} s); main thread: "
+            f"      worker {n}: {report['wall']:.1f} s, CPU {report['cpu']:.2f} s (main thread "
+            f"{report['main_cpu']:.2f} s, surveys {report['survey_cpu']:.1f} s); main thread: "
             f"passes {phases['sync']:.1f} s ({report['calls']['sync']}), idle batches "
             f"{phases['sync_idle']:.1f} s, waiting for surveys {phases['finished']:.1f} s, "
             f"claims {phases['claim'] + phases['submit']:.1f} s; {report['surveys']} surveys "
             f"of {report['survey_seconds'] / surveys:.2f} s, "
             f"{report['survey_trips'] / surveys:.1f} round trips; "
             f"{report['trips'] / max(report['sessions'], 1):.1f} round trips per session; "
-            f"surveys in flight {report['in_flight_mean']:.0f} (max {report['in_flight_max']})"
+            f"surveys in flight {report['in_flight_mean']:.0f} (max {report['in_flight_max']}); "
+            f"{report.get('statements', 0)} SQL statements"
         )
     ours = workers + loads["postgres"] + loads["dovecot"] + loads["proxy"]
     cores = os.cpu_count() or 1
     lines.append(
-        f"      CPU seconds: workers {workers:.1f}, PostgreSQL {loads['postgres']:.1f}, Dovecot "
+        f"      CPU seconds: workers {workers:.2f}, PostgreSQL {loads['postgres']:.2f}, Dovecot "
         f"{loads['dovecot']:.1f}, latency proxy {loads['proxy']:.1f}; total {ours:.1f} "
         f"({ours / count * 1000:.0f} ms per mailbox) = {ours / wall:.2f} of {cores} cores over "
         f"the wall time, {ours / cores:.1f} s if it had them all; the machine meanwhile (every "

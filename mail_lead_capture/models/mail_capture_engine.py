@@ -371,7 +371,7 @@ class MailCaptureEngine(models.AbstractModel):
         else:
             lead = self.env["crm.lead"].browse(decision.lead_id)
         # A lead made just now holds no mail yet: its duplicate look-ups are skipped.
-        duplicate = not created and self._is_duplicate(lead, mail, owner)
+        duplicate, hidden = (False, False) if created else self._copies_on(lead, mail, owner)
         if duplicate:
             trace = Trace._duplicate(lead)
             self._log_decision(
@@ -394,7 +394,7 @@ class MailCaptureEngine(models.AbstractModel):
         trace += self._trusted_note(filing)
         # The mail may be on the lead as another user's private synced mail, which its owner
         # cannot see: it is filed again rather than dropped as a duplicate, and the trace says so.
-        trace += "" if created else self._hidden_copy_note(lead, mail)
+        trace += " " + Trace._hidden_copy() if hidden else ""
         message = self._post_on_lead(
             lead, mail, content, filing, direction, trace, partners, new=created
         )
@@ -685,23 +685,41 @@ class MailCaptureEngine(models.AbstractModel):
         base = [("model", "=", lead._name), ("res_id", "=", lead.id)]
         if owner is not None:
             base.append(("lead_capture_private_user_id", "in", [False, *owner.ids]))
-        if mail.message_id:
-            found = Message.search([*base, ("message_id", "=", mail.message_id)], limit=1)
+        for domain in self._copy_domains(base, mail):
+            found = Message.search(domain, limit=1)
             if found:
                 return found
+        return found
+
+    @api.model
+    def _copies_on(self, lead, mail, owner):
+        """``(copy, hidden)``: what ``_is_duplicate(lead, mail, owner)`` returns, and whether
+        ``mail`` is on ``lead`` only as copies ``owner`` cannot see (another user's private mail),
+        in the look-ups of one ``_is_duplicate`` (each reads every copy, visible or not)."""
+        Message = self.env["mail.message"].sudo()
+        base = [("model", "=", lead._name), ("res_id", "=", lead.id)]
+        visible = {False, *owner.ids}
+        hidden = False
+        for domain in self._copy_domains(base, mail):
+            copies = Message.search_fetch(domain, ["lead_capture_private_user_id"])
+            seen = copies.filtered(lambda m: m.lead_capture_private_user_id.id in visible)
+            if seen:
+                return seen[:1], hidden
+            hidden = hidden or bool(copies)
+        return Message, hidden
+
+    @api.model
+    def _copy_domains(self, base, mail):
+        """The look-ups of ``mail``'s copies among the messages of ``base``, in order: by
+        Message-Id, then by fingerprint near its date."""
+        if mail.message_id:
+            yield [*base, ("message_id", "=", mail.message_id)]
         domain = [*base, ("lead_capture_fingerprint", "=", mail.fingerprint)]
         if mail.date:
             window = timedelta(hours=FINGERPRINT_WINDOW_HOURS)
             naive = mail.date.replace(tzinfo=None)
             domain += [("date", ">=", naive - window), ("date", "<=", naive + window)]
-        return Message.search(domain, limit=1)
-
-    @api.model
-    def _hidden_copy_note(self, lead, mail):
-        """A sentence for the trace when ``mail`` is on ``lead`` only as a copy its owner cannot see."""
-        if not self._is_duplicate(lead, mail):
-            return ""
-        return " " + self.env["mail.capture.trace"]._hidden_copy()
+        yield domain
 
     @api.model
     def _mail_partners(self, mail, kept, owner, company):

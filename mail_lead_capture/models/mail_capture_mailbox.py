@@ -1345,9 +1345,10 @@ class MailCaptureMailbox(models.Model):
                 date=fields.Datetime.to_string(self.last_mail_date),
                 hours=round(self.mail_rhythm or 0, 1),
             )
+        # stored fields first: ``synced`` (computed) is then only asked of a folder in error
         folders = self.folder_ids.filtered(
             lambda f: (
-                (f.synced and f.error_message)
+                (f.error_message and f.synced)
                 or (f.missing and f.chosen and self.scope == "chosen")
             )
         )

@@ -51,6 +51,10 @@ CLAIM_ATTEMPTS = 10
 CLAIM_SLICES = 5
 CLAIM_PAUSE = 0.1
 DEFAULT_PARALLEL = 50
+# The filter rules (users' addresses, blocks, company domains) of an owner are read once per run
+# and again when older than this (seconds): a change of settings is seen by the next run, and
+# within this time in a long one (a pass reads them once too, and may last as long).
+RULES_MAX_AGE = 60
 
 # One set of connection counts and back-offs per worker process (all databases, all runs); each
 # run adds the slots every process on its database shares (``gates(host_limit, slots)``).
@@ -92,9 +96,12 @@ class MailboxFleet:
         self.host_limit = host_limit
         self.gates = gates(host_limit)  # with the database's slots while it runs
         self.domain = self.Mailbox._due_domain()
+        self.due_sql = None
         self.in_flight = set()
         self.seen = set()
         self.synced = 0
+        self._rules = {}  # (company id, owner id) -> (FilterRules, time.monotonic() read)
+        self.busy = set()  # ids sync_idle found with something to do: not asked again in sync
 
     # ------------------------------------------------------------ claims
 
@@ -117,7 +124,8 @@ class MailboxFleet:
         self.cr.commit()  # pylint: disable=invalid-commit
         if isinstance(self.cr, Cursor):  # not a test cursor, which lives in the test's transaction
             self.cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-        due = self.Mailbox._search(self.domain)
+        if self.due_sql is None:  # the domain is the run's (its "now" too): built once
+            self.due_sql = self.Mailbox._search(self.domain).subselect()
         self.cr.execute(
             SQL(
                 """
@@ -138,7 +146,7 @@ class MailboxFleet:
              RETURNING id
                 """,
                 CLAIM_SECONDS,
-                due.subselect(),
+                self.due_sql,
                 tuple(self.seen) or (0,),
                 limit,
             )
@@ -205,6 +213,16 @@ class MailboxFleet:
                 if folder.synced and folder.import_state == "done"
             },
         )
+
+    def rules(self, mailbox):
+        """The filter rules of ``mailbox``'s owner in its company, read once per run (see
+        RULES_MAX_AGE) instead of once per pass: the same for every mailbox of the owner."""
+        key = (mailbox.company_id.id, mailbox.user_id.id)
+        cached = self._rules.get(key)
+        if cached is None or time.monotonic() - cached[1] > RULES_MAX_AGE:
+            rules = mailbox.company_id._lead_capture_filter_rules(mailbox.user_id)
+            cached = self._rules[key] = (rules, time.monotonic())
+        return cached[0]
 
     # ------------------------------------------------------------ the run
 
@@ -297,6 +315,7 @@ class MailboxFleet:
                 not (m.stalled or m.trouble_since or m.trouble_notified) and not m._health_problem()
             )
         )
+        self.busy.update((due - idle).ids)
         if quiet:
             quiet.write(quiet[0]._synced_values(IdleReport(), fields.Datetime.now()))
         for mailbox in idle - quiet:
@@ -342,15 +361,15 @@ class MailboxFleet:
                 # the token once)
                 _logger.info("Mailbox %s: sync failed (%s)", mailbox.id, survey.error.kind)
                 mailbox._sync_failed(survey.error)
-            elif survey is not None and self.idle(mailbox, survey):
+            elif survey is not None and mailbox.id not in self.busy and self.idle(mailbox, survey):
                 # nothing new on the server and nothing queued: what the pass would find, without
                 # a cursor of its own
                 mailbox.with_context(lead_capture_report=IdleReport())._sync_locked()
             else:
                 session = survey.session if survey is not None else None
-                mailbox.with_context(lead_capture_session=session)._sync_locked(
-                    remaining=remaining, time_left=time_left
-                )
+                mailbox.with_context(
+                    lead_capture_session=session, lead_capture_rules=self.rules(mailbox)
+                )._sync_locked(remaining=remaining, time_left=time_left)
         finally:
             if survey is not None:
                 survey.close()

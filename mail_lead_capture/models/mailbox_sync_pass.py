@@ -75,6 +75,7 @@ class MailboxPass:
         self.private = mailbox.privacy == "private"
         self.two_way = mailbox.direction == "two_way"
         self.scope = mailbox.scope
+        self.email = mailbox.email  # read with the others: after a commit it would cost a query
         self._rules = None
         self._lead_addresses = False  # not loaded yet; None: too many to keep, ask per address
         # Records the sync creates (contacts, the capture log, leads) get no "created" note and
@@ -99,14 +100,17 @@ class MailboxPass:
 
     @property
     def rules(self):
-        """The filter rules, built once per pass, when the first mail needs them."""
+        """The filter rules, built once per pass, when the first mail needs them (or those the
+        fleet read for the owner in this run: ``lead_capture_rules``, see mailbox_fleet)."""
         if self._rules is None:
-            rules = self.company._lead_capture_filter_rules(self.owner)
+            rules = self.env.context.get(
+                "lead_capture_rules"
+            ) or self.company._lead_capture_filter_rules(self.owner)
             # In its own mailbox, the mailbox's address is the owner's side of the conversation,
             # confirmed or not; everywhere else it is theirs only once confirmed.
-            if self.mailbox.email and self.mailbox.email not in rules.user_addresses:
+            if self.email and self.email not in rules.user_addresses:
                 rules = dataclasses.replace(
-                    rules, user_addresses=rules.user_addresses | {self.mailbox.email}
+                    rules, user_addresses=rules.user_addresses | {self.email}
                 )
             self._rules = rules
         return self._rules

@@ -7,6 +7,7 @@ from . import test_gateway_trust
 from . import test_hostile_mail
 from . import test_install
 from . import test_mailbox_backoff
+from . import test_mailbox_fleet_queries
 from . import test_mailbox_privacy
 from . import test_mailbox_robustness
 from . import test_mailbox_scale

@@ -14,6 +14,7 @@ domain written in punycode (``xn--bcher-kva.example``) is decoded to its Unicode
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -168,10 +169,18 @@ def normalize_address(text: str | None) -> str | None:
     """
     if not text or not isinstance(text, str):
         return None
+    return _first_address(text)
+
+
+# Both below are pure and called for the same addresses again and again (every lead address on
+# each sync pass, every participant of every mail): remembered, a few thousand of each at most.
+@functools.lru_cache(maxsize=8192)
+def _first_address(text: str) -> str | None:
     pairs = split_addresses(text)
     return pairs[0][1] if pairs else None
 
 
+@functools.lru_cache(maxsize=8192)
 def _normalize_addr_spec(addr: str) -> str | None:
     addr = addr.strip().strip("<>").strip()
     if not addr or len(addr) > _MAX_ADDRESS_LENGTH or addr.count("@") != 1:
