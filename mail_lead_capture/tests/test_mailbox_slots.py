@@ -223,10 +223,13 @@ class TestMailboxSlotsSync(dovecot_server.DovecotClassMixin, TransactionCase):
             return Environment(cr, SUPERUSER_ID, {})["mail.capture.mailbox"]._sync_due()
 
     def make_due(self, ids):
+        """Due now, as if last synced an hour ago (so that a sync within the same second as the
+        previous one still shows in ``last_sync``, which Odoo keeps to the second)."""
+        now = fields.Datetime.now()
         with self.worker() as cr:
             cr.execute(
-                "UPDATE mail_capture_mailbox SET next_sync = %s WHERE id IN %s",
-                [fields.Datetime.now() - timedelta(minutes=1), tuple(ids)],
+                "UPDATE mail_capture_mailbox SET next_sync = %s, last_sync = %s WHERE id IN %s",
+                [now - timedelta(minutes=1), now - timedelta(hours=1), tuple(ids)],
             )
 
     def last_syncs(self, ids):
@@ -276,10 +279,9 @@ class TestMailboxSlotsSync(dovecot_server.DovecotClassMixin, TransactionCase):
             while second[watched] not in self.filed() and time.monotonic() < deadline:
                 watch.step(timeout=0.5)
         self.assertIn(second[watched], self.filed(), "the watched mailbox, by the watcher")
-        before = self.last_syncs(ids)
-
         # the others: the scheduled action, with the connection the watcher leaves it
         self.make_due(sorted(watch.unwatched))
+        before = self.last_syncs(ids)
         self.run_sync_loop()
         after = self.last_syncs(ids)
         for mailbox_id in watch.unwatched:
