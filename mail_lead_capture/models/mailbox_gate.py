@@ -40,7 +40,8 @@ class ButtonGate:
 
 
 def target_of(mailbox):
-    """The mailbox as the gates see it: its server and its account (no credentials)."""
+    """The mailbox as the gates see it: its server and its account (the account's name only:
+    these credentials never log in). The buttons' and the INBOX watcher's."""
     return imap_fleet.Target(
         key=mailbox.id,
         host=mailbox.host,

@@ -35,6 +35,7 @@ from odoo import api
 from ..tools import imap
 from ..tools.imap import fleet as imap_fleet
 from ..tools.imap import watch as imap_watch
+from .mailbox_gate import target_of
 from .mailbox_slots import AdvisorySlots
 
 _logger = logging.getLogger(__name__)
@@ -223,17 +224,7 @@ class InboxWatch:
     @staticmethod
     def target(mailbox):
         """The mailbox as the gates see it (its host and account), or None without a server."""
-        if not mailbox.host:
-            return None
-        return imap_fleet.Target(
-            key=mailbox.id,
-            host=mailbox.host,
-            port=mailbox.port or 993,
-            security=mailbox.security,
-            # the account's name only: these credentials never log in
-            credentials=imap.Credentials(mailbox.login or mailbox.email or "", ""),
-            account_limit=imap_fleet.account_limit(mailbox.host),
-        )
+        return target_of(mailbox) if mailbox.host else None
 
     def take_slots(self, target, host_limit):
         """A slot of the watchers' share of the host, then the gates' host and account slots,

@@ -5,8 +5,11 @@ Sync opens a cursor of its own and commits once per mail; the tests run it under
 after each test), exactly as the scheduled action's and the button's code paths run in production.
 """
 
+from odoo import SUPERUSER_ID
+from odoo.api import Environment
 from odoo.tools import mute_logger
 
+from ..models import mailbox_fleet
 from . import dovecot_server
 from .common import LeadCaptureCase
 from .common import LeadCaptureHttpCase
@@ -116,3 +119,34 @@ class MailboxCase(MailboxMixin, LeadCaptureCase):
 class MailboxHttpCase(MailboxMixin, LeadCaptureHttpCase):
     """Mailbox sync with Odoo's HTTP server, for browser tours (the cursor lock of
     ``LeadCaptureHttpCase``)."""
+
+
+class WorkerCursorsMixin:
+    """For tests whose sync runs as other Odoo workers run it, through cursors of their own that
+    commit (the claims, the slots and the back-offs are between database connections): what such
+    a test commits, it removes."""
+
+    def worker(self):
+        """A cursor of another Odoo worker: its own connection and transaction."""
+        cr = self.env.registry.cursor()
+        # never wait on the test's own transaction for long: fail instead
+        cr.execute("SET lock_timeout = '10s'")
+        return cr
+
+    def set_params(self, **values):
+        """The addon's settings, committed (False removes one)."""
+        with self.worker() as cr:
+            Param = Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
+            for key, value in values.items():
+                Param.set_param(f"mail_lead_capture.{key}", value and str(value))
+
+    def remove(self, model, record_id):
+        with self.worker() as cr:
+            Environment(cr, SUPERUSER_ID, {})[model].browse(record_id).unlink()
+
+    def forget_backoffs(self):
+        """Other tests use the same servers: no back-off outlives a test, in the database (every
+        process shares them) nor in this process's gates."""
+        with self.worker() as cr:
+            cr.execute("DELETE FROM mail_capture_server_backoff")
+        mailbox_fleet._GATES._state.backoff.clear()

@@ -19,7 +19,6 @@ from odoo.tests import TransactionCase
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from ..models import mailbox_fleet
 from ..models import mailbox_gate
 from ..models.mailbox_slots import AdvisorySlots
 from ..models.mailbox_watch import InboxWatch
@@ -28,6 +27,7 @@ from ..tools.imap.session import Credentials
 from ..tools.imap.session import ImapError
 from . import dovecot_server
 from .mailbox_common import SYNC_LOGGERS
+from .mailbox_common import WorkerCursorsMixin
 
 HOST = "127.0.0.1"
 WAIT_SECONDS = 30
@@ -36,35 +36,13 @@ SHORT = 2.0
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
-class TestMailboxBackoff(dovecot_server.DovecotClassMixin, TransactionCase):
-    def worker(self):
-        cr = self.env.registry.cursor()
-        cr.execute("SET lock_timeout = '10s'")
-        return cr
-
-    def set_params(self, **values):
-        with self.worker() as cr:
-            Param = Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
-            for key, value in values.items():
-                Param.set_param(f"mail_lead_capture.{key}", value and str(value))
-
+class TestMailboxBackoff(WorkerCursorsMixin, dovecot_server.DovecotClassMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.set_params(imap_extra_ports="1024-65535", sync_parallel=4)
         self.addCleanup(self.set_params, imap_extra_ports=False, sync_parallel=False)
         self.forget_backoffs()  # those other tests left (their closed ports)
         self.addCleanup(self.forget_backoffs)
-
-    def forget_backoffs(self):
-        """Other tests use the same servers: no back-off of this one outlives it, in the
-        database nor in this process's gates."""
-        with self.worker() as cr:
-            cr.execute("DELETE FROM mail_capture_server_backoff")
-        mailbox_fleet._GATES._state.backoff.clear()
-
-    def remove(self, model, record_id):
-        with self.worker() as cr:
-            Environment(cr, SUPERUSER_ID, {})[model].browse(record_id).unlink()
 
     def committed_mailbox(self, number, port=None):
         login = self.dovecot.add_user()[0]

@@ -20,6 +20,7 @@ from ..models.mailbox_fleet import MailboxFleet
 from ..tools.imap import fleet as imap_fleet
 from . import dovecot_server
 from .mailbox_common import SYNC_LOGGERS
+from .mailbox_common import WorkerCursorsMixin
 
 # Statements one pass may send to file one mail on a known lead (lock, pass, filing, checkpoint,
 # commits), in a process that has not filed mail before (the access rules' first reads count):
@@ -29,12 +30,9 @@ FILING_STATEMENTS_MAX = 76
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
-class TestMailboxFleetQueries(dovecot_server.DovecotClassMixin, TransactionCase):
-    def worker(self):
-        cr = self.env.registry.cursor()
-        cr.execute("SET lock_timeout = '10s'")
-        return cr
-
+class TestMailboxFleetQueries(
+    WorkerCursorsMixin, dovecot_server.DovecotClassMixin, TransactionCase
+):
     def setUp(self):
         super().setUp()
         self.set_params(imap_extra_ports="1024-65535", sync_parallel=10)
@@ -57,12 +55,6 @@ class TestMailboxFleetQueries(dovecot_server.DovecotClassMixin, TransactionCase)
             env["mail.capture.block"].search([("entry", "=", "hana@client.example")]).unlink()
             for key in ("imap_extra_ports", "sync_parallel"):
                 env["ir.config_parameter"].set_param(f"mail_lead_capture.{key}", False)
-
-    def set_params(self, **values):
-        with self.worker() as cr:
-            Param = Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
-            for key, value in values.items():
-                Param.set_param(f"mail_lead_capture.{key}", str(value))
 
     def mailboxes(self, count):
         """``count`` committed mailboxes of the administrator, imported; their (id, login)."""

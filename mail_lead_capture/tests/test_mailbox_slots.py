@@ -32,6 +32,7 @@ from ..tools.imap.session import Credentials
 from ..tools.imap.session import ImapError
 from . import dovecot_server
 from .mailbox_common import SYNC_LOGGERS
+from .mailbox_common import WorkerCursorsMixin
 
 WAIT_SECONDS = 30
 HOST = "127.0.0.1"
@@ -138,19 +139,8 @@ class TestMailboxSlots(TransactionCase):
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
-class TestMailboxSlotsSync(dovecot_server.DovecotClassMixin, TransactionCase):
+class TestMailboxSlotsSync(WorkerCursorsMixin, dovecot_server.DovecotClassMixin, TransactionCase):
     """The scheduled action and the INBOX watcher against the real Dovecot, within one cap."""
-
-    def worker(self):
-        cr = self.env.registry.cursor()
-        cr.execute("SET lock_timeout = '10s'")
-        return cr
-
-    def set_params(self, **values):
-        with self.worker() as cr:
-            Param = Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
-            for key, value in values.items():
-                Param.set_param(f"mail_lead_capture.{key}", value and str(value))
 
     def setUp(self):
         super().setUp()
@@ -169,14 +159,6 @@ class TestMailboxSlotsSync(dovecot_server.DovecotClassMixin, TransactionCase):
         self.addCleanup(self.remove, "crm.lead", self.lead_id)
         self.addCleanup(self.remove, "res.partner", partner_id)
         self.logins = {}
-
-    def remove(self, model, record_id):
-        with self.worker() as cr:
-            Environment(cr, SUPERUSER_ID, {})[model].browse(record_id).unlink()
-
-    def forget_backoffs(self):
-        with self.worker() as cr:
-            cr.execute("DELETE FROM mail_capture_server_backoff")
 
     def committed_mailbox(self, number):
         login = self.dovecot.add_user()[0]

@@ -23,11 +23,11 @@ from odoo.tests import tagged
 from odoo.tools import config
 from odoo.tools import mute_logger
 
-from ..models import mailbox_fleet
 from ..models.mailbox_fleet import MailboxFleet
 from . import dovecot_server
 from .latency_proxy import LatencyProxy
 from .mailbox_common import SYNC_LOGGERS
+from .mailbox_common import WorkerCursorsMixin
 
 # A separate Odoo process running the scheduled action's loop once (see test_a_killed_worker_...).
 WORKER_SCRIPT = """
@@ -43,25 +43,13 @@ with registry.cursor() as cr:
 
 
 @tagged("post_install", "-at_install", "mail_lead_capture")
-class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
+class TestMailboxWorkers(WorkerCursorsMixin, dovecot_server.DovecotClassMixin, TransactionCase):
     def setUp(self):
         super().setUp()
         self.login, self.password = self.dovecot.add_user()
+        # no back-off another test left (a closed port it tried, the same number as a server
+        # here by chance) defers these workers' mailboxes
         self.forget_backoffs()
-
-    def forget_backoffs(self):
-        """No back-off another test left (a closed port it tried, the same number as a server
-        here by chance) defers these workers' mailboxes: the database's and this process's."""
-        with self.worker() as cr:
-            cr.execute("DELETE FROM mail_capture_server_backoff")
-        mailbox_fleet._GATES._state.backoff.clear()
-
-    def worker(self):
-        """A cursor of another Odoo worker: its own connection and transaction."""
-        cr = self.env.registry.cursor()
-        # never wait on the test's own transaction for long: fail instead
-        cr.execute("SET lock_timeout = '10s'")
-        return cr
 
     def committed_mailbox(self, login=None, port=None, email="admin-sync@example.com"):
         login = login or self.login
@@ -92,12 +80,6 @@ class TestMailboxWorkers(dovecot_server.DovecotClassMixin, TransactionCase):
             env["mail.capture.mailbox"].browse(mailbox_id).unlink()
             for key in ("imap_extra_ports", "sync_parallel", "imap_timeout"):
                 env["ir.config_parameter"].set_param(f"mail_lead_capture.{key}", False)
-
-    def set_params(self, **values):
-        with self.worker() as cr:
-            Param = Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"]
-            for key, value in values.items():
-                Param.set_param(f"mail_lead_capture.{key}", str(value))
 
     def committed_lead(self):
         """A lead of Hana's, committed (removed with its messages at the end)."""
