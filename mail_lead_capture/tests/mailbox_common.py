@@ -150,3 +150,36 @@ class WorkerCursorsMixin:
         with self.worker() as cr:
             cr.execute("DELETE FROM mail_capture_server_backoff")
         mailbox_fleet._GATES._state.backoff.clear()
+
+    def commit_mailbox(self, email, port=None):
+        """A committed, connected mailbox of the administrator on the class's Dovecot, with a
+        fresh login; ``(mailbox id, login)``. It goes at the end, with the addresses a working
+        connection proved to its owner (test_ownership counts every address)."""
+        login = self.dovecot.add_user()[0]
+        with self.worker() as cr:
+            env = Environment(cr, SUPERUSER_ID, {})
+            mailbox_id = (
+                env["mail.capture.mailbox"]
+                .create(
+                    {
+                        "user_id": env.ref("base.user_admin").id,
+                        "email": email,
+                        "host": "127.0.0.1",
+                        "port": port or self.dovecot.plain_port,
+                        "security": "none",
+                        "login": login,
+                        "password": self.dovecot.password_of(login),
+                        "state": "connected",
+                    }
+                )
+                .id
+            )
+        self.addCleanup(self.remove_addresses, email)
+        self.addCleanup(self.remove, "mail.capture.mailbox", mailbox_id)
+        return mailbox_id, login
+
+    def remove_addresses(self, email):
+        with self.worker() as cr:
+            Environment(cr, SUPERUSER_ID, {})["mail.capture.address"].search(
+                [("email", "=", email)]
+            ).unlink()

@@ -45,34 +45,7 @@ class TestMailboxBackoff(WorkerCursorsMixin, dovecot_server.DovecotClassMixin, T
         self.addCleanup(self.forget_backoffs)
 
     def committed_mailbox(self, number, port=None):
-        login = self.dovecot.add_user()[0]
-        email = f"admin-backoff{number}@example.com"
-        with self.worker() as cr:
-            env = Environment(cr, SUPERUSER_ID, {})
-            mailbox = env["mail.capture.mailbox"].create(
-                {
-                    "user_id": env.ref("base.user_admin").id,
-                    "email": email,
-                    "host": HOST,
-                    "port": port or self.dovecot.plain_port,
-                    "security": "none",
-                    "login": login,
-                    "password": self.dovecot.password_of(login),
-                    "state": "connected",
-                }
-            )
-            mailbox_id = mailbox.id
-        # a button's connection that works proves the address to its owner: it goes too, for the
-        # tests after this one (test_ownership counts every address)
-        self.addCleanup(self.remove_addresses, email)
-        self.addCleanup(self.remove, "mail.capture.mailbox", mailbox_id)
-        return mailbox_id, login
-
-    def remove_addresses(self, email):
-        with self.worker() as cr:
-            Environment(cr, SUPERUSER_ID, {})["mail.capture.address"].search(
-                [("email", "=", email)]
-            ).unlink()
+        return self.commit_mailbox(f"admin-backoff{number}@example.com", port)
 
     def other_worker(self):
         """Another worker's connection to the shared slots and back-offs."""

@@ -161,24 +161,8 @@ class TestMailboxSlotsSync(WorkerCursorsMixin, dovecot_server.DovecotClassMixin,
         self.logins = {}
 
     def committed_mailbox(self, number):
-        login = self.dovecot.add_user()[0]
         email = f"admin-slots{number}@example.com"
-        with self.worker() as cr:
-            env = Environment(cr, SUPERUSER_ID, {})
-            mailbox = env["mail.capture.mailbox"].create(
-                {
-                    "user_id": env.ref("base.user_admin").id,
-                    "email": email,
-                    "host": HOST,
-                    "port": self.dovecot.plain_port,
-                    "security": "none",
-                    "login": login,
-                    "password": self.dovecot.password_of(login),
-                    "state": "connected",
-                }
-            )
-            mailbox_id = mailbox.id
-        self.addCleanup(self.remove, "mail.capture.mailbox", mailbox_id)
+        mailbox_id, login = self.commit_mailbox(email)
         self.logins[mailbox_id] = (login, email)
         return mailbox_id
 
