@@ -634,3 +634,33 @@ class TestPasswordUpgrade(LeadCaptureCase):
             "WHERE table_name = 'mail_capture_mailbox' AND column_name = 'password'"
         )
         self.assertFalse(self.env.cr.fetchall(), "no copy of the password is left behind")
+
+
+@tagged("post_install", "-at_install", "mail_lead_capture")
+class TestServerBackoffOverRpc(RpcMixin, LeadCaptureHttpCase):
+    """The back-offs every worker shares are the administrator's: a salesperson who could clear
+    one would send every worker back to a server that asked them all to wait."""
+
+    def test_a_salesperson_cannot_read_set_or_clear_a_back_off(self):
+        Backoff = self.env["mail.capture.server.backoff"]
+        held = Backoff.create(
+            {
+                "name": "host:imap.acme.example:993",
+                "scope": "host",
+                "until": "2099-01-01",
+                "delay": 5,
+            }
+        )
+        self.authenticate("bob", "bob")
+        self.assertRpcRefused("mail.capture.server.backoff", "search_read", [], ["name"])
+        self.assertRpcRefused("mail.capture.server.backoff", "unlink", [held.id])
+        self.assertRpcRefused(
+            "mail.capture.server.backoff",
+            "create",
+            {"name": "host:x:993", "scope": "host", "until": "2099-01-01", "delay": 600},
+        )
+        self.assertRpcRefused(
+            "mail.capture.server.backoff", "write", [held.id], {"until": "2000-01-01"}
+        )
+        self.assertEqual(Backoff.search([]).mapped("name"), ["host:imap.acme.example:993"])
+        self.assertEqual(str(held.until.year), "2099")
